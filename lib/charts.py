@@ -100,3 +100,60 @@ def column_histograms(frame: pd.DataFrame, columns: list[str], per_row: int = 3)
         charts.append(distribution_chart({REAL: series}, column).properties(width=220))
     rows = [alt.hconcat(*charts[i : i + per_row]) for i in range(0, len(charts), per_row)]
     return alt.vconcat(*rows)
+
+
+def loss_chart(epochs: list[dict], losses: tuple[str, ...], title: str = "Training loss") -> alt.Chart:
+    """Loss per epoch, one line per named loss; epochs of a multi-part job (shards) run on one axis.
+
+    Args:
+        epochs: run-store epoch records (step, stage, epoch, and one key per loss).
+        losses: which loss keys to draw, e.g. ("generator", "discriminator").
+    """
+    frame = pd.DataFrame(epochs)
+    if frame.empty:
+        frame = pd.DataFrame(columns=["step", "stage", "epoch", *losses])
+    frame = frame.assign(overall=np.arange(1, len(frame) + 1))
+    long = frame.melt(id_vars=["overall", "stage", "epoch"], value_vars=[c for c in losses if c in frame],
+                      var_name="loss", value_name="value").dropna(subset=["value"])
+    multi_part = frame["stage"].nunique() > 1 if "stage" in frame else False
+    return (
+        alt.Chart(long, title=title, height=260)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("overall:Q", title="epoch (all parts, in order)" if multi_part else "epoch",
+                    axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y("value:Q", title="loss"),
+            color=alt.Color("loss:N", title=None),
+            tooltip=["stage:N", "epoch:Q", "loss:N", alt.Tooltip("value:Q", format=".4f")],
+        )
+    )
+
+
+def score_bars(per_column: pd.DataFrame) -> alt.Chart:
+    """Horizontal bars of every single-column score (0..1, higher is better), coloured by metric."""
+    return (
+        alt.Chart(per_column, title="Score per column", height=alt.Step(18))
+        .mark_bar()
+        .encode(
+            y=alt.Y("column:N", sort=None, title=None),
+            x=alt.X("score:Q", scale=alt.Scale(domain=[0, 1]), title="score (1 = identical)"),
+            color=alt.Color("metric:N", title="metric"),
+            tooltip=["column:N", "metric:N", alt.Tooltip("score:Q", format=".3f")],
+        )
+    )
+
+
+def correlation_heatmaps(real: pd.DataFrame, synthetic: pd.DataFrame, columns: list[str]) -> alt.HConcatChart:
+    """Pearson correlation matrices of real and synthetic side by side, on one colour scale from -1 to 1."""
+    charts = []
+    for source, frame in ((REAL, real), (SYNTHETIC, synthetic)):
+        matrix = frame[columns].corr().reset_index(names="a").melt(id_vars="a", var_name="b", value_name="r")
+        base = alt.Chart(matrix, title=f"{source} correlations", width=260, height=260).encode(
+            x=alt.X("a:N", sort=columns, title=None), y=alt.Y("b:N", sort=columns, title=None))
+        heat = base.mark_rect().encode(
+            color=alt.Color("r:Q", scale=alt.Scale(scheme="redblue", domain=[-1, 1], reverse=True),
+                            title="Pearson r"),
+            tooltip=["a:N", "b:N", alt.Tooltip("r:Q", format=".3f")])
+        text = base.mark_text(fontSize=9).encode(text=alt.Text("r:Q", format=".2f"))
+        charts.append(heat + text)
+    return alt.hconcat(*charts)
