@@ -181,7 +181,7 @@ class ContinuousEncoder:
     def column(self, snap_to: np.ndarray | None = None) -> ContinuousColumn:
         return ContinuousColumn(self.name, self.means.copy(), self.stds.copy(), snap_to)
 
-    def encode(self, values: np.ndarray, rng: np.random.Generator, chunk: int = 200_000) -> tuple[np.ndarray, np.ndarray]:
+    def encode(self, values: np.ndarray, rng: np.random.Generator, chunk: int = 200_000):
         """Normalised values (n,) float32 in [-0.99, 0.99] and mode indices (n,) int16 of `values` (n,)."""
         normalized = np.empty(len(values), dtype=np.float32)
         modes = np.empty(len(values), dtype=np.int16)

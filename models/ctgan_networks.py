@@ -88,7 +88,8 @@ def generate(generator: Generator, noise: torch.Tensor, cond_index: torch.Tensor
 def activate(raw: torch.Tensor, spans: list[tuple[int, int, str]]) -> torch.Tensor:
     """ctgan's output activation: tanh on normalised values, gumbel-softmax (tau 0.2) on one-hot blocks."""
     parts = [
-        torch.tanh(raw[:, start:end]) if kind == "tanh" else functional.gumbel_softmax(raw[:, start:end], tau=GUMBEL_TAU)
+        torch.tanh(raw[:, start:end]) if kind == "tanh"
+        else functional.gumbel_softmax(raw[:, start:end], tau=GUMBEL_TAU)
         for start, end, kind in spans
     ]
     return torch.cat(parts, dim=1)

@@ -4,7 +4,8 @@ Width and parameters are exact: they come from the same prepare step the trainer
 timing probe of the real networks at that width (models.ctgan_probe). Peak memory is a model of what the trainer
 holds: the data, the compact rows, both networks with their Adam moments and one network's gradients, the
 finished shards' generators, and a few batch-sized dense tensors; its constants were measured on this project's
-benchmarks (bench/synth_bench.py prints predicted next to measured).
+benchmarks by least squares over five runs (categorical and top_k, 20,000 to 1.15M rows; residuals within
+30 MiB), and bench/synth_bench.py prints predicted next to measured.
 """
 
 from __future__ import annotations
@@ -12,19 +13,25 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field, replace
 
+import numpy as np
 import pandas as pd
 import psutil
 import torch
 from ctgan.synthesizers.ctgan import Discriminator, Generator
 
 from models.synth_config import SynthConfig
-from models.synth_prepare import Prepared, continuous_names, fit_discrete_columns, select_rows
+from models.synth_prepare import Prepared, fit_discrete_columns, select_rows
 
 BASE_BYTES = 600 * 2**20
-"""Resident memory of a process with torch, ctgan, rdt, scikit-learn and pandas loaded, before any data."""
-DENSE_BATCH_COPIES = 24
-"""Batch-sized dense tensors (batch x (width + condition)) alive at the peak of a discriminator step: real
+"""Resident memory of a training process before data and networks: Python, torch, ctgan, rdt, scikit-learn,
+pandas, and the allocator's own overhead."""
+DENSE_BATCH_COPIES = 10
+"""Batch-sized dense tensors (batch x (width + condition) floats) alive at the peak of a training step: real
 and fake rows, their interpolation and the gradient-penalty graph."""
+BYTES_PER_FRAME_ROW = 130
+"""Besides the frame itself: per row of the data, what hashing and validation leave allocated."""
+BYTES_PER_TRAINING_ROW = 160
+"""Per selected row: the prepared encodings, the compact rows and the per-category row index."""
 MEMORY_HEADROOM = 0.9
 """Share of the available memory a run may plan to use."""
 TOP_K_OPTIONS = (1000, 500, 250, 100)
@@ -158,56 +165,53 @@ def parameter_counts(width: int, cond_dim: int, config: SynthConfig) -> tuple[in
 def predict_peak_bytes(frame: pd.DataFrame, prepared: Prepared, config: SynthConfig) -> int:
     """Predicted peak resident bytes of training `config` on `prepared` rows of `frame`."""
     widest = max((prepared.layout(i) for i in range(config.shards)), key=lambda layout: layout.width)
-    rows = max(len(rows) for rows in prepared.shard_rows)
-    return _peak_bytes(widest.width, widest.cond_dim, rows, frame, prepared.nbytes, config)
+    return _peak_bytes(widest.width, widest.cond_dim, len(prepared.rows), frame, config)
 
 
-def _peak_bytes(width: int, cond_dim: int, rows: int, frame: pd.DataFrame, prepared_bytes: int,
-                config: SynthConfig) -> int:
+def _peak_bytes(width: int, cond_dim: int, rows: int, frame: pd.DataFrame, config: SynthConfig) -> int:
+    """Peak bytes at this width with `rows` selected rows (the union over shards) of `frame`."""
     generator, discriminator = parameter_counts(width, cond_dim, config)
     floats = 3 * (generator + discriminator) + max(generator, discriminator)  # weights, Adam moments, gradients
     floats += (config.shards - 1) * generator  # finished shards stay in memory for sampling
     floats += DENSE_BATCH_COPIES * config.batch_size * (width + cond_dim)
-    columns = len(continuous_names(config))
-    discrete = 10 - columns
-    compact = rows * (4 * discrete + 6 * columns + 8 * discrete)  # codes, values, modes, per-category row order
-    return int(BASE_BYTES + 4 * floats + compact + prepared_bytes + frame.memory_usage(deep=True).sum())
+    data = frame.memory_usage(deep=True).sum() + BYTES_PER_FRAME_ROW * len(frame) + BYTES_PER_TRAINING_ROW * rows
+    return int(BASE_BYTES + 4 * floats + data)
 
 
 def suggest_settings(frame: pd.DataFrame, prepared: Prepared, config: SynthConfig, available: int) -> list[Suggestion]:
-    """Settings near `config` predicted to fit in `available` bytes: top_k, a smaller fraction, more shards."""
+    """Settings near `config` predicted to fit in `available` bytes: the largest top_k that fits, the largest
+    halved fraction that fits, and that fraction over enough shards to cover as many rows as `config`."""
     budget = MEMORY_HEADROOM * available
     continuous = sum(c.width for c in prepared.continuous)
+
+    def fitting(changes: dict) -> int | None:
+        peak = _candidate_peak(frame, replace(config, **changes), continuous)
+        return peak if peak <= budget else None
+
     out = []
-    if config.player_encoding != "numeric":
-        for k in TOP_K_OPTIONS:
-            if config.player_encoding == "top_k" and k >= config.top_k:
-                continue
-            candidate = replace(config, player_encoding="top_k", top_k=k)
-            peak = _candidate_peak(frame, prepared, candidate, continuous)
-            if peak <= budget:
-                out.append(Suggestion(f"top_k with the {k} most frequent players", {"player_encoding": "top_k", "top_k": k}, peak))
-                break
-    for halvings in range(1, FRACTION_STEPS + 1):
-        fraction = config.fraction / 2**halvings
-        candidate = replace(config, fraction=fraction)
-        peak = _candidate_peak(frame, prepared, candidate, continuous)
-        if peak <= budget:
+    for k in TOP_K_OPTIONS if config.player_encoding != "numeric" else ():
+        changes = {"player_encoding": "top_k", "top_k": k}
+        if not (config.player_encoding == "top_k" and k >= config.top_k) and (peak := fitting(changes)):
+            out.append(Suggestion(f"top_k with the {k} most frequent players", changes, peak))
+            break
+    for fraction in (config.fraction / 2**halvings for halvings in range(1, FRACTION_STEPS + 1)):
+        if peak := fitting({"fraction": fraction}):
             out.append(Suggestion(f"fraction {fraction:.3g}", {"fraction": fraction}, peak))
-            shards = math.ceil(config.shards * config.fraction / fraction)
-            peak = _candidate_peak(frame, prepared, replace(candidate, shards=shards), continuous)
-            if peak <= budget:
-                out.append(Suggestion(f"{shards} shards of fraction {fraction:.3g}", {"fraction": fraction, "shards": shards}, peak))
+            shards = {"fraction": fraction, "shards": math.ceil(config.shards * config.fraction / fraction)}
+            if peak := fitting(shards):
+                out.append(Suggestion(f"{shards['shards']} shards of fraction {fraction:.3g}", shards, peak))
             break
     return out
 
 
-def _candidate_peak(frame: pd.DataFrame, prepared: Prepared, config: SynthConfig, continuous_width: int) -> int:
+def _candidate_peak(frame: pd.DataFrame, config: SynthConfig, continuous_width: int) -> int:
     """Peak bytes of other settings, without fitting transforms: the discrete widths of their first shard are
-    exact; the continuous widths are those of `prepared` (a refit moves them by a mode or two)."""
-    rows = select_rows(len(frame), replace(config, shards=1))[0]
-    cond_dim = sum(c.width for c in fit_discrete_columns(frame, rows, config))
-    return _peak_bytes(cond_dim + continuous_width, cond_dim, len(rows), frame, prepared.nbytes, config)
+    exact (other shards differ by a few players); the continuous widths are the current ones (a refit moves
+    them by a mode or two)."""
+    rows = select_rows(len(frame), config)
+    cond_dim = sum(c.width for c in fit_discrete_columns(frame, rows[0], config))
+    union = len(np.unique(np.concatenate(rows)))
+    return _peak_bytes(cond_dim + continuous_width, cond_dim, union, frame, config)
 
 
 def _count(module: torch.nn.Module) -> int:

@@ -68,10 +68,6 @@ class Prepared:
         codes = [column.encode(frame[column.name].to_numpy()[rows]) for column in self.discrete[shard]]
         return CompactRows(np.stack(codes, axis=1), self.normalized[position], self.modes[position])
 
-    @property
-    def nbytes(self) -> int:
-        return sum(a.nbytes for a in (self.rows, self.normalized, self.modes, *self.shard_rows))
-
 
 def fingerprint(frame: pd.DataFrame) -> str:
     """A hash of the ten t20.csv columns of `frame` (names, order and values)."""

@@ -46,7 +46,7 @@ def train_synthesizer(
         checkpoint_dir: folder for checkpoints every `config.checkpoint_every` epochs; None for none.
         resume: continue the run checkpointed in `checkpoint_dir` (same data and settings) exactly where its
             last checkpoint was; starts fresh when the folder holds no run.
-        cache_dir: cache of the prepare step; defaults to the workspace's.
+        cache_dir: cache folder of the prepare step; defaults to the workspace's cache.
 
     Returns:
         The trained synthesizer; its `stats` hold measured seconds per epoch and peak RSS next to the
@@ -58,6 +58,8 @@ def train_synthesizer(
         lib.progress.Cancelled: `should_stop` said so.
     """
     config = config or SynthConfig()
+    if resume and checkpoint_dir is None:
+        raise ValueError("resume continues a checkpointed run; give the run's checkpoint folder.")
     check_config(config)
     check_frame(frame, config)
     device = resolve_device(config.device)
@@ -69,7 +71,7 @@ def train_synthesizer(
         store.start(prepared, config)
     started = time.perf_counter()
     with PeakRss() as peak, torch_threads(config.threads):
-        shards = [_finished_shard(prepared, frame, i, config, state, history)
+        shards = [_finished_shard(prepared, i, config, device, state, history)
                   for i, (state, history) in enumerate(resumed.finished if resumed else [])]
         current = resumed.current if resumed else None  # belongs to the first unfinished shard only
         for shard in range(len(shards), config.shards):
@@ -113,8 +115,8 @@ def _train_shard(frame, prepared: Prepared, shard: int, config: SynthConfig, dev
     return ShardModel(layout, trainer.generator, trainer.history, len(rows))
 
 
-def _finished_shard(prepared: Prepared, frame, shard: int, config: SynthConfig, state: dict, history) -> ShardModel:
+def _finished_shard(prepared: Prepared, shard: int, config: SynthConfig, device, state: dict, history) -> ShardModel:
     layout = prepared.layout(shard)
     generator = Generator(config.embedding_dim + layout.cond_dim, config.generator_dim, layout.width)
     generator.load_state_dict(state)
-    return ShardModel(layout, generator.to(next(iter(state.values())).device), history, len(prepared.shard_rows[shard]))
+    return ShardModel(layout, generator.to(device), history, len(prepared.shard_rows[shard]))

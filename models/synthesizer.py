@@ -119,20 +119,24 @@ class CtganSynthesizer:
 
     def _valid_rows(self, shard: ShardModel, rows: int, rng: np.random.Generator, report: SampleReport):
         kept, missing, generated = [], rows, 0
+        batch = self.config.batch_size
         while missing > 0:
             if generated >= MAX_DRAWS_PER_ROW * max(rows, 1):
                 raise SamplingError(
                     f"only {rows - missing} of {generated} generated rows obey the cricket rules; "
                     "the model is undertrained. Train for more epochs or on a larger fraction."
                 )
-            frame = _rounded(draw_rows(shard.generator, shard.layout, self.config, missing, rng))
-            generated += len(frame)
+            # The generator always computes whole batches, so decode all of them; rows past the last one
+            # needed are neither kept nor counted.
+            frame = _rounded(draw_rows(shard.generator, shard.layout, self.config, -(-missing // batch) * batch, rng))
             checks = self.rules.checks(frame)
-            for rule, obeyed in checks.items():
-                report.broken[rule] = report.broken.get(rule, 0) + int((~obeyed).sum())
             valid = np.logical_and.reduce(list(checks.values()))
-            kept.append(frame[valid])
-            missing -= int(valid.sum())
+            examined = min(len(frame), int(np.searchsorted(np.cumsum(valid), missing)) + 1)
+            for rule, obeyed in checks.items():
+                report.broken[rule] = report.broken.get(rule, 0) + int((~obeyed[:examined]).sum())
+            kept.append(frame[:examined][valid[:examined]])
+            generated += examined
+            missing -= int(valid[:examined].sum())
         report.generated += generated
         return pd.concat(kept, ignore_index=True) if kept else _empty()
 

@@ -35,10 +35,6 @@ class CompactRows:
     def take(self, rows: np.ndarray) -> "CompactRows":
         return CompactRows(self.codes[rows], self.normalized[rows], self.modes[rows])
 
-    @property
-    def nbytes(self) -> int:
-        return self.codes.nbytes + self.normalized.nbytes + self.modes.nbytes
-
 
 class TableLayout:
     """Spans of the transformed row for a list of column transforms in t20.csv order.
