@@ -57,16 +57,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _rss60k(league: Path, args) -> None:
-    data = _subset(league, 60_000, args.workdir)
-    config = replace(PUBLISHED, fraction=1.0, epochs=1)
-    predicted = _child("estimate", data, config, args)
-    stock = _child("stock", data, config, args)
-    ours = _child("ours", data, config, args)
-    _table(f"Peak RSS, 60,000 rows, categorical players (width {predicted['width']:,}); "
-           f"goal <= 3 GiB (stock about 12 GB)", [
-               ("stock ctgan.CTGAN", stock, None),
-               ("this trainer", ours, predicted),
-           ], args.steps)
+    _stock_and_ours(league, 60_000, "Peak RSS, 60,000 rows, categorical players (width {width:,}); "
+                    "goal <= 3 GiB (stock about 12 GB)", args)
 
 
 def _rss1m(league: Path, args) -> None:
@@ -79,15 +71,21 @@ def _rss1m(league: Path, args) -> None:
 
 
 def _speed(league: Path, args) -> None:
-    data = _subset(league, 20_000, args.workdir)
+    stock, ours = _stock_and_ours(league, 20_000, "Seconds per epoch, 20,000 rows, categorical players "
+                                  "(width {width:,}); goal >= 1.5x faster than stock", args)
+    print(f"speed-up: {stock['seconds_per_epoch'] / ours['seconds_per_epoch']:.1f}x\n")
+
+
+def _stock_and_ours(league: Path, rows: int, title: str, args) -> tuple[dict, dict]:
+    """Stock and this trainer on the same `rows` rows, same settings and seed, each capped at a few steps."""
+    data = _subset(league, rows, args.workdir)
     config = replace(PUBLISHED, fraction=1.0, epochs=1)
     predicted = _child("estimate", data, config, args)
     stock = _child("stock", data, config, args)
     ours = _child("ours", data, config, args)
-    _table(f"Seconds per epoch, 20,000 rows, categorical players (width {predicted['width']:,}); "
-           "goal >= 1.5x faster than stock", [("stock ctgan.CTGAN", stock, None), ("this trainer", ours, predicted)],
-           args.steps)
-    print(f"speed-up: {stock['seconds_per_epoch'] / ours['seconds_per_epoch']:.1f}x\n")
+    _table(title.format(width=predicted["width"]),
+           [("stock ctgan.CTGAN", stock, None), ("this trainer", ours, predicted)], args.steps)
+    return stock, ours
 
 
 def _topk(league: Path, args) -> None:
