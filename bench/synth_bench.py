@@ -9,7 +9,9 @@ Data: lib.simulate.build_sample(matches=5000) when it exists, else the stand-in 
 subprocess, which reports its own peak RSS (the kernel's high-water mark) and step times. Stock runs are
 capped to a few steps (a full stock epoch at these widths takes many minutes); seconds per epoch are then
 extrapolated from the measured steps, and the tables say so. Predicted figures come from the trainer's own
-cost estimate, computed in yet another subprocess so that its probe does not touch the measured peaks.
+cost estimate, computed in yet another subprocess so that its probe does not touch the measured peaks. Every
+subprocess runs with OMP_WAIT_POLICY=PASSIVE, as `synth train` does (see lib/cli/synth.py), so that another
+process on the shared machine does not stall torch's thread barriers; the tables print the load average.
 """
 
 from __future__ import annotations
@@ -165,7 +167,7 @@ def _child(kind: str, data: Path, config: SynthConfig, args, steps: int | None =
     """Run one measurement in a fresh process; returns what it printed as JSON."""
     job = {"kind": kind, "data": str(data), "config": config.to_json(),
            "steps": args.steps if steps is None else steps, "workspace": str(args.workdir / "workspace")}
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_WAIT_POLICY": "PASSIVE"}  # as `synth train` runs
     done = subprocess.run([sys.executable, str(Path(__file__).with_name("synth_bench_child.py")), json.dumps(job)],
                           capture_output=True, text=True, env=env, check=False)
     if done.returncode != 0:
