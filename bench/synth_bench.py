@@ -117,7 +117,8 @@ def _quality(league: Path, args) -> None:
         rows["ours, raw"].append(ours["raw"])
     print("Quality at equal settings (9,000-row stand-in league, 300 batters / 200 bowlers, categorical players, "
           "30 epochs, batch 500, lr 1e-3, pac 10): lib.quality.fidelity of 10,000 sampled rows vs the real rows.\n"
-          "'ours' is sample() (rule redraws, clipping to bounds); 'ours, raw' is decoded rows only, like stock.")
+          "'ours' is sample() (rounding, rule redraws, clipping to bounds); 'ours, raw' decodes as stock's sample()\n"
+          "does (integer columns truncated by a cast, no redraws, no clipping), so it compares what was learned.")
     print(f"{'trainer':<11}{'seed':>5}{'KS':>8}{'TV':>8}{'coverage':>10}{'minutes':>9}")
     for who, results in rows.items():
         for seed, result in zip(QUALITY_SEEDS, results):

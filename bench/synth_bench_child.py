@@ -140,11 +140,12 @@ def _quality_ours(frame: pd.DataFrame, config: SynthConfig, steps: int) -> dict:
     model = train_synthesizer(frame, config)
     seconds = time.perf_counter() - started
     result = _scores(frame, model.sample(QUALITY_ROWS, seed=config.seed), seconds)
-    # As stock's sample(): decoded rows with integers rounded, no rule redraws and no clipping to bounds.
+    # Decoded as stock's sample() decodes: integer columns cast (truncated toward zero, as ctgan's
+    # inverse_transform does with astype), no rule redraws, no clipping to bounds.
     shard = model.shards[0]
     rng = np.random.default_rng(config.seed)
     raw = pd.DataFrame(draw_rows(shard.generator, shard.layout, config, QUALITY_ROWS, rng))
-    raw[INTEGER_COLUMNS] = np.rint(raw[INTEGER_COLUMNS]).astype(np.int64)
+    raw[INTEGER_COLUMNS] = raw[INTEGER_COLUMNS].astype(np.int64)
     result["raw"] = _scores(frame, raw, seconds)
     return result
 
