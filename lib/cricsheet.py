@@ -15,7 +15,7 @@ from typing import Iterable, Iterator
 import numpy as np
 import pandas as pd
 
-from lib.cricsheet_match import Malformed, MatchColumns, parse_match
+from lib.cricsheet_match import Malformed, MatchColumns, match_stem, parse_match
 from lib.features import FEATURE_VARIANTS, VARIANT_HELP, DeliveryFacts, MatchFacts, check_variant, state_columns
 from lib.match_files import (
     MAX_ARCHIVE_BYTES,
@@ -41,8 +41,19 @@ __all__ = [
     "import_cricsheet",
 ]
 
-DESCRIPTIVE_COLUMNS = ["date", "event", "battingTeam", "bowlingTeam", "batter", "bowler", "over", "wicket", "playerOut"]
-"""Columns of an import between matchId/innings and the model columns: names, dates, what happened."""
+DATE = "date"
+EVENT = "event"
+BATTING_TEAM = "battingTeam"
+BOWLING_TEAM = "bowlingTeam"
+BATTER_NAME = "batter"
+BOWLER_NAME = "bowler"
+OVER = "over"
+WICKET_FELL = "wicket"
+PLAYER_OUT = "playerOut"
+DESCRIPTIVE_COLUMNS = [DATE, EVENT, BATTING_TEAM, BOWLING_TEAM, BATTER_NAME, BOWLER_NAME, OVER, WICKET_FELL, PLAYER_OUT]
+"""Columns of an import between matchId/innings and the model columns, in order: the first date of the
+match (ISO), the event's name, the teams, the players' names, Cricsheet's 0-based over, 1 when a
+counted wicket fell on the delivery, and the name of the batter out ("" when none)."""
 
 _MALFORMED_LINES = 10
 """Malformed files named one per line in a report; the rest are counted."""
@@ -175,12 +186,26 @@ def _decode(files: Iterator[MatchFile]) -> Iterator[tuple[str, object]]:
 
 
 def _import(matches, features: str, vocabulary: Vocabulary | None, name: str) -> ImportResult:
+    columns, report = _collect(matches)
+    if report.matches_kept == 0:
+        raise CricsheetError(_nothing_usable(report, name))
+    if vocabulary is None:
+        vocabulary = Vocabulary.from_names(columns.batter, columns.bowler)
+    return ImportResult(_frame(columns, features, vocabulary), vocabulary, report, features)
+
+
+def _collect(matches) -> tuple[MatchColumns, ImportReport]:
+    """Parse each (file name, JSON or Malformed) in turn: keep it, skip it with a reason, or report it."""
     report = ImportReport()
     columns = MatchColumns()
+    kept: set[str] = set()
     for file_name, data in matches:
         report.files_read += 1
         if isinstance(data, Malformed):
             report.malformed.append((file_name, str(data)))
+            continue
+        if match_stem(file_name) in kept:
+            report.skip("same match id as an earlier file", file_name)
             continue
         try:
             skip_reason = parse_match(file_name, data, columns)
@@ -191,11 +216,8 @@ def _import(matches, features: str, vocabulary: Vocabulary | None, name: str) ->
             report.skip(skip_reason, file_name)
         else:
             report.matches_kept += 1
-    if report.matches_kept == 0:
-        raise CricsheetError(_nothing_usable(report, name))
-    if vocabulary is None:
-        vocabulary = Vocabulary.from_names(columns.batter, columns.bowler)
-    return ImportResult(_frame(columns, features, vocabulary), vocabulary, report, features)
+            kept.add(match_stem(file_name))
+    return columns, report
 
 
 def _frame(columns: MatchColumns, features: str, vocabulary: Vocabulary) -> pd.DataFrame:
@@ -209,15 +231,15 @@ def _frame(columns: MatchColumns, features: str, vocabulary: Vocabulary) -> pd.D
     frame = {
         MATCH_ID: _match_ids(columns.stem)[match],
         INNINGS: innings,
-        "date": np.asarray(columns.date, dtype=object)[match],
-        "event": np.asarray(columns.event, dtype=object)[match],
-        "battingTeam": np.repeat(teams, innings_sizes),
-        "bowlingTeam": np.repeat(teams.reshape(-1, 2)[:, ::-1].ravel(), innings_sizes),
-        "batter": np.asarray(columns.batter, dtype=object),
-        "bowler": np.asarray(columns.bowler, dtype=object),
-        "over": np.asarray(columns.over, dtype=np.int64),
-        "wicket": (np.asarray(columns.wickets, dtype=np.int64) > 0).astype(np.int64),
-        "playerOut": np.asarray(columns.player_out, dtype=object),
+        DATE: np.asarray(columns.date, dtype=object)[match],
+        EVENT: np.asarray(columns.event, dtype=object)[match],
+        BATTING_TEAM: np.repeat(teams, innings_sizes),
+        BOWLING_TEAM: np.repeat(teams.reshape(-1, 2)[:, ::-1].ravel(), innings_sizes),
+        BATTER_NAME: np.asarray(columns.batter, dtype=object),
+        BOWLER_NAME: np.asarray(columns.bowler, dtype=object),
+        OVER: np.asarray(columns.over, dtype=np.int64),
+        WICKET_FELL: (np.asarray(columns.wickets, dtype=np.int64) > 0).astype(np.int64),
+        PLAYER_OUT: np.asarray(columns.player_out, dtype=object),
         BATTER: np.fromiter(map(vocabulary.batter_index, columns.batter), np.int64, len(columns.batter)),
         BOWLER: np.fromiter(map(vocabulary.bowler_index, columns.bowler), np.int64, len(columns.bowler)),
         **state,

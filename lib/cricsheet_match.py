@@ -175,13 +175,18 @@ def _add_match_facts(file_name: str, info: dict, chase_target: dict, first_won: 
     target_overs = _field(chase_target, "overs", (int, float), "innings 2 target", required=False) or overs
     dates = _field(info, "dates", list, "info", required=False) or [""]
     event = info.get("event")
-    match.stem.append(file_name.rsplit(".", 1)[0] if "." in file_name else file_name)
+    match.stem.append(match_stem(file_name))
     match.date.append(str(dates[0]))
     match.event.append(str(event.get("name", "")) if isinstance(event, dict) else str(event or ""))
     match.first_balls.append(_balls(overs, per_over))
     match.chase_balls.append(_balls(target_overs, per_over))
     match.target.append(target_runs)
     match.first_won.append(first_won)
+
+
+def match_stem(file_name: str) -> str:
+    """The match id part of a file name: "1082648.json" -> "1082648"."""
+    return file_name.rsplit(".", 1)[0] if "." in file_name else file_name
 
 
 def _balls(overs: int | float, per_over: int) -> int:

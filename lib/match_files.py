@@ -77,28 +77,31 @@ def read_match_files(source, name: str, limits: Limits = Limits()) -> Iterator[M
         name: the source's name for messages.
         limits: safety limits on size and file count.
 
-    Yields:
-        A MatchFile for each ``*.json`` member; other members (README.txt) are skipped.
+    Returns:
+        An iterator of MatchFile, one per ``*.json`` member; other members (README.txt) are skipped.
 
     Raises:
         CricsheetError: the source does not exist, is neither a zip nor JSON, breaks a limit or has an
-            unsafe member path. Zip checks that need no decompression happen before the first yield.
+            unsafe member path. Checks that need no decompression happen before this returns; a
+            member that decompresses past the size limit raises while iterating.
     """
     if isinstance(source, (str, Path)):
         path = Path(source)
         if path.is_dir():
             return _read_folder(path, limits)
         if not path.is_file():
-            raise CricsheetError(f"{path} does not exist. Give a Cricsheet .zip, a folder of .json files or a .json file.")
+            raise CricsheetError(
+                f"{path} does not exist. Give a Cricsheet .zip, a folder of .json files or a .json file."
+            )
         with path.open("rb") as stream:
-            is_zip = stream.read(len(_ZIP_MAGIC)) == _ZIP_MAGIC
-        if is_zip:
-            return _read_zip(path, name, limits)
-        return _read_single(path.name, _read_capped(path.open("rb"), name, limits), name)
+            if stream.read(len(_ZIP_MAGIC)) == _ZIP_MAGIC:
+                return _read_zip(path, name, limits)
+        with path.open("rb") as stream:
+            return _read_single(path.name, _read_capped(stream, name, limits), name)
     data = _read_capped(io.BytesIO(bytes(source)) if _is_buffer(source) else source, name, limits)
     if data.startswith(_ZIP_MAGIC):
         return _read_zip(io.BytesIO(data), name, limits)
-    return _read_single(getattr(source, "name", None) or "match.json", data, name)
+    return _read_single(name if name.lower().endswith(".json") else "match.json", data, name)
 
 
 def _is_buffer(source) -> bool:
@@ -106,8 +109,8 @@ def _is_buffer(source) -> bool:
 
 
 def _read_capped(stream: BinaryIO, name: str, limits: Limits) -> bytes:
-    with stream:
-        data = stream.read(limits.max_bytes + 1)
+    """Read a stream from its current position, refusing it past the size limit; the caller closes it."""
+    data = stream.read(limits.max_bytes + 1)
     if len(data) > limits.max_bytes:
         raise CricsheetError(f"{name} is larger than the limit of {_size(limits.max_bytes)}; refusing to read it.")
     return data

@@ -291,7 +291,9 @@ def _best_bowler(side: Side) -> int:
     return side.bowlers[0]
 
 
-def simulate_matches(matches: int = 1000, seed: int = 7, config: LeagueConfig | None = None) -> Iterator[tuple[str, dict]]:
+def simulate_matches(
+    matches: int = 1000, seed: int = 7, config: LeagueConfig | None = None
+) -> Iterator[tuple[str, dict]]:
     """Simulate `matches` matches of a new league.
 
     Args:

@@ -11,8 +11,17 @@ import numpy as np
 import pytest
 
 from lib.cricsheet import (
+    BATTER_NAME,
+    BATTING_TEAM,
+    BOWLER_NAME,
+    BOWLING_TEAM,
+    DATE,
+    EVENT,
     FEATURE_VARIANTS,
+    OVER,
+    PLAYER_OUT,
     VARIANT_HELP,
+    WICKET_FELL,
     CricsheetError,
     import_cricsheet,
     import_matches,
@@ -116,15 +125,18 @@ def test_descriptive_columns_and_types():
     ants = frame[frame[INNINGS] == 1]
 
     # Assert
-    assert list(frame.columns[:2]) == [MATCH_ID, INNINGS]
-    assert list(frame.columns[-10:]) == MODEL_COLUMNS
+    assert list(frame.columns) == [MATCH_ID, INNINGS, DATE, EVENT, BATTING_TEAM, BOWLING_TEAM, BATTER_NAME,
+                                   BOWLER_NAME, OVER, WICKET_FELL, PLAYER_OUT, *MODEL_COLUMNS]
     assert frame[MATCH_ID].dtype == np.int64 and set(frame[MATCH_ID]) == {335988}
-    assert ants["wicket"].tolist() == [0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0]
-    assert ants["playerOut"].tolist()[3] == "A Two" and ants["playerOut"].tolist()[8] == ""
-    assert ants["over"].tolist() == [0] * 8 + [1] * 6
-    assert set(frame["battingTeam"]) == {"Ants", "Bees"}
-    assert (frame["battingTeam"] != frame["bowlingTeam"]).all()
-    assert set(frame["date"]) == {"2024-04-01"} and set(frame["event"]) == {"Paper Cup"}
+    assert ants[WICKET_FELL].tolist() == [0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0]
+    assert ants[PLAYER_OUT].tolist()[3] == "A Two" and ants[PLAYER_OUT].tolist()[8] == ""
+    assert ants[PLAYER_OUT].tolist()[11] == "A Four"
+    assert ants[OVER].tolist() == [0] * 8 + [1] * 6
+    assert ants[BATTER_NAME].tolist()[:3] == ["A One", "A Two", "A Two"]
+    assert set(ants[BOWLER_NAME]) == {"B Bowl", "B Spin"}
+    assert set(frame[BATTING_TEAM]) == {"Ants", "Bees"}
+    assert (frame[BATTING_TEAM] != frame[BOWLING_TEAM]).all()
+    assert set(frame[DATE]) == {"2024-04-01"} and set(frame[EVENT]) == {"Paper Cup"}
     for column in [BATTER, BOWLER, BALL_NUM, BALLS_REMAINING, RUNS, WICKETS, WINNER]:
         assert frame[column].dtype == np.int64, column
     for column in [RUN_RATE, MOMENTUM, PERF_INDEX]:
@@ -256,6 +268,19 @@ def test_single_json_file_object():
     # Assert
     assert result.deliveries[MATCH_ID].unique().tolist() == [1082648]
     assert len(result.deliveries) == 22
+    assert not upload.closed  # a Streamlit upload is the caller's to close
+
+
+def test_duplicate_match_id_is_skipped():
+    # Setup
+    matches = [("1.json", paper_match()), ("1.json", dl_match()), ("2.json", dl_match())]
+
+    # Run
+    result = import_matches(matches)
+
+    # Assert
+    assert result.report.skipped == {"same match id as an earlier file": ["1.json"]}
+    assert result.deliveries[MATCH_ID].unique().tolist() == [1, 2]
 
 
 @pytest.mark.parametrize("member", ["../evil.json", "/etc/evil.json", "a/../../evil.json", "C:/evil.json"])
@@ -336,9 +361,9 @@ def test_given_vocabulary_maps_unknown_players_to_zero():
     frame = import_matches([("1.json", paper_match())], vocabulary=vocabulary).deliveries
 
     # Assert
-    batters = dict(zip(frame["batter"], frame[BATTER]))
+    batters = dict(zip(frame[BATTER_NAME], frame[BATTER]))
     assert batters["B One"] == 1 and batters["A One"] == 2 and batters["A Four"] == UNKNOWN_PLAYER
-    bowlers = dict(zip(frame["bowler"], frame[BOWLER]))
+    bowlers = dict(zip(frame[BOWLER_NAME], frame[BOWLER]))
     assert bowlers == {"B Bowl": 1, "B Spin": 0, "A Bowl": 0, "A Spin": 0}
 
 
