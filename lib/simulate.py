@@ -85,7 +85,11 @@ class LeagueConfig:
 
 @dataclass
 class Player:
-    """A simulated player. Skills are on a log-odds scale: +1 batting makes boundaries e^0.6 times likelier."""
+    """A simulated player.
+
+    Skills are in log-odds units, 0 for an average player: batting minus the bowler's bowling moves the
+    chance of a boundary, a wicket and a dot ball by the weights in BallRates (skill_boundary, ...).
+    """
 
     name: str
     role: str
@@ -95,6 +99,8 @@ class Player:
 
 @dataclass
 class Team:
+    """A team: its talent shifts the skills of the debutants it signs; its squad changes over time."""
+
     name: str
     talent: float
     squad: list[Player]
