@@ -70,7 +70,7 @@ class LeagueConfig:
     form_spread: float = 0.3
     pitch_spread: float = 0.05
     part_timers: int = 1
-    turnover: float = 0.03
+    turnover: float = 0.028
     transfer: float = 0.02
     no_result_rate: float = 0.005
     first_season: int = 2008
