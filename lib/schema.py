@@ -255,7 +255,7 @@ def _numeric_column(values: pd.Series, column: str, name: str, allow_text: bool)
         elif isinstance(raw, str) and not raw.strip() or pd.isna(raw):
             problem = "is empty or NaN"
         else:
-            problem = f"is {raw!r} (infinite)"
+            problem = "is infinite (inf)"
         raise SchemaError(
             f"{name}, column {column}: row {row + 1} {problem}. Every value must be a finite number; "
             "fix or drop that row."
@@ -362,7 +362,11 @@ def _default_name(source) -> str:
     return getattr(source, "name", None) or "the uploaded file"
 
 
+def t20_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """Only the t20.csv columns of a frame: `matchId` and `innings` when present, then the ten model columns."""
+    return frame[[c for c in META_COLUMNS if c in frame] + MODEL_COLUMNS]
+
+
 def to_t20_csv(frame: pd.DataFrame) -> bytes:
-    """The frame as t20.csv bytes: `matchId` and `innings` when present, then the ten model columns."""
-    columns = [c for c in META_COLUMNS if c in frame] + MODEL_COLUMNS
-    return frame[columns].to_csv(index=False).encode()
+    """The frame as t20.csv bytes (see `t20_columns`)."""
+    return t20_columns(frame).to_csv(index=False).encode()

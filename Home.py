@@ -1,0 +1,114 @@
+"""Crease Lab home: choose the T20 ball-by-ball data that every other page works on."""
+
+import streamlit as st
+
+from lib import sources, workspace
+from lib.charts import column_histograms
+from lib.schema import MODEL_COLUMNS, summarize, t20_columns, to_t20_csv
+from pages.ui.common import active_dataset, dataset_picker, frame_of, set_active, show_error
+
+st.set_page_config(page_title="Crease Lab", page_icon="🏏", layout="wide")
+st.title("🏏 Crease Lab")
+st.write(
+    "Does synthetic data make your win-probability model better? Load T20 deliveries, train a CTGAN synthesizer, "
+    "score its fidelity, then retrain the win-probability model on real + synthetic rows and compare both on "
+    "held-out **real** matches."
+)
+
+SAMPLE, TABLE, CRICSHEET, STORED = (
+    "Embedded sample (simulated league)", "Upload t20.csv or Parquet", "Upload Cricsheet JSON", "Workspace dataset",
+)
+VARIANTS = {"leakfree": "leak-free (recommended)", "yorkr": "yorkr (as the published t20.csv)"}
+
+
+def flow_ui() -> None:
+    steps = [("Home.py", "1 · Data"), ("pages/1_Synthesize.py", "2 · Synthesize"),
+             ("pages/2_Evaluate.py", "3 · Evaluate"), ("pages/3_Augment_and_Train.py", "4 · Augment & train"),
+             ("pages/4_Compare.py", "5 · Compare"), ("pages/5_Match.py", "6 · Match")]
+    for column, (page, label) in zip(st.columns(len(steps)), steps):
+        try:
+            column.page_link(page, label=label)
+        except Exception:  # a page of a later step that this build does not have yet
+            column.caption(label)
+
+
+def source_ui() -> dict:
+    """The dataset chooser; returns the user's choice as plain values."""
+    choice = st.radio("Data source", [SAMPLE, TABLE, CRICSHEET, STORED], horizontal=True)
+    picked = {"source": choice, "file": None, "features": sources.DEFAULT_FEATURES, "stored": None}
+    if choice == TABLE:
+        picked["file"] = st.file_uploader("t20.csv or Parquet, one row per delivery", type=["csv", "parquet"])
+    elif choice == CRICSHEET:
+        from lib.cricsheet import VARIANT_HELP
+
+        picked["features"] = st.radio("Feature variant", list(VARIANTS), format_func=VARIANTS.get, horizontal=True)
+        st.caption(VARIANT_HELP[picked["features"]])
+        picked["file"] = st.file_uploader("Cricsheet JSON zip (e.g. ipl_json.zip) or one match .json",
+                                          type=["zip", "json"])
+    elif choice == STORED:
+        picked["stored"] = dataset_picker("Stored dataset", kind="real", default=st.session_state.get("active_dataset"))
+        if picked["stored"] is None:
+            st.info("No datasets in the workspace yet.")
+    return picked
+
+
+def load_choice(picked: dict):
+    """Turn the choice into a stored dataset, importing an upload only once per file and variant."""
+    if picked["source"] == SAMPLE:
+        with st.spinner("Simulating the sample league (first run only, about 15 s)…"):
+            return sources.sample_dataset()
+    if picked["source"] == STORED:
+        return picked["stored"]
+    upload = picked["file"]
+    if upload is None:
+        return None
+    seen = st.session_state.setdefault("imported", {})
+    key = f"{upload.file_id}:{picked['features'] if picked['source'] == CRICSHEET else 'table'}"
+    if key not in seen:
+        with st.spinner(f"Reading and checking {upload.name}…"):
+            if picked["source"] == TABLE:
+                seen[key] = sources.import_t20(upload, upload.name).id
+            else:
+                info, _ = sources.import_cricsheet_source(upload, upload.name, picked["features"])
+                seen[key] = info.id
+    return workspace.dataset_info(seen[key])
+
+
+def dataset_ui(info: workspace.DatasetInfo) -> None:
+    frame = frame_of(info)
+    summary = summarize(frame)
+    st.subheader(info.name)
+    st.caption(f"Source: {info.source}" + (f" · features: {info.features}" if info.features else ""))
+    for column, (label, value) in zip(st.columns(5), [
+        ("Deliveries", f"{summary.rows:,}"), ("Matches", f"{summary.matches:,}"), ("Batters", f"{summary.batters:,}"),
+        ("Bowlers", f"{summary.bowlers:,}"), ("Rows won by batting side", f"{summary.won_share:.1%}"),
+    ]):
+        column.metric(label, value)
+    if summary.matches_inferred:
+        st.info("This file has no matchId column: matches were inferred from ballNum restarting at 1.")
+    for line in info.extra.get("import_report", []):
+        st.caption(line)
+    st.download_button("Download as t20.csv", data=lambda: to_t20_csv(frame),
+                       file_name=f"{workspace.slug(info.name)}.csv", mime="text/csv")
+    with st.expander("Rows (first 200)"):
+        st.dataframe(t20_columns(frame).head(200), hide_index=True)
+    st.dataframe(frame[MODEL_COLUMNS].describe().T, width="stretch")
+    st.altair_chart(column_histograms(frame, MODEL_COLUMNS))
+
+
+flow_ui()
+picked = source_ui()
+try:
+    chosen = load_choice(picked)
+except (ValueError, KeyError) as error:
+    show_error(error)
+    chosen = None
+if chosen is not None:
+    set_active(chosen)
+active = active_dataset()
+if active is None:
+    st.info("Choose a data source above to begin.")
+else:
+    if chosen is None or chosen.id != active.id:
+        st.caption("Still working on the dataset chosen before:")
+    dataset_ui(active)

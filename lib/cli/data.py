@@ -1,0 +1,75 @@
+"""`python -m lib.cli data ...`: import Cricsheet JSON, simulate the sample league, check a t20.csv."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from lib.schema import load_t20, summarize, t20_columns, validate
+
+VARIANTS = ("leakfree", "yorkr")
+
+
+def register(groups: argparse._SubParsersAction) -> None:
+    data = groups.add_parser("data", help="load, import, simulate and check T20 ball-by-ball data")
+    commands = data.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    imp = commands.add_parser("import", help="Cricsheet JSON (zip, folder or one file) -> t20.csv")
+    imp.add_argument("source", type=Path, help="a Cricsheet zip such as ipl_json.zip, a folder of .json, or one .json")
+    imp.add_argument("--features", choices=VARIANTS, default="leakfree", help="feature variant (default leakfree)")
+    imp.add_argument("--out", type=Path, required=True, help="CSV to write: matchId, innings and the ten columns")
+    imp.set_defaults(run=import_command)
+
+    sample = commands.add_parser("sample", help="simulate a T20 league -> t20.csv")
+    sample.add_argument("--matches", type=int, default=1000)
+    sample.add_argument("--seed", type=int, default=7)
+    sample.add_argument("--features", choices=VARIANTS, default="leakfree")
+    sample.add_argument("--out", type=Path, required=True)
+    sample.set_defaults(run=sample_command)
+
+    check = commands.add_parser("check", help="validate a t20.csv or Parquet file and print its summary")
+    check.add_argument("file", type=Path)
+    check.set_defaults(run=check_command)
+
+
+def import_command(args: argparse.Namespace) -> int:
+    from lib.cricsheet import import_cricsheet
+
+    result = import_cricsheet(args.source, features=args.features, name=args.source.name)
+    for line in result.report.lines():
+        print(line)
+    return _write(validate(result.deliveries, args.source.name, keep_extra=True), args.out)
+
+
+def sample_command(args: argparse.Namespace) -> int:
+    if args.matches < 2:
+        raise ValueError(f"--matches must be at least 2, got {args.matches}.")
+    from lib.simulate import build_sample
+
+    result = build_sample(matches=args.matches, seed=args.seed, features=args.features)
+    return _write(validate(result.deliveries, "the simulated league", keep_extra=True), args.out)
+
+
+def check_command(args: argparse.Namespace) -> int:
+    frame = load_t20(args.file)
+    summary = summarize(frame)
+    print(f"{args.file.name}: valid t20 data")
+    _print_summary(summary)
+    return 0
+
+
+def _write(frame, out: Path) -> int:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    t20_columns(frame).to_csv(out, index=False)
+    print(f"wrote {out}")
+    _print_summary(summarize(frame))
+    return 0
+
+
+def _print_summary(summary) -> None:
+    inferred = " (inferred from ballNum restarting; no matchId column)" if summary.matches_inferred else ""
+    print(f"  rows      {summary.rows:,}")
+    print(f"  matches   {summary.matches:,}{inferred}")
+    print(f"  batters   {summary.batters:,}")
+    print(f"  bowlers   {summary.bowlers:,}")
+    print(f"  won share {summary.won_share:.3f}")

@@ -1,0 +1,1 @@
+"""Page-side helpers: Streamlit caching, session state and small shared widgets. Only pages import this."""

@@ -1,0 +1,56 @@
+"""Cached loaders, the active-dataset selection and error display shared by every page.
+
+State lives on disk (lib.workspace); session state only remembers which dataset the user has selected.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from lib import workspace
+from lib.workspace import DatasetInfo
+
+ACTIVE = "active_dataset"
+
+
+@st.cache_data(max_entries=4, show_spinner="Loading dataset…")
+def load_frame(dataset_id: str, created: str) -> pd.DataFrame:
+    """A stored dataset's rows; `created` is part of the key so a replaced dataset is read again."""
+    return workspace.load_dataset(dataset_id)
+
+
+def frame_of(info: DatasetInfo) -> pd.DataFrame:
+    return load_frame(info.id, info.created)
+
+
+def active_dataset() -> DatasetInfo | None:
+    """The real dataset the user picked on Home, if it still exists."""
+    dataset_id = st.session_state.get(ACTIVE)
+    if not dataset_id:
+        return None
+    try:
+        return workspace.dataset_info(dataset_id)
+    except KeyError:
+        st.session_state.pop(ACTIVE, None)
+        return None
+
+
+def set_active(info: DatasetInfo) -> None:
+    st.session_state[ACTIVE] = info.id
+
+
+def dataset_picker(label: str, kind: str = "real", key: str | None = None, default: str | None = None):
+    """A selectbox of stored datasets of one kind; returns the chosen DatasetInfo or None when there are none."""
+    infos = workspace.list_datasets(kind)
+    if not infos:
+        return None
+    ids = [info.id for info in infos]
+    index = ids.index(default) if default in ids else 0
+    chosen = st.selectbox(label, infos, index=index, format_func=lambda info: info.label, key=key)
+    return chosen
+
+
+def show_error(error: Exception) -> None:
+    """A user-facing error: the message, never a traceback."""
+    st.error(str(error.args[0]) if isinstance(error, KeyError) and error.args else str(error))

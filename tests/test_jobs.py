@@ -1,0 +1,97 @@
+"""Background jobs: progress on disk, cancel, failures with their cause, kills, and waiting for a turn."""
+
+import os
+import signal
+import time
+
+import pytest
+
+from lib import jobs, runstore
+
+COUNT = "tests.job_tasks:count"
+
+
+@pytest.fixture(autouse=True)
+def workspace(tmp_path, monkeypatch):
+    monkeypatch.setenv("CREASE_WORKSPACE", str(tmp_path))
+    monkeypatch.setenv("CREASE_MAX_JOBS", "1")
+    return tmp_path
+
+
+def wait_for(run_id, condition, timeout=60):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        run = jobs.get(run_id)
+        if condition(run):
+            return run
+        time.sleep(0.1)
+    raise AssertionError(f"timed out; last state {jobs.get(run_id)}")
+
+
+def test_a_job_runs_to_done_with_every_epoch_on_disk():
+    # Run
+    run = jobs.submit("test", {"epochs": 3, "sleep": 0.05}, "count to three", task=COUNT)
+    run = wait_for(run.id, lambda r: not r.active)
+    # Assert
+    assert run.state == runstore.DONE and run.progress == 1.0
+    assert run.result["epochs_done"] == 3 and run.result["peak_rss_bytes"] > 0
+    assert [e["epoch"] for e in runstore.epochs(run.id)] == [1, 2, 3]
+    assert runstore.epochs(run.id)[2]["loss"] == pytest.approx(1 / 3)
+
+
+def test_a_raising_job_is_failed_with_its_cause():
+    run = jobs.submit("test", {}, "boom", task="tests.job_tasks:boom")
+    run = wait_for(run.id, lambda r: not r.active)
+    assert run.state == runstore.FAILED
+    assert run.error == "ValueError: the data had no rows of the losing side"
+    assert "Traceback" in jobs.log_tail(run.id)
+
+
+def test_cancel_stops_a_running_job():
+    run = jobs.submit("test", {"epochs": 200, "sleep": 0.1}, "long", task=COUNT)
+    wait_for(run.id, lambda r: runstore.epochs(r.id))
+    jobs.cancel(run.id)
+    run = wait_for(run.id, lambda r: not r.active, timeout=20)
+    assert run.state == runstore.CANCELLED and len(runstore.epochs(run.id)) < 200
+
+
+def test_sigkill_mid_epoch_is_recorded_and_earlier_runs_are_untouched():
+    # Setup: one finished run, one running
+    earlier = wait_for(jobs.submit("test", {"epochs": 1, "sleep": 0}, "earlier", task=COUNT).id,
+                       lambda r: not r.active)
+    run = jobs.submit("test", {"epochs": 200, "sleep": 0.1}, "victim", task=COUNT)
+    run = wait_for(run.id, lambda r: r.worker_pid and runstore.epochs(r.id))
+    # Run
+    os.kill(run.worker_pid, signal.SIGKILL)
+    run = wait_for(run.id, lambda r: not r.active)
+    # Assert
+    assert run.state == runstore.FAILED and run.error == "killed (SIGKILL): most likely out of memory"
+    assert jobs.get(earlier.id).state == runstore.DONE
+    assert {r.id for r in jobs.list_runs()} == {earlier.id, run.id}
+
+
+def test_second_job_waits_its_turn_with_a_message_then_both_finish():
+    first = jobs.submit("test", {"epochs": 5, "sleep": 0.2}, "first", task=COUNT)
+    wait_for(first.id, lambda r: r.state == runstore.RUNNING)
+    second = jobs.submit("test", {"epochs": 1, "sleep": 0}, "second", task=COUNT)
+    waiting = wait_for(second.id, lambda r: "waiting for its turn" in r.message)
+    assert waiting.state == runstore.QUEUED
+    assert wait_for(first.id, lambda r: not r.active).state == runstore.DONE
+    assert wait_for(second.id, lambda r: not r.active).state == runstore.DONE
+
+
+def test_a_run_whose_processes_vanished_shows_as_lost():
+    run = jobs.submit("test", {"epochs": 200, "sleep": 0.1}, "orphan", task=COUNT)
+    run = wait_for(run.id, lambda r: r.worker_pid and runstore.epochs(r.id))
+    os.killpg(os.getpgid(run.supervisor_pid), signal.SIGKILL)  # supervisor and worker share a session
+    run = wait_for(run.id, lambda r: not r.active)
+    assert run.state == runstore.FAILED and run.error.startswith("lost:")
+
+
+def test_cancel_of_a_queued_job_takes_effect_at_once():
+    first = jobs.submit("test", {"epochs": 3, "sleep": 0.2}, "first", task=COUNT)
+    wait_for(first.id, lambda r: r.state == runstore.RUNNING)
+    second = jobs.submit("test", {"epochs": 1, "sleep": 0}, "second", task=COUNT)
+    jobs.cancel(second.id)
+    assert jobs.get(second.id).state == runstore.CANCELLED
+    wait_for(first.id, lambda r: not r.active)
