@@ -150,8 +150,9 @@ def _json_ready(value):
 
 
 @dataclass(frozen=True)
-class _Arm:
-    """What an arm trains on: `ratio` synthetic rows per real training row, with or without the real rows."""
+class Arm:
+    """One arm: `ratio` synthetic rows per real training row, with or without the real rows; `neural` False for
+    the reference."""
 
     name: str
     ratio: float = 0.0
@@ -159,13 +160,13 @@ class _Arm:
     neural: bool = True
 
 
-def plan_arms(ratios, with_synthetic: bool) -> list[_Arm]:
+def plan_arms(ratios, with_synthetic: bool) -> list[Arm]:
     """The arms to run, in order: real, reference, augmented@R for each distinct R > 0, synthetic."""
-    arms = [_Arm(REAL), _Arm(REFERENCE, neural=False)]
+    distinct = sorted({check_ratio(r) for r in ratios} - {0.0})
+    arms = [Arm(REAL), Arm(REFERENCE, neural=False)]
     if with_synthetic:
-        distinct = sorted({check_ratio(r) for r in ratios} - {0.0})
-        arms += [_Arm(arm_name(r), r) for r in distinct]
-        arms.append(_Arm(SYNTHETIC, 1.0, keep_real=False))
+        arms += [Arm(arm_name(r), r) for r in distinct]
+        arms.append(Arm(SYNTHETIC, 1.0, keep_real=False))
     return arms
 
 
@@ -231,7 +232,7 @@ class _StageProgress:
     stages: int
 
 
-def _run_neural(arm: _Arm, data: WPData, config: WPConfig, result: ArmResult, progress: _StageProgress) -> None:
+def _run_neural(arm: Arm, data: WPData, config: WPConfig, result: ArmResult, progress: _StageProgress) -> None:
     """Train one WP model for `arm` and add its test predictions and scores to `result`."""
     rows, draw = training_rows(data.train, data.synthetic, arm.ratio, config.seed, arm.keep_real)
     model = fit_wp(rows, data.validation, config, on_epoch=progress.on_epoch, should_stop=progress.should_stop,
@@ -244,7 +245,7 @@ def _run_neural(arm: _Arm, data: WPData, config: WPConfig, result: ArmResult, pr
     keras.backend.clear_session()
 
 
-def _run_reference(arm: _Arm, data: WPData, config: WPConfig, result: ArmResult, progress: _StageProgress) -> None:
+def _run_reference(arm: Arm, data: WPData, config: WPConfig, result: ArmResult, progress: _StageProgress) -> None:
     """Fit the no-embedding reference on the real training rows and add its test predictions to `result`."""
     started = time.perf_counter()
     train = data.train

@@ -12,9 +12,11 @@ from sklearn.metrics import accuracy_score, brier_score_loss, log_loss, roc_auc_
 import lib.wpcompare
 from lib.progress import Cancelled
 from lib.schema import INNINGS, MATCH_ID, PERF_INDEX, WINNER
+from lib.simulate import build_sample
 from lib.wpcompare import compare_arms, plan_arms
 from lib.wpmetrics import mean_interval, score_predictions
-from models.wp import WPConfig
+from lib.wptrain import train_and_save
+from models.wp import WPConfig, WPModel
 from tests.wp_toy import toy_deliveries, toy_synthetic
 
 ONE_EPOCH = WPConfig(epochs=1, batch_size=256)
@@ -188,3 +190,18 @@ def test_cancelling_stops_the_comparison():
     # Run / Assert
     with pytest.raises(Cancelled):
         compare_arms(real, seeds=1, config=ONE_EPOCH, should_stop=lambda: True)
+
+
+def test_simulated_league_import_trains_saves_and_reloads_with_its_players(tmp_path):
+    # Setup: 40 simulated matches as the importer returns them, with names, teams and dates beside the columns.
+    sample = build_sample(40, seed=3)
+
+    # Run
+    model = train_and_save(sample.deliveries, tmp_path / "wp", config=ONE_EPOCH, vocabulary=sample.vocabulary,
+                           features=sample.features)
+    reloaded = WPModel.load(tmp_path / "wp")
+
+    # Assert: 40 matches -> 8 test matches; the players and feature variant travel with the model.
+    assert model.extra["test_matches"] == 8 and not model.extra["matches_inferred"]
+    assert reloaded.features == "leakfree" and reloaded.vocabulary.batters == sample.vocabulary.batters
+    assert 0 <= reloaded.extra["test_scores"]["brier"] <= 1
