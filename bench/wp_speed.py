@@ -18,18 +18,16 @@ Peak RSS is the process's peak so far, so it grows down the tables.
 from __future__ import annotations
 
 import argparse
-import os
 import resource
 import sys
 import time
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
 
-from lib.schema import BATTER, BOWLER, MODEL_COLUMNS, NUMERIC_COLUMNS, WINNER  # noqa: E402
+from lib.schema import BATTER, BOWLER, MODEL_COLUMNS, WINNER  # noqa: E402
 
 DEFAULT_ZIP = "../shared/data/ipl_json.zip"
 EPOCH_GOAL_S = 5.0
@@ -58,11 +56,11 @@ def _epoch_rows(frame, rows: int):
 
 
 def _time_fit_wp(train, validation, epochs: int) -> dict:
-    from models.wp import WPConfig, fit_wp
+    from models.wp import STEPS_PER_EXECUTION, WPConfig, fit_wp
 
     model = fit_wp(train, validation, WPConfig(epochs=epochs, patience=epochs))
     seconds = [entry["seconds"] for entry in model.history]
-    return {"feed": "fit_wp: numpy, 16 steps/call, + validation", "first": seconds[0],
+    return {"feed": f"fit_wp: numpy, {STEPS_PER_EXECUTION} steps/call, + validation", "first": seconds[0],
             "steady": float(np.median(seconds[1:])), "rss": _rss_mib()}
 
 

@@ -13,7 +13,6 @@ import numpy as np
 import pandas as pd
 
 from lib.schema import BATTER, BOWLER, MODEL_COLUMNS, validate
-from lib.splits import Split, make_split
 from lib.vocabulary import Vocabulary
 
 
@@ -122,46 +121,3 @@ def training_rows(
     draw = draw_synthetic(synthetic, wanted, seed)
     parts = [real_train[MODEL_COLUMNS], draw.rows] if keep_real else [draw.rows]
     return pd.concat(parts, ignore_index=True), draw
-
-
-@dataclass(frozen=True)
-class AugmentedSet:
-    """A training set of real and synthetic rows, as one `augmented@ratio` model trains on it.
-
-    Attributes:
-        frame: the ten t20.csv columns; the first `real_rows` rows are real, the rest synthetic.
-        real_rows, synthetic_rows: row counts.
-        ratio: synthetic rows per real training row.
-        note: how the synthetic rows were drawn.
-        split: the split whose training matches the real rows are; its validation and test matches are excluded.
-    """
-
-    frame: pd.DataFrame
-    real_rows: int
-    synthetic_rows: int
-    ratio: float
-    note: str
-    split: Split
-
-
-def build_augmented_set(
-    real: pd.DataFrame,
-    synthetic: pd.DataFrame,
-    ratio: float,
-    *,
-    seed: int = 0,
-    test_share: float = 0.2,
-    validation_share: float = 0.1,
-    split_seed: int = 0,
-) -> AugmentedSet:
-    """The augmented training set for download: real training matches plus `ratio` x as many synthetic rows.
-
-    Validation and test matches are left out, exactly as `wp compare` and `wp train` leave them out, so a model
-    trained elsewhere on this file can still be tested on those matches.
-    """
-    real = validate(real, "the real data", keep_extra=True)
-    synthetic = check_synthetic(real, synthetic)
-    split = make_split(real, "match", test_share, validation_share, split_seed)
-    rows, draw = training_rows(real.iloc[split.train], synthetic, ratio, seed)
-    note = draw.note if draw else "no synthetic rows (ratio 0)"
-    return AugmentedSet(rows, len(split.train), len(rows) - len(split.train), float(ratio), note, split)

@@ -82,6 +82,49 @@ def row_counts(data: WPData, training: pd.DataFrame, keep_real: bool) -> dict[st
     }
 
 
+@dataclass(frozen=True)
+class AugmentedSet:
+    """A training set of real and synthetic rows, as one `augmented@ratio` model trains on it.
+
+    Attributes:
+        frame: the ten t20.csv columns; the first `real_rows` rows are real, the rest synthetic.
+        real_rows, synthetic_rows: row counts.
+        ratio: synthetic rows per real training row.
+        note: how the synthetic rows were drawn.
+        split: the split whose training matches the real rows are; its validation and test matches are excluded.
+    """
+
+    frame: pd.DataFrame
+    real_rows: int
+    synthetic_rows: int
+    ratio: float
+    note: str
+    split: Split
+
+
+def build_augmented_set(
+    real: pd.DataFrame,
+    synthetic: pd.DataFrame,
+    ratio: float,
+    *,
+    seed: int = 0,
+    test_share: float = 0.2,
+    validation_share: float = 0.1,
+    split_seed: int = 0,
+    vocabulary: Vocabulary | None = None,
+) -> AugmentedSet:
+    """The augmented training set for download: real training matches plus `ratio` x as many synthetic rows.
+
+    Validation and test matches are left out, exactly as `wp compare` and `wp train` leave them out, so a model
+    trained elsewhere on this file can still be tested on those matches.
+    """
+    data = prepare_data(real, synthetic, test_share=test_share, validation_share=validation_share,
+                        split_seed=split_seed, vocabulary=vocabulary)
+    rows, draw = training_rows(data.train, data.synthetic, ratio, seed)
+    note = draw.note if draw else "no synthetic rows (ratio 0)"
+    return AugmentedSet(rows, len(data.train), len(rows) - len(data.train), float(ratio), note, data.split)
+
+
 def train_and_save(
     real: pd.DataFrame,
     out_dir: str | Path,

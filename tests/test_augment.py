@@ -3,9 +3,10 @@
 import numpy as np
 import pytest
 
-from lib.augment import build_augmented_set, check_synthetic, draw_synthetic, training_rows
+from lib.augment import check_synthetic, draw_synthetic, training_rows
 from lib.schema import BATTER, MATCH_ID, MODEL_COLUMNS, PERF_INDEX
 from lib.vocabulary import Vocabulary
+from lib.wptrain import build_augmented_set
 from tests.wp_toy import toy_deliveries, toy_synthetic
 
 
