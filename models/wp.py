@@ -17,6 +17,7 @@ the model stable and honest:
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -185,11 +186,15 @@ class WPModel:
         """Write `model.keras`, `model.h5`, `wp.json` (and `players.json`) into `folder`, replacing it whole."""
         folder = Path(folder)
         staging = staging_dir(folder.parent)
-        self.network.save(staging / KERAS_FILE)
-        self.network.save(staging / H5_FILE)
-        (staging / META_FILE).write_text(json.dumps(self._metadata(), indent=1))
-        if self.vocabulary is not None:
-            self.vocabulary.save(staging / PLAYERS_FILE)
+        try:
+            self.network.save(staging / KERAS_FILE)
+            self.network.save(staging / H5_FILE)  # legacy format, on purpose: R's keras loads it (Keras warns)
+            (staging / META_FILE).write_text(json.dumps(self._metadata(), indent=1))
+            if self.vocabulary is not None:
+                self.vocabulary.save(staging / PLAYERS_FILE)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
         return publish_dir(staging, folder)
 
     def _metadata(self) -> dict:

@@ -113,6 +113,7 @@ def format_report(report) -> str:
     lines += _format_block(table, "mean", "ci_low", "ci_high")
     lines += ["", "difference to real, paired by seed (> 0 is better for accuracy and auc, < 0 for brier and log_loss)"]
     lines += _format_block(table[table["arm"] != "real"], "diff_mean", "diff_low", "diff_high", signed=True)
+    lines += ["", *(f"note: {note}" for note in report.notes)]
     return "\n".join(lines)
 
 
