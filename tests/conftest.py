@@ -1,0 +1,11 @@
+"""Shared fixtures: every test gets its own empty workspace, so nothing leaks between tests or into ./workspace."""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def workspace(tmp_path, monkeypatch):
+    """An empty workspace folder for this test, via CREASE_WORKSPACE."""
+    root = tmp_path / "workspace"
+    monkeypatch.setenv("CREASE_WORKSPACE", str(root))
+    return root
