@@ -30,7 +30,8 @@ from lib.splits import Split
 from lib.vocabulary import Vocabulary
 from lib.wpmetrics import METRICS, calibration_points, mean_interval, roc_points, score_predictions
 from lib.wptrain import WPData, prepare_data, row_counts
-from models.wp import WPConfig, fit_wp
+from models.wp import WPConfig
+from models.wp_fit import fit_wp
 
 DEFAULT_RATIOS = (0.25, 0.5, 1.0, 2.0)
 DEFAULT_SEEDS = 3

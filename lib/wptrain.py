@@ -15,7 +15,8 @@ from lib.schema import WINNER, validate
 from lib.splits import Split, make_split
 from lib.vocabulary import Vocabulary
 from lib.wpmetrics import score_predictions
-from models.wp import WPConfig, WPModel, fit_wp
+from models.wp import WPConfig, WPModel
+from models.wp_fit import fit_wp
 
 
 @dataclass(frozen=True)

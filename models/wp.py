@@ -7,6 +7,9 @@ the model stable and honest:
 - a `Normalization` layer adapted on the training rows sits inside the model, so raw t20.csv values go in and the
   saved model is self-contained (unscaled inputs made the published model collapse to a constant);
 - early stopping on a validation set that the caller takes from training matches, best weights restored;
+- training in two phases by default (`models.wp_fit`): the match state first, then the players. Trained all at
+  once, as published, the embeddings memorise which matches each player's side won within the first epoch and
+  the model loses to one without players on held-out matches (bench/wp_speed.py measures both);
 - unknown players: index 0 is the unknown player. A share of training deliveries (`unknown_share`) has its
   batter or bowler index replaced by 0, so the index-0 embedding learns "a player we know nothing about" (the
   average of randomly chosen deliveries). At prediction, any index not seen in the training rows maps to 0, so a
@@ -18,7 +21,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -26,7 +28,6 @@ import keras
 import numpy as np
 import pandas as pd
 
-from lib.progress import Cancelled, EpochLog, OnEpoch, ShouldStop, ignore, never
 from lib.schema import BATTER, BOWLER, NUMERIC_COLUMNS, UNKNOWN_PLAYER, WINNER
 from lib.vocabulary import Vocabulary
 from lib.workspace import publish_dir, staging_dir
@@ -45,6 +46,13 @@ STEPS_PER_EXECUTION = 64
 an epoch took about 1.5x less time than with one step per call (bench/wp_speed.py compares the two)."""
 
 
+TRAINING = {
+    "state_first": "match state first (players unknown), then the players with the deeper layers frozen",
+    "joint": "players and match state at once, as published (players memorise matches)",
+}
+"""Training procedure -> what it does, as the UI describes it."""
+
+
 @dataclass
 class WPConfig:
     """Settings of one WP model; the defaults are the published preset.
@@ -59,6 +67,8 @@ class WPConfig:
         patience: epochs without a lower validation loss before training stops.
         unknown_share: share of training deliveries whose batter (and, drawn separately, bowler) is replaced by
             the unknown player 0, 0..1, so that index 0 is trained.
+        training: "state_first" (default) or "joint" (as published); see TRAINING.
+        player_checks: validation checks per epoch while the players are learned ("state_first" only).
         seed: seeds weights, shuffling, dropout and the unknown-player mask.
     """
 
@@ -70,6 +80,8 @@ class WPConfig:
     epochs: int = 10
     patience: int = 2
     unknown_share: float = 0.05
+    training: str = "state_first"
+    player_checks: int = 4
     seed: int = 0
 
     def __post_init__(self) -> None:
@@ -83,6 +95,9 @@ class WPConfig:
             f"epochs must be >= 1, got {self.epochs}" if self.epochs < 1 else "",
             f"patience must be >= 0, got {self.patience}" if self.patience < 0 else "",
             f"unknown_share must be in [0, 1), got {self.unknown_share}" if not 0 <= self.unknown_share < 1 else "",
+            f"training must be one of {', '.join(TRAINING)}, got {self.training!r}" if self.training not in TRAINING
+            else "",
+            f"player_checks must be >= 1, got {self.player_checks}" if self.player_checks < 1 else "",
         ]
         problems = [p for p in problems if p]
         if problems:
@@ -254,88 +269,3 @@ def model_inputs(frame: pd.DataFrame, seen_batters: np.ndarray, seen_bowlers: np
 
 def _seen_or_unknown(players: np.ndarray, seen: np.ndarray) -> np.ndarray:
     return np.where(np.isin(players, seen), players, UNKNOWN_PLAYER).astype(np.int32)
-
-
-def fit_wp(
-    train: pd.DataFrame,
-    validation: pd.DataFrame,
-    config: WPConfig | None = None,
-    *,
-    on_epoch: OnEpoch = ignore,
-    should_stop: ShouldStop = never,
-    stage: str = "",
-    step: int = 0,
-    stages: int = 1,
-) -> WPModel:
-    """Train a WP model with early stopping on `validation`.
-
-    Args:
-        train: training rows (t20.csv columns; `isWinner` is the label).
-        validation: rows for early stopping, from matches kept out of `train` (never test matches).
-        config: settings; the published preset when None.
-        on_epoch: called with an EpochLog (losses "loss" and "val_loss") after every epoch.
-        should_stop: polled after every epoch; when it returns True, training raises lib.progress.Cancelled.
-        stage, step, stages: copied into each EpochLog, for a job made of several trainings.
-
-    Returns:
-        The model with the weights of its best validation epoch.
-    """
-    config = config or WPConfig()
-    if len(train) == 0 or len(validation) == 0:
-        raise ValueError(f"Training needs rows to train on and to validate on; got {len(train)} and {len(validation)}.")
-    keras.utils.set_random_seed(config.seed)
-    batters, bowlers = _mask_unknown(train, config)
-    seen_batters, seen_bowlers = np.unique(batters), np.unique(bowlers)
-    x_train = {BATTER: batters[:, None], BOWLER: bowlers[:, None], STATE_INPUT: train[NUMERIC_COLUMNS].to_numpy(np.float32)}
-    network = build_model(config, int(seen_batters[-1]) + 1, int(seen_bowlers[-1]) + 1, x_train[STATE_INPUT])
-    progress = _Progress(on_epoch, should_stop, EpochLog(0, config.epochs, 0.0, stage=stage, step=step, stages=stages))
-    early_stop = keras.callbacks.EarlyStopping(patience=config.patience, restore_best_weights=True)
-    network.fit(
-        x_train,
-        train[WINNER].to_numpy(np.float32),
-        batch_size=config.batch_size,
-        epochs=config.epochs,
-        validation_data=(model_inputs(validation, seen_batters, seen_bowlers), validation[WINNER].to_numpy(np.float32)),
-        validation_batch_size=PREDICT_BATCH,
-        callbacks=[early_stop, progress],
-        shuffle=True,
-        verbose=0,
-    )
-    return WPModel(network, config, seen_batters, seen_bowlers, history=progress.history)
-
-
-def _mask_unknown(train: pd.DataFrame, config: WPConfig) -> tuple[np.ndarray, np.ndarray]:
-    """Batter and bowler indices (int32) with a seeded `unknown_share` of each replaced by the unknown player."""
-    rng = np.random.default_rng(config.seed)
-    masked = []
-    for column in (BATTER, BOWLER):
-        players = train[column].to_numpy().astype(np.int32)
-        players[rng.random(len(players)) < config.unknown_share] = UNKNOWN_PLAYER
-        masked.append(players)
-    return masked[0], masked[1]
-
-
-class _Progress(keras.callbacks.Callback):
-    """Reports each epoch through lib.progress, records the history and honours cancellation."""
-
-    def __init__(self, on_epoch: OnEpoch, should_stop: ShouldStop, template: EpochLog):
-        super().__init__()
-        self.on_epoch, self.should_stop, self.template = on_epoch, should_stop, template
-        self.history: list[dict] = []
-        self._started = 0.0
-
-    def on_train_begin(self, logs=None) -> None:
-        if self.should_stop():
-            raise Cancelled("WP training was cancelled before it started.")
-
-    def on_epoch_begin(self, epoch: int, logs=None) -> None:
-        self._started = time.perf_counter()
-
-    def on_epoch_end(self, epoch: int, logs=None) -> None:
-        seconds = time.perf_counter() - self._started
-        losses = {"loss": float(logs["loss"]), "val_loss": float(logs["val_loss"])}
-        self.history.append({"epoch": epoch + 1, **losses, "seconds": seconds})
-        t = self.template
-        self.on_epoch(EpochLog(epoch + 1, t.epochs, seconds, losses, t.stage, t.step, t.stages))
-        if self.should_stop():
-            raise Cancelled(f"WP training was cancelled after epoch {epoch + 1}.")

@@ -44,7 +44,7 @@ def test_compare_writes_the_report_and_prints_the_table(files, capsys):
     printed = capsys.readouterr()
     assert "match split (whole matches held out): 6 test matches, 1 seed(s)" in printed.out
     assert "difference to real" in printed.out and "augmented@1" in printed.out
-    assert "augmented@1, seed 1/1: epoch 1/1 loss" in printed.err
+    assert "augmented@1, seed 1/1: epoch 1/2 loss" in printed.err
 
 
 def test_compare_on_a_plain_t20_csv_infers_matches(tmp_path):

@@ -4,7 +4,6 @@ import io
 import zipfile
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib import workspace as ws

@@ -11,7 +11,8 @@ from lib.schema import BATTER, BOWLER, NUMERIC_COLUMNS, WINNER
 from lib.splits import make_split
 from lib.vocabulary import Vocabulary
 from lib.wpcompare import reference_predictions
-from models.wp import H5_FILE, KERAS_FILE, META_FILE, PLAYERS_FILE, WPConfig, WPModel, fit_wp
+from models.wp import H5_FILE, KERAS_FILE, META_FILE, PLAYERS_FILE, WPConfig, WPModel
+from models.wp_fit import fit_wp
 from tests.wp_toy import toy_deliveries
 
 FAST = WPConfig(epochs=2, batch_size=256)
@@ -31,7 +32,7 @@ UNSEEN_BATTER = 5
 @pytest.fixture(scope="module")
 def trained(toy_split):
     train, validation, _ = toy_split
-    return fit_wp(train[train[BATTER] != UNSEEN_BATTER], validation, WPConfig(epochs=3, batch_size=256, patience=3))
+    return fit_wp(train[train[BATTER] != UNSEEN_BATTER], validation, WPConfig(epochs=10, batch_size=256, patience=3))
 
 
 def test_embeddings_learn_who_wins_where_the_numeric_columns_cannot(toy_split, trained):
@@ -130,13 +131,31 @@ def test_every_epoch_is_reported_and_the_best_weights_kept(toy_split):
     # Run
     model = fit_wp(train, validation, FAST, on_epoch=logs.append, stage="real, seed 1/3", step=2, stages=9)
 
-    # Assert
+    # Assert: two epochs of the match-state phase, then two of the players phase, numbered on.
     assert [(log.epoch, log.epochs, log.stage, log.step, log.stages) for log in logs] == [
-        (1, 2, "real, seed 1/3", 2, 9),
-        (2, 2, "real, seed 1/3", 2, 9),
+        (epoch, 4, "real, seed 1/3", 2, 9) for epoch in (1, 2, 3, 4)
     ]
+    assert [h["phase"] for h in model.history] == ["match state"] * 2 + ["players"] * 2
     assert set(logs[0].losses) == {"loss", "val_loss"}
     assert [h["val_loss"] for h in model.history] == [log.losses["val_loss"] for log in logs]
+
+
+def test_joint_training_reports_one_phase(toy_split):
+    train, validation, _ = toy_split
+    model = fit_wp(train, validation, WPConfig(epochs=2, batch_size=256, training="joint"))
+    assert [(h["epoch"], h["phase"]) for h in model.history] == [(1, "joint"), (2, "joint")]
+
+
+def test_players_phase_starts_every_player_at_the_unknown_player(toy_split):
+    # Setup: one epoch of each phase with a learning rate of almost nothing, so the players phase cannot move
+    # the embeddings far from where it starts them.
+    train, validation, _ = toy_split
+    config = WPConfig(epochs=1, batch_size=256, learning_rate=1e-9)
+    # Run
+    model = fit_wp(train, validation, config)
+    # Assert: every batter's embedding is (about) the unknown batter's.
+    table = model.network.get_layer("batter_embedding").get_weights()[0]
+    assert np.allclose(table, table[0], atol=1e-6)
 
 
 def test_should_stop_cancels_training(toy_split):
