@@ -81,7 +81,7 @@ class WPConfig:
     patience: int = 2
     unknown_share: float = 0.05
     training: str = "state_first"
-    player_checks: int = 4
+    player_checks: int = 8
     seed: int = 0
 
     def __post_init__(self) -> None:
