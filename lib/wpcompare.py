@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import keras
@@ -30,7 +31,7 @@ from lib.splits import Split
 from lib.vocabulary import Vocabulary
 from lib.wpmetrics import METRICS, calibration_points, mean_interval, roc_points, score_predictions
 from lib.wptrain import WPData, prepare_data, row_counts
-from models.wp import WPConfig
+from models.wp import WPConfig, WPModel
 from models.wp_fit import fit_wp
 
 DEFAULT_RATIOS = (0.25, 0.5, 1.0, 2.0)
@@ -186,6 +187,7 @@ def compare_arms(
     vocabulary: Vocabulary | None = None,
     on_epoch: OnEpoch = ignore,
     should_stop: ShouldStop = never,
+    on_model: Callable[[str, int, WPModel], None] | None = None,
 ) -> CompareReport:
     """Train every arm `seeds` times on one split and score each on the same held-out real test rows.
 
@@ -202,6 +204,8 @@ def compare_arms(
         vocabulary: the real data's players, to check synthetic player indices against.
         on_epoch: gets an EpochLog per epoch, `stage` like "augmented@0.5, seed 2/3", step/stages overall.
         should_stop: polled every epoch and between trainings; True raises lib.progress.Cancelled.
+        on_model: called as on_model(arm name, seed index from 0, model) after each neural model is trained,
+            for a caller that keeps models (the app saves each arm's first-seed model).
 
     Returns:
         The CompareReport.
@@ -217,7 +221,8 @@ def compare_arms(
     for step, (arm, k) in enumerate((arm, k) for arm in arms for k in range(seeds)):
         if should_stop():
             raise Cancelled(f"The comparison was cancelled before {arm.name}, seed {k + 1}/{seeds}.")
-        progress = _StageProgress(on_epoch, should_stop, f"{arm.name}, seed {k + 1}/{seeds}", step, len(arms) * seeds)
+        progress = _StageProgress(on_epoch, should_stop, f"{arm.name}, seed {k + 1}/{seeds}", step, len(arms) * seeds,
+                                  lambda model, arm=arm.name, k=k: on_model and on_model(arm, k, model))
         run = _run_neural if arm.neural else _run_reference
         run(arm, data, replace(config, seed=seed_values[k]), results[arm.name], progress)
     return CompareReport(data.split, data.test[WINNER].to_numpy(), results, seed_values, config, _notes(data))
@@ -232,6 +237,7 @@ class _StageProgress:
     stage: str
     step: int
     stages: int
+    trained: Callable[[WPModel], None]
 
 
 def _run_neural(arm: Arm, data: WPData, config: WPConfig, result: ArmResult, progress: _StageProgress) -> None:
@@ -240,6 +246,7 @@ def _run_neural(arm: Arm, data: WPData, config: WPConfig, result: ArmResult, pro
     model = fit_wp(rows, data.validation, config, on_epoch=progress.on_epoch, should_stop=progress.should_stop,
                    stage=progress.stage, step=progress.step, stages=progress.stages)
     _record(result, data, model.predict(data.test), model.history, row_counts(data, rows, arm.keep_real))
+    progress.trained(model)
     if draw:
         result.sampling.append(draw.note)
     # Each comparison builds many small networks; freeing Keras' global state keeps memory flat across them.

@@ -12,8 +12,19 @@ import numpy as np
 import pandas as pd
 
 from lib.schema import (
-    BALL_NUM, BALLS_REMAINING, BATTER, BOWLER, INNINGS, MATCH_ID, MODEL_COLUMNS, MOMENTUM, PERF_INDEX, RUN_RATE,
-    RUNS, WICKETS, WINNER,
+    BALL_NUM,
+    BALLS_REMAINING,
+    BATTER,
+    BOWLER,
+    INNINGS,
+    MATCH_ID,
+    MODEL_COLUMNS,
+    MOMENTUM,
+    PERF_INDEX,
+    RUN_RATE,
+    RUNS,
+    WICKETS,
+    WINNER,
 )
 
 BATTERS, BOWLERS, SQUAD = 24, 18, 1

@@ -2,6 +2,7 @@
 
     python -m lib.cli wp compare --data t20.csv --synthetic synth.csv --ratios 0,0.5,1 --seeds 3 --out report.json
     python -m lib.cli wp train --data t20.csv --synthetic synth.csv --ratio 1 --out models/wp-aug
+    python -m lib.cli wp augment --data t20.csv --synthetic synth.csv --ratio 1 --out augmented.csv
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ def register(groups) -> None:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _register_compare(commands)
     _register_train(commands)
+    _register_augment(commands)
 
 
 def _register_compare(commands) -> None:
@@ -47,6 +49,18 @@ def _register_train(commands) -> None:
     train.add_argument("--ratio", type=float, help="synthetic rows per real training row (needs --synthetic)")
     train.add_argument("--out", required=True, type=Path, help="model folder to write (replaced if it exists)")
     train.set_defaults(run=run_train)
+
+
+def _register_augment(commands) -> None:
+    augment = commands.add_parser(
+        "augment", help="write the augmented training set: real training matches plus synthetic rows, as a CSV"
+    )
+    augment.add_argument("--data", required=True, type=Path, help="real deliveries: t20.csv or Parquet")
+    augment.add_argument("--synthetic", required=True, type=Path, help="synthetic rows: t20.csv or Parquet")
+    augment.add_argument("--ratio", required=True, type=float, help="synthetic rows per real training row")
+    augment.add_argument("--seed", type=int, default=0, help="seeds the draw of synthetic rows (default 0)")
+    augment.add_argument("--out", required=True, type=Path, help="CSV to write (the ten t20.csv columns)")
+    augment.set_defaults(run=run_augment)
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
@@ -148,4 +162,17 @@ def run_train(args) -> int:
     print(f"{model.extra['split']}, {model.extra['test_matches']:,} test matches: "
           + ", ".join(f"{name} {value:.4f}" for name, value in scores.items()))
     print(f"model written to {args.out}")
+    return 0
+
+
+def run_augment(args) -> int:
+    from lib.wptrain import build_augmented_set
+
+    real, synthetic = _load(args)
+    augmented = build_augmented_set(real, synthetic, args.ratio, seed=args.seed)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    augmented.frame.to_csv(args.out, index=False)
+    print(f"{augmented.real_rows:,} real training rows + {augmented.synthetic_rows:,} synthetic rows "
+          f"({augmented.note}); validation and test matches left out")
+    print(f"written to {args.out}")
     return 0
