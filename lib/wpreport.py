@@ -52,3 +52,18 @@ def model_zip(model_id: str) -> bytes:
         for path in sorted(folder.iterdir()):
             archive.write(path, f"{model_id}/{path.name}")
     return buffer.getvalue()
+
+
+def stored_models() -> list[dict]:
+    """Every WP model in the workspace, newest first: id, a label, its feature variant and its test scores."""
+    models = []
+    for model_id in workspace.list_artifacts(WP_MODELS):
+        meta_path = workspace.artifact_dir(WP_MODELS, model_id) / "wp.json"
+        if not meta_path.is_file():
+            continue
+        meta = json.loads(meta_path.read_text())
+        extra = meta.get("extra", {})
+        arm = extra.get("arm", "single model")
+        models.append({"id": model_id, "features": meta.get("features"), "arm": arm,
+                       "label": f"{arm} · {extra.get('run_id', model_id)}"})
+    return models

@@ -3,6 +3,7 @@
     python -m lib.cli wp compare --data t20.csv --synthetic synth.csv --ratios 0,0.5,1 --seeds 3 --out report.json
     python -m lib.cli wp train --data t20.csv --synthetic synth.csv --ratio 1 --out models/wp-aug
     python -m lib.cli wp augment --data t20.csv --synthetic synth.csv --ratio 1 --out augmented.csv
+    python -m lib.cli wp match --model models/wp-aug --match 1082591.json --out curve.csv
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ def register(groups) -> None:
     _register_compare(commands)
     _register_train(commands)
     _register_augment(commands)
+    _register_match(commands)
 
 
 def _register_compare(commands) -> None:
@@ -61,6 +63,14 @@ def _register_augment(commands) -> None:
     augment.add_argument("--seed", type=int, default=0, help="seeds the draw of synthetic rows (default 0)")
     augment.add_argument("--out", required=True, type=Path, help="CSV to write (the ten t20.csv columns)")
     augment.set_defaults(run=run_augment)
+
+
+def _register_match(commands) -> None:
+    match = commands.add_parser("match", help="ball-by-ball win probability of one Cricsheet match from a saved model")
+    match.add_argument("--model", required=True, type=Path, help="model folder written by `wp train`")
+    match.add_argument("--match", required=True, type=Path, help="one Cricsheet match file (.json)")
+    match.add_argument("--out", required=True, type=Path, help="CSV: delivery, innings, batting side, probability")
+    match.set_defaults(run=run_match)
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
@@ -174,5 +184,21 @@ def run_augment(args) -> int:
     augmented.frame.to_csv(args.out, index=False)
     print(f"{augmented.real_rows:,} real training rows + {augmented.synthetic_rows:,} synthetic rows "
           f"({augmented.note}); validation and test matches left out")
+    print(f"written to {args.out}")
+    return 0
+
+
+def run_match(args) -> int:
+    from lib import matchview
+    from models.wp import WPModel
+
+    model = WPModel.load(args.model)
+    features = model.features or "leakfree"
+    rows = matchview.rows_from_file(args.match, args.match.name, features, model.vocabulary)
+    curve = matchview.win_curve(matchview.for_model(rows, model.vocabulary), model)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    matchview.curve_csv(curve).to_csv(args.out, index=False)
+    print(f"{curve.team1} v {curve.team2}, won by {curve.winner}: {len(curve.deliveries)} deliveries "
+          f"({features} features); {curve.unknown_deliveries} with a player the model does not know")
     print(f"written to {args.out}")
     return 0
