@@ -17,6 +17,57 @@ STANDARD_SPLIT = {"kind": "match", "test_share": 0.2, "validation_share": 0.1, "
 win-probability comparison tests on its held-out matches, so no synthetic row carries a test match."""
 WP_MODELS = "wp"
 COMPARISONS = "comparisons"
+SYNTHESIZERS = "synthesizers"
+CHECKPOINTS = "synth-checkpoints"
+
+
+def training_matches(real_id: str):
+    """The rows of the standard split's training matches: all a synthesizer may learn from."""
+    from lib.splits import make_split
+
+    real = workspace.load_dataset(real_id)
+    split = make_split(real, STANDARD_SPLIT["kind"], STANDARD_SPLIT["test_share"], STANDARD_SPLIT["validation_share"],
+                       STANDARD_SPLIT["seed"])
+    return real.iloc[split.train].reset_index(drop=True)
+
+
+def synthesize(params: dict, context) -> dict:
+    """Train a synthesizer on a dataset's training matches, store it, and store a first synthetic set from it.
+
+    Params: real_id, config (SynthConfig JSON), rows, name (of the synthetic set), sample_seed, and
+    resume_from (a run whose checkpoints to continue) when resuming.
+    """
+    from models.synth_config import SynthConfig
+    from models.synth_train import train_synthesizer
+
+    context.note("selecting the training matches and fitting the column transforms")
+    frame = training_matches(params["real_id"])
+    checkpoints = workspace.artifact_root(CHECKPOINTS) / workspace.check_id(params.get("resume_from") or context.run_id)
+    model = train_synthesizer(frame, SynthConfig.from_json(params["config"]), on_epoch=context.on_epoch,
+                              should_stop=context.should_stop, checkpoint_dir=checkpoints,
+                              resume=bool(params.get("resume_from")))
+    context.note("saving the synthesizer")
+    staging = workspace.staging_dir(workspace.artifact_root(SYNTHESIZERS))
+    model.save(staging)
+    workspace.publish_dir(staging, workspace.artifact_root(SYNTHESIZERS) / context.run_id)
+    sampled = sample_synthesizer({**params, "model_id": context.run_id}, context)
+    return {"model": context.run_id, **sampled, "stats": model.stats}
+
+
+def sample_synthesizer(params: dict, context) -> dict:
+    """Sample a stored synthesizer into a new synthetic dataset. Params: model_id, real_id, rows, name, sample_seed."""
+    from models.synthesizer import CtganSynthesizer
+
+    model = CtganSynthesizer.load(workspace.artifact_dir(SYNTHESIZERS, params["model_id"]))
+    context.note(f"sampling {params['rows']:,} rows", progress=None)
+    rows, report = model.sample_with_report(params["rows"], seed=params.get("sample_seed"))
+    info = workspace.save_dataset(
+        rows, name=params["name"], kind="synthetic", source=f"synthesizer {params['model_id']}",
+        features=workspace.dataset_info(params["real_id"]).features,
+        extra={"synthesizer": params["model_id"], "real_dataset": params["real_id"], "split": STANDARD_SPLIT,
+               "redrawn_share": report.redrawn_share, "generated": report.generated, "broken": report.broken},
+    )
+    return {"dataset": info.id, "rows": len(rows), "redrawn_share": report.redrawn_share}
 
 
 def provenance_note(real_id: str, synthetic_id: str | None) -> str | None:
