@@ -8,7 +8,7 @@ from lib.schema import MODEL_COLUMNS, summarize, t20_columns, to_t20_csv
 from pages.ui.common import active_dataset, dataset_picker, frame_of, set_active, show_error
 
 st.set_page_config(page_title="Crease Lab", page_icon="🏏", layout="wide")
-st.title("🏏 Crease Lab")
+st.title("Crease Lab")
 st.write(
     "Does synthetic data make your win-probability model better? Load T20 deliveries, train a CTGAN synthesizer, "
     "score its fidelity, then retrain the win-probability model on real + synthetic rows and compare both on "

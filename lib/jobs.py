@@ -35,6 +35,7 @@ from lib.runstore import CANCELLED, DONE, FAILED, QUEUED, RUNNING, Run
 
 TASKS = {
     "synth": "lib.tasks:synthesize",
+    "synth_sample": "lib.tasks:sample_synthesizer",
     "wp_compare": "lib.tasks:compare_wp",
     "wp_train": "lib.tasks:train_wp",
 }
@@ -80,7 +81,9 @@ def submit(kind: str, params: dict, title: str, estimate: dict | None = None, ta
 def _spawn(role: str, run_id: str) -> subprocess.Popen:
     """Start a job process; the supervisor gets its own session so that stopping the app does not stop it,
     and the worker stays in the supervisor's session so that the two can be stopped together."""
-    env = {**os.environ, workspace.ENV_VAR: str(workspace.root())}
+    # OpenMP threads that sleep at barriers rather than spin: spinning threads stall for whole time slices
+    # whenever another process holds a core (the app, a second job), and training then crawls.
+    env = {"OMP_WAIT_POLICY": "PASSIVE", **os.environ, workspace.ENV_VAR: str(workspace.root())}
     with open(log_path(run_id), "ab") as log:
         return subprocess.Popen(
             [sys.executable, "-m", "lib.jobs", role, run_id],

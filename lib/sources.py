@@ -85,3 +85,20 @@ def import_cricsheet_source(source, name: str, features: str = DEFAULT_FEATURES)
         extra={"import_report": result.report.lines()},
     )
     return info, result.report
+
+
+def import_synthetic(source: str | Path | bytes | BinaryIO, name: str, real_id: str) -> DatasetInfo:
+    """Validate an uploaded synthetic set against the real dataset it is meant to augment and store it.
+
+    Raises:
+        SchemaError / ValueError: other columns, text, NaN, or player indices the real data does not know;
+            nothing is stored.
+    """
+    from lib.augment import check_synthetic
+
+    real = workspace.load_dataset(real_id)
+    rows = check_synthetic(real, load_t20(source, name, require_matches=False), name,
+                           vocabulary=workspace.load_vocabulary(real_id))
+    return workspace.save_dataset(rows, name=Path(name).stem, kind="synthetic", source=f"uploaded file {name}",
+                                  features=workspace.dataset_info(real_id).features,
+                                  extra={"uploaded": True, "real_dataset_checked": real_id})

@@ -177,6 +177,13 @@ def load_vocabulary(dataset_id: str) -> Vocabulary | None:
     return Vocabulary.load(path) if path.exists() else None
 
 
+def dataset_columns(dataset_id: str) -> list[str]:
+    """Column names of a stored dataset, read from the Parquet footer without loading rows."""
+    import pyarrow.parquet as pq
+
+    return pq.read_schema(dataset_path(dataset_id)).names
+
+
 def dataset_path(dataset_id: str) -> Path:
     return _datasets() / f"{check_id(dataset_id)}.parquet"
 

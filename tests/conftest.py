@@ -1,15 +1,16 @@
-"""Fixtures shared by several test modules (opt-in, none autouse)."""
+"""Shared fixtures: every test gets its own empty workspace, so nothing leaks between tests or into ./workspace."""
 
 import pytest
 
 from tests.synth_helpers import tiny_league
 
 
-@pytest.fixture
-def isolated_workspace(tmp_path, monkeypatch):
-    """A fresh workspace folder (datasets, models, caches) for one test."""
-    monkeypatch.setenv("CREASE_WORKSPACE", str(tmp_path / "workspace"))
-    return tmp_path / "workspace"
+@pytest.fixture(autouse=True)
+def workspace(tmp_path, monkeypatch):
+    """An empty workspace folder for this test, via CREASE_WORKSPACE."""
+    root = tmp_path / "workspace"
+    monkeypatch.setenv("CREASE_WORKSPACE", str(root))
+    return root
 
 
 @pytest.fixture(scope="module")

@@ -12,10 +12,8 @@ COUNT = "tests.job_tasks:count"
 
 
 @pytest.fixture(autouse=True)
-def workspace(tmp_path, monkeypatch):
-    monkeypatch.setenv("CREASE_WORKSPACE", str(tmp_path))
+def one_job_at_a_time(monkeypatch):
     monkeypatch.setenv("CREASE_MAX_JOBS", "1")
-    return tmp_path
 
 
 def wait_for(run_id, condition, timeout=60):

@@ -8,9 +8,6 @@ from lib.schema import MODEL_COLUMNS, t20_columns
 from tests.synth_helpers import tiny_league
 
 
-pytestmark = pytest.mark.usefixtures("isolated_workspace")
-
-
 def test_train_then_sample_from_the_command_line(tmp_path, capsys):
     # Setup
     data = tmp_path / "t20.csv"

@@ -11,9 +11,6 @@ from models.synth_train import train_synthesizer
 from tests.synth_helpers import tiny, tiny_league
 
 
-pytestmark = pytest.mark.usefixtures("isolated_workspace")
-
-
 @pytest.mark.parametrize(
     ("changes", "message"),
     [

@@ -15,9 +15,6 @@ from tests.synth_helpers import tiny, tiny_league
 Memory = namedtuple("Memory", "available")
 
 
-pytestmark = pytest.mark.usefixtures("isolated_workspace")
-
-
 def test_parameters_are_counted_like_ctgans_networks():
     # Setup: width 10 (condition 6), noise 4, one hidden layer of 3 in each network, pac 2
     config = tiny(embedding_dim=4, generator_dim=(3,), discriminator_dim=(3,), pac=2, batch_size=4)

@@ -10,9 +10,6 @@ from models.synthesizer import SamplingError
 from tests.synth_helpers import tiny, tiny_league
 
 
-pytestmark = pytest.mark.usefixtures("isolated_workspace")
-
-
 @pytest.mark.parametrize("encoding", ["categorical", "top_k", "numeric"])
 def test_every_encoding_samples_valid_rows_in_the_schema(league, encoding):
     # Setup

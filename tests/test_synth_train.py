@@ -14,9 +14,6 @@ from models.synthesizer import CtganSynthesizer
 from tests.synth_helpers import tiny, tiny_league
 
 
-pytestmark = pytest.mark.usefixtures("isolated_workspace")
-
-
 def _losses(model: CtganSynthesizer) -> list[list[tuple[float, float]]]:
     return [[(e["generator"], e["discriminator"]) for e in shard.history] for shard in model.shards]
 

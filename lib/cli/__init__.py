@@ -10,7 +10,7 @@ import argparse
 import importlib
 import sys
 
-GROUPS = ["data", "synth"]
+GROUPS = ["data", "synth", "wp"]
 """Modules of lib.cli that add subcommands, in the order `--help` lists them."""
 
 

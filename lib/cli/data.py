@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from lib.features import FEATURE_VARIANTS as VARIANTS
 from lib.schema import load_t20, summarize, t20_columns, validate
-
-VARIANTS = ("leakfree", "yorkr")
 
 
 def register(groups: argparse._SubParsersAction) -> None:

@@ -1,0 +1,208 @@
+"""Parsing one Cricsheet JSON match into flat per-delivery facts, or saying why it is skipped.
+
+Handles what real files hold: 7-ball overs, penalty runs (inside runs.total), retirements, super overs,
+D/L targets (``innings[1].target``), and keys the importer does not need (``review``, ``replacements``,
+``miscounted_overs``, ``absent_hurt``, ``powerplays``) are left alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+
+NOT_DISMISSALS = frozenset({"retired hurt", "retired not out"})
+"""Wicket kinds that do not count against the batting side; every other kind (incl. "retired out") does."""
+
+_RESULT_REASONS = {"no result": "no result", "tie": "tie without super over", "draw": "draw"}
+"""Skip reason for an outcome.result without a winner; any other result is an awarded match."""
+
+_DEFAULT_BALLS_PER_OVER = 6
+
+
+class Malformed(ValueError):
+    """A file that does not follow the Cricsheet format; the message says what is wrong and where."""
+
+
+@dataclass
+class MatchColumns:
+    """Facts of kept matches as flat lists, appended match by match.
+
+    Per match: stem, date, event, first_balls, chase_balls, target (0 when the file has none),
+    first_won. Per innings (two per match, batting first then chasing): teams, innings_sizes.
+    Per delivery: batter, bowler, over, total, wickets, legal, player_out.
+    """
+
+    stem: list = field(default_factory=list)
+    date: list = field(default_factory=list)
+    event: list = field(default_factory=list)
+    first_balls: list = field(default_factory=list)
+    chase_balls: list = field(default_factory=list)
+    target: list = field(default_factory=list)
+    first_won: list = field(default_factory=list)
+    teams: list = field(default_factory=list)
+    innings_sizes: list = field(default_factory=list)
+    batter: list = field(default_factory=list)
+    bowler: list = field(default_factory=list)
+    over: list = field(default_factory=list)
+    total: list = field(default_factory=list)
+    wickets: list = field(default_factory=list)
+    legal: list = field(default_factory=list)
+    player_out: list = field(default_factory=list)
+
+    def extend(self, other: "MatchColumns") -> None:
+        for column in fields(self):
+            getattr(self, column.name).extend(getattr(other, column.name))
+
+
+def parse_match(file_name: str, data: object, columns: MatchColumns) -> str:
+    """Append one match's facts to `columns`, or say why the match is skipped.
+
+    Args:
+        file_name: e.g. "1082648.json"; its stem becomes the match id.
+        data: the decoded JSON.
+        columns: where a kept match's facts are appended (untouched for a skipped or malformed match).
+
+    Returns:
+        "" when the match was kept, else the skip reason ("no result", "tie without super over",
+        "awarded", "fewer than two regular innings", ...).
+
+    Raises:
+        Malformed: the file does not follow the Cricsheet format.
+    """
+    if not isinstance(data, dict):
+        raise Malformed(f"the file holds a JSON {type(data).__name__}, not a match object with 'info' and 'innings'")
+    info = _field(data, "info", dict, "the match")
+    innings = _field(data, "innings", list, "the match")
+    winner, reason = _winner(_field(info, "outcome", dict, "info", required=False) or {})
+    if reason:
+        return reason
+    match = MatchColumns()
+    played = _regular_innings(innings, match)
+    if len(played) != 2:
+        return "fewer than two regular innings" if len(played) < 2 else "more than two regular innings"
+    teams = [team for team, _ in played]
+    if teams[0] == teams[1] or winner not in teams:
+        raise Malformed(f"the regular innings are batted by {teams[0]!r} and {teams[1]!r} but the winner is {winner!r}")
+    chase_target = _field(played[1][1], "target", dict, "innings 2", required=False) or {}
+    _add_match_facts(file_name, info, chase_target, winner == teams[0], match)
+    match.teams += teams
+    columns.extend(match)
+    return ""
+
+
+def _winner(outcome: dict) -> tuple[str, str]:
+    """(winner, "") for a decided match (a tie's super-over eliminator counts), else ("", skip reason)."""
+    winner = outcome.get("winner") or outcome.get("eliminator")
+    if winner:
+        if not isinstance(winner, str):
+            raise Malformed(f"info.outcome names the winner as {winner!r}, not a team name")
+        return winner, ""
+    result = outcome.get("result")
+    if result is None:
+        return "", "no winner recorded"
+    return "", _RESULT_REASONS.get(result, "awarded")
+
+
+def _regular_innings(innings: list, match: MatchColumns) -> list[tuple[str, dict]]:
+    """(team, innings) of the innings that are not super overs and have deliveries; their facts go to `match`."""
+    played = []
+    for number, entry in enumerate(innings, start=1):
+        where = f"innings {number}"
+        if not isinstance(entry, dict):
+            raise Malformed(f"{where} is a JSON {type(entry).__name__}, not an object")
+        if entry.get("super_over"):
+            continue
+        team = _field(entry, "team", str, where)
+        size = _parse_deliveries(_field(entry, "overs", list, where, required=False) or [], where, match)
+        if size:
+            played.append((team, entry))
+            match.innings_sizes.append(size)
+    return played
+
+
+def _parse_deliveries(overs: list, where: str, match: MatchColumns) -> int:
+    """Append each delivery of one innings to `match`; return how many there were."""
+    before = len(match.total)
+    over_index, delivery = 0, 0
+    try:
+        for over_index, over in enumerate(overs):
+            delivery = 0
+            number = over["over"]
+            if type(number) is not int:
+                raise Malformed(f"'over' is {number!r}, not a whole number")
+            for delivery, ball in enumerate(over["deliveries"], start=1):
+                _parse_delivery(ball, number, match)
+    except KeyError as error:
+        raise Malformed(f"{where}, over entry {over_index + 1}, delivery {delivery}: no {error} key") from None
+    except Malformed as error:
+        raise Malformed(f"{where}, over entry {over_index + 1}, delivery {delivery}: {error}") from None
+    except (TypeError, AttributeError) as error:
+        raise Malformed(
+            f"{where}, over entry {over_index + 1}, delivery {delivery}: unexpected structure ({error})"
+        ) from None
+    return len(match.total) - before
+
+
+def _parse_delivery(ball: dict, over: int, match: MatchColumns) -> None:
+    total = ball["runs"]["total"]
+    batter, bowler = ball["batter"], ball["bowler"]
+    if type(total) is not int or total < 0:
+        raise Malformed(f"runs.total is {total!r}, not a whole number of runs")
+    if type(batter) is not str or type(bowler) is not str:
+        raise Malformed(f"batter and bowler must be names, found {batter!r} and {bowler!r}")
+    extras = ball.get("extras")
+    if extras is not None and type(extras) is not dict:
+        raise Malformed(f"extras is {extras!r}, not an object")
+    fell, out = 0, ""
+    for wicket in ball.get("wickets") or ():
+        if wicket["kind"] not in NOT_DISMISSALS:
+            fell += 1
+            out = out or wicket["player_out"]
+    if type(out) is not str:
+        raise Malformed(f"player_out is {out!r}, not a name")
+    match.batter.append(batter)
+    match.bowler.append(bowler)
+    match.over.append(over)
+    match.total.append(total)
+    match.wickets.append(fell)
+    match.legal.append(not extras or ("wides" not in extras and "noballs" not in extras))
+    match.player_out.append(out)
+
+
+def _add_match_facts(file_name: str, info: dict, chase_target: dict, first_won: bool, match: MatchColumns) -> None:
+    per_over = _field(info, "balls_per_over", int, "info", required=False) or _DEFAULT_BALLS_PER_OVER
+    overs = _field(info, "overs", (int, float), "info")
+    target_runs = _field(chase_target, "runs", int, "innings 2 target", required=False) or 0
+    target_overs = _field(chase_target, "overs", (int, float), "innings 2 target", required=False) or overs
+    dates = _field(info, "dates", list, "info", required=False) or [""]
+    event = info.get("event")
+    match.stem.append(match_stem(file_name))
+    match.date.append(str(dates[0]))
+    match.event.append(str(event.get("name", "")) if isinstance(event, dict) else str(event or ""))
+    match.first_balls.append(_balls(overs, per_over))
+    match.chase_balls.append(_balls(target_overs, per_over))
+    match.target.append(target_runs)
+    match.first_won.append(first_won)
+
+
+def match_stem(file_name: str) -> str:
+    """The match id part of a file name: "1082648.json" -> "1082648"."""
+    return file_name.rsplit(".", 1)[0] if "." in file_name else file_name
+
+
+def _balls(overs: int | float, per_over: int) -> int:
+    """Legal balls in `overs` written the cricket way: 9.2 is 9 overs and 2 balls."""
+    whole = int(overs)
+    return whole * per_over + round((overs - whole) * 10)
+
+
+def _field(container: dict, key: str, kind, where: str, required: bool = True):
+    """container[key], checked to be of `kind`; None when absent and not required."""
+    value = container.get(key)
+    if value is None:
+        if required:
+            raise Malformed(f"{where} has no {key!r}")
+        return None
+    if not isinstance(value, kind) or isinstance(value, bool):
+        expected = " or ".join(k.__name__ for k in kind) if isinstance(kind, tuple) else kind.__name__
+        raise Malformed(f"{where}: {key!r} is {type(value).__name__} {value!r:.60}, expected {expected}")
+    return value

@@ -1,0 +1,153 @@
+"""Job bodies: what each kind of background job does, from workspace ids to stored results.
+
+The worker process of lib.jobs calls these as ``task(params, context)``; `context` carries the progress
+protocol (on_epoch, should_stop) and `note` for a line of status. Everything they produce goes to the
+workspace: models under artifacts, reports as JSON, synthetic sets as datasets.
+"""
+
+from __future__ import annotations
+
+import json
+
+from lib import workspace
+from lib.schema import MODEL_COLUMNS
+
+STANDARD_SPLIT = {"kind": "match", "test_share": 0.2, "validation_share": 0.1, "seed": 0}
+"""The split the app uses everywhere: the synthesizer learns from its training matches only, and the
+win-probability comparison tests on its held-out matches, so no synthetic row carries a test match."""
+WP_MODELS = "wp"
+COMPARISONS = "comparisons"
+SYNTHESIZERS = "synthesizers"
+CHECKPOINTS = "synth-checkpoints"
+
+
+def training_matches(real_id: str):
+    """The rows of the standard split's training matches: all a synthesizer may learn from."""
+    from lib.splits import make_split
+
+    real = workspace.load_dataset(real_id)
+    split = make_split(real, STANDARD_SPLIT["kind"], STANDARD_SPLIT["test_share"], STANDARD_SPLIT["validation_share"],
+                       STANDARD_SPLIT["seed"])
+    return real.iloc[split.train].reset_index(drop=True)
+
+
+def synthesize(params: dict, context) -> dict:
+    """Train a synthesizer on a dataset's training matches, store it, and store a first synthetic set from it.
+
+    Params: real_id, config (SynthConfig JSON), rows, name (of the synthetic set), sample_seed, and
+    resume_from (a run whose checkpoints to continue) when resuming.
+    """
+    from models.synth_config import SynthConfig
+    from models.synth_train import train_synthesizer
+
+    context.note("selecting the training matches and fitting the column transforms")
+    frame = training_matches(params["real_id"])
+    checkpoints = workspace.artifact_root(CHECKPOINTS) / workspace.check_id(params.get("resume_from") or context.run_id)
+    model = train_synthesizer(frame, SynthConfig.from_json(params["config"]), on_epoch=context.on_epoch,
+                              should_stop=context.should_stop, checkpoint_dir=checkpoints,
+                              resume=bool(params.get("resume_from")))
+    context.note("saving the synthesizer")
+    staging = workspace.staging_dir(workspace.artifact_root(SYNTHESIZERS))
+    model.save(staging)
+    workspace.publish_dir(staging, workspace.artifact_root(SYNTHESIZERS) / context.run_id)
+    sampled = sample_synthesizer({**params, "model_id": context.run_id}, context)
+    return {"model": context.run_id, **sampled, "stats": model.stats}
+
+
+def sample_synthesizer(params: dict, context) -> dict:
+    """Sample a stored synthesizer into a new synthetic dataset. Params: model_id, real_id, rows, name, sample_seed."""
+    from models.synthesizer import CtganSynthesizer
+
+    model = CtganSynthesizer.load(workspace.artifact_dir(SYNTHESIZERS, params["model_id"]))
+    context.note(f"sampling {params['rows']:,} rows", progress=None)
+    rows, report = model.sample_with_report(params["rows"], seed=params.get("sample_seed"))
+    info = workspace.save_dataset(
+        rows, name=params["name"], kind="synthetic", source=f"synthesizer {params['model_id']}",
+        features=workspace.dataset_info(params["real_id"]).features,
+        extra={"synthesizer": params["model_id"], "real_dataset": params["real_id"], "split": STANDARD_SPLIT,
+               "redrawn_share": report.redrawn_share, "generated": report.generated, "broken": report.broken},
+    )
+    return {"dataset": info.id, "rows": len(rows), "redrawn_share": report.redrawn_share}
+
+
+def provenance_note(real_id: str, synthetic_id: str | None) -> str | None:
+    """Why augmented scores can or cannot be trusted, from where the synthetic set came from."""
+    if synthetic_id is None:
+        return None
+    made = workspace.dataset_info(synthetic_id).extra
+    if made.get("real_dataset") == real_id and made.get("split") == STANDARD_SPLIT:
+        return ("The synthetic set was made in this app from this dataset's training matches only; no test match "
+                "reached the synthesizer.")
+    return ("The synthetic set was not made in this app from this dataset's training matches, so this app cannot "
+            "tell whether its synthesizer saw the test matches; if it did, the augmented scores are optimistic.")
+
+
+def compare_wp(params: dict, context) -> dict:
+    """Train every arm over seeds on the standard split and store the report and each arm's first-seed model.
+
+    Params: real_id, synthetic_id (or None), ratios, seeds, split ("match" or "row"), config (WPConfig JSON).
+    """
+    from lib.wpcompare import compare_arms
+    from models.wp import WPConfig
+
+    real_id, synthetic_id = params["real_id"], params.get("synthetic_id")
+    real = workspace.load_dataset(real_id)
+    synthetic = workspace.load_dataset(synthetic_id)[MODEL_COLUMNS] if synthetic_id else None
+    vocabulary, features = workspace.load_vocabulary(real_id), workspace.dataset_info(real_id).features
+    models: dict[str, str] = {}
+
+    def keep(arm: str, seed_index: int, model) -> None:
+        if seed_index == 0:
+            model.features, model.vocabulary = features, vocabulary
+            model.extra.update(arm=arm, run_id=context.run_id, real_id=real_id, synthetic_id=synthetic_id)
+            models[arm] = _save_model(model, f"{context.run_id}-{workspace.slug(arm)}")
+
+    context.note("training the arms")
+    report = compare_arms(
+        real, synthetic, ratios=params["ratios"], seeds=params["seeds"], config=WPConfig.from_json(params["config"]),
+        split=params["split"], test_share=STANDARD_SPLIT["test_share"],
+        validation_share=STANDARD_SPLIT["validation_share"], split_seed=STANDARD_SPLIT["seed"],
+        vocabulary=vocabulary, on_epoch=context.on_epoch, should_stop=context.should_stop, on_model=keep,
+    )
+    data = report.to_json()
+    note = provenance_note(real_id, synthetic_id)
+    data["notes"] = data["notes"] + ([note] if note else [])
+    data.update(run_id=context.run_id, real_id=real_id, synthetic_id=synthetic_id, models=models)
+    folder = workspace.staging_dir(workspace.artifact_root(COMPARISONS))
+    (folder / "report.json").write_text(json.dumps(data, indent=1))
+    workspace.publish_dir(folder, workspace.artifact_root(COMPARISONS) / context.run_id)
+    return {"report": context.run_id, "models": models, "test_matches": data["test_matches"]}
+
+
+def _save_model(model, model_id: str) -> str:
+    model.save(workspace.artifact_root(WP_MODELS) / workspace.check_id(model_id))
+    return model_id
+
+
+def train_wp(params: dict, context) -> dict:
+    """Train and store one WP model on the standard split. Params: real_id, synthetic_id, ratio, config."""
+    from lib.wptrain import train_and_save
+    from models.wp import WPConfig
+
+    real_id, synthetic_id = params["real_id"], params.get("synthetic_id")
+    synthetic = workspace.load_dataset(synthetic_id)[MODEL_COLUMNS] if synthetic_id else None
+    model_id = workspace.check_id(f"{context.run_id}-model")
+    model = train_and_save(
+        workspace.load_dataset(real_id), workspace.artifact_root(WP_MODELS) / model_id, synthetic,
+        params.get("ratio", 0.0), WPConfig.from_json(params["config"]), split_seed=STANDARD_SPLIT["seed"],
+        vocabulary=workspace.load_vocabulary(real_id), features=workspace.dataset_info(real_id).features,
+        on_epoch=context.on_epoch, should_stop=context.should_stop,
+    )
+    return {"model": model_id, "test_scores": model.extra["test_scores"]}
+
+
+def augmented_training_set(real_id: str, synthetic_id: str, ratio: float, seed: int = 0):
+    """The real training matches of the standard split plus `ratio` x as many synthetic rows, for download
+    (lib.wptrain.AugmentedSet; its validation and test matches are left out, as every arm leaves them out)."""
+    from lib.wptrain import build_augmented_set
+
+    return build_augmented_set(
+        workspace.load_dataset(real_id), workspace.load_dataset(synthetic_id)[MODEL_COLUMNS], ratio, seed=seed,
+        test_share=STANDARD_SPLIT["test_share"], validation_share=STANDARD_SPLIT["validation_share"],
+        split_seed=STANDARD_SPLIT["seed"], vocabulary=workspace.load_vocabulary(real_id),
+    )

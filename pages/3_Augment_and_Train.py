@@ -1,0 +1,106 @@
+"""Augment & train: real training matches plus synthetic rows, retrained win-probability models, every arm
+tested on the same held-out real matches."""
+
+import streamlit as st
+
+from lib import jobs, sources
+from lib.splits import SPLIT_KINDS
+from lib.tasks import STANDARD_SPLIT, augmented_training_set, provenance_note
+from models.wp import TRAINING, WPConfig
+from pages.ui.common import active_dataset, dataset_picker, show_error
+from pages.ui.jobs import watch
+
+st.set_page_config(page_title="Augment & train · Crease Lab", page_icon="🏏", layout="wide")
+st.title("Augment & train")
+st.write(
+    "Train the win-probability model on real training matches alone and with synthetic rows added, repeat each "
+    f"over seeds, and test every arm on the same {STANDARD_SPLIT['test_share']:.0%} of **real** matches held out."
+)
+RATIOS = [0.25, 0.5, 1.0, 2.0]
+NO_SYNTHETIC, STORED, UPLOAD = "None (real and reference arms only)", "Workspace synthetic set", "Upload synthetic CSV"
+
+
+def synthetic_ui(real) -> str | None:
+    """The synthetic set to augment with, as a workspace id; an upload is checked against `real` and stored."""
+    choice = st.radio("Synthetic rows", [STORED, UPLOAD, NO_SYNTHETIC], horizontal=True)
+    if choice == STORED:
+        info = dataset_picker("Synthetic set", kind="synthetic", key="wp-synthetic")
+        if info is None:
+            st.info("No synthetic sets yet: make one on the Synthesize page, or upload one.")
+        return info.id if info else None
+    if choice == UPLOAD:
+        upload = st.file_uploader("Synthetic t20.csv (the ten columns)", type=["csv", "parquet"])
+        if upload is None:
+            return None
+        seen = st.session_state.setdefault("synthetic_uploads", {})
+        key = f"{upload.file_id}:{real.id}"
+        if key not in seen:
+            seen[key] = sources.import_synthetic(upload, upload.name, real.id).id
+        return seen[key]
+    return None
+
+
+def settings_ui() -> dict:
+    """Arms, seeds, split and model settings as plain values."""
+    left, middle, right = st.columns(3)
+    ratios = left.multiselect("Synthetic rows per real training row", RATIOS, default=RATIOS,
+                              help="One augmented arm per ratio; pick several for a sweep.")
+    seeds = middle.slider("Seeds per arm", 1, 5, 3, help="Each arm is trained this many times; means get 95% intervals.")
+    split = right.radio("Split", list(SPLIT_KINDS), format_func=SPLIT_KINDS.get)
+    with st.expander("Model settings (default: the published preset)"):
+        a, b, c = st.columns(3)
+        config = WPConfig(
+            embedding_dim=a.number_input("Embedding size", 1, 128, 16),
+            layers=tuple(int(u) for u in b.text_input("Dense layers", "64,32,16,8").split(",") if u.strip()),
+            dropout=c.number_input("Dropout", 0.0, 0.9, 0.1, step=0.05),
+            learning_rate=a.number_input("Learning rate", 1e-5, 1.0, 0.01, format="%.4f"),
+            epochs=b.number_input("Most epochs", 1, 100, 10),
+            training=c.selectbox("Training", list(TRAINING), format_func=lambda k: f"{k}: {TRAINING[k]}"),
+        )
+    return {"ratios": ratios, "seeds": seeds, "split": split, "config": config.to_json()}
+
+
+def download_ui(real, synthetic_id: str) -> None:
+    """The augmented training set of one ratio, built only when the user asks for the file."""
+    with st.expander("Download an augmented training set"):
+        ratio = st.selectbox("Synthetic rows per real training row", RATIOS, index=2, key="download-ratio")
+        st.caption("Real training matches of the standard split plus synthetic rows; the validation and test matches "
+                   "are left out, as every arm leaves them out.")
+        st.download_button(
+            "Download augmented t20.csv", file_name=f"augmented-{ratio:g}.csv", mime="text/csv",
+            data=lambda: augmented_training_set(real.id, synthetic_id, ratio).frame.to_csv(index=False).encode(),
+        )
+
+
+def latest_run():
+    launched = st.session_state.get("wp_run")
+    runs = jobs.list_runs("wp_compare")
+    return launched or (runs[0].id if runs else None)
+
+
+real = dataset_picker("Real dataset", kind="real", default=getattr(active_dataset(), "id", None), key="wp-real")
+if real is None:
+    st.info("Load a dataset on the Home page first.")
+    st.stop()
+try:
+    synthetic_id = synthetic_ui(real)
+    settings = settings_ui()
+except ValueError as error:
+    show_error(error)
+    st.stop()
+note = provenance_note(real.id, synthetic_id)
+if note:
+    st.caption(note)
+if synthetic_id:
+    download_ui(real, synthetic_id)
+if st.button("Train and compare", type="primary"):
+    params = {"real_id": real.id, "synthetic_id": synthetic_id, **settings,
+              "ratios": settings["ratios"] if synthetic_id else []}
+    title = f"WP comparison on {real.name}" + (" with synthetic rows" if synthetic_id else "")
+    st.session_state["wp_run"] = jobs.submit("wp_compare", params, title).id
+run_id = latest_run()
+if run_id:
+    run = watch(run_id, ("loss", "val_loss"), "Win-probability loss per epoch (training and validation)")
+    if run.state == "done":
+        st.success("Finished: open the Compare page for the table and curves.")
+        st.page_link("pages/4_Compare.py", label="Compare the arms →")

@@ -1,0 +1,55 @@
+"""Compare: real-only against augmented win-probability models, scored on held-out real matches."""
+
+import json
+
+import streamlit as st
+
+from lib import jobs
+from lib.wpcharts import calibration_chart, history_chart, ratio_chart, roc_chart
+from lib.wpreport import augmented_ratios, load_report, model_zip, report_table
+
+st.set_page_config(page_title="Compare · Crease Lab", page_icon="🏏", layout="wide")
+st.title("Compare")
+st.write("Does adding synthetic rows make the win-probability model better? Each arm's mean over seeds, with a 95% "
+         "interval, and its difference to the real-only arm.")
+
+
+@st.cache_data(max_entries=8)
+def cached_report(run_id: str) -> dict:
+    return load_report(run_id)
+
+
+def run_ui():
+    runs = [run for run in jobs.list_runs("wp_compare") if run.state == "done"]
+    if not runs:
+        st.info("No finished comparison yet: run one on the Augment & train page.")
+        st.page_link("pages/3_Augment_and_Train.py", label="Augment & train →")
+        st.stop()
+    return st.selectbox("Comparison", runs, format_func=lambda run: f"{run.title} · {run.id}")
+
+
+run = run_ui()
+report = cached_report(run.id)
+st.markdown(f"**{report['split_label']}.** Every score is on the same {report['test_matches']:,} held-out **real** "
+            "matches; no synthetic row is in any test or validation set.")
+st.dataframe(report_table(report), width="stretch")
+tabs = ["ROC", "Calibration", "Loss per epoch"] + (["Ratio sweep"] if len(augmented_ratios(report)) > 1 else [])
+for tab, name in zip(st.tabs(tabs), tabs):
+    with tab:
+        if name == "ROC":
+            st.altair_chart(roc_chart(report))
+        elif name == "Calibration":
+            st.altair_chart(calibration_chart(report))
+        elif name == "Loss per epoch":
+            st.altair_chart(history_chart(report))
+        else:
+            metric = st.radio("Metric", ["accuracy", "auc", "brier", "log_loss"], horizontal=True)
+            st.altair_chart(ratio_chart(report, metric))
+st.caption(f"Curves are from the {report['curves_from']}.")
+for note in report["notes"]:
+    st.caption(f"Note: {note}")
+st.download_button("Download the report (JSON)", json.dumps(report, indent=1), file_name=f"{run.id}.json",
+                   mime="application/json")
+for arm, model_id in report.get("models", {}).items():
+    st.download_button(f"Download the {arm} model (.keras and .h5)", data=lambda m=model_id: model_zip(m),
+                       file_name=f"{model_id}.zip", mime="application/zip", key=f"model-{model_id}")

@@ -1,0 +1,95 @@
+"""Match: ball-by-ball win probability of one match, from the models trained in this workspace."""
+
+import streamlit as st
+
+from lib import matchview, workspace
+from lib.cricsheet import BATTING_TEAM
+from lib.schema import MATCH_ID
+from lib.wpcharts import overlapping_chart, side_by_side_chart
+from lib.wpreport import stored_models
+from models.wp import WPModel
+from pages.ui.common import active_dataset, frame_of, show_error
+
+st.set_page_config(page_title="Match · Crease Lab", page_icon="🏏", layout="wide")
+st.title("Match")
+st.write("How a win-probability model you trained reads one match, delivery by delivery; pick two models to see "
+         "them side by side.")
+FROM_DATASET, FROM_FILE = "A match from a dataset", "Upload one Cricsheet match (.json)"
+
+
+@st.cache_resource(max_entries=4, show_spinner="Loading the model…")
+def load_model(model_id: str) -> WPModel:
+    return WPModel.load(workspace.artifact_dir("wp", model_id))
+
+
+def models_ui() -> list[dict]:
+    models = stored_models()
+    if not models:
+        st.info("No win-probability model yet: train one on the Augment & train page.")
+        st.page_link("pages/3_Augment_and_Train.py", label="Augment & train →")
+        st.stop()
+    chosen = st.multiselect("Model (one, or two to compare)", models, default=models[:1], max_selections=2,
+                            format_func=lambda m: m["label"])
+    if not chosen:
+        st.stop()
+    if len({m["features"] for m in chosen}) > 1:
+        st.warning("These models were trained on different feature variants; the match is computed with the first's.")
+    return chosen
+
+
+def dataset_match_ui(features: str | None):
+    """A match from a stored dataset with player names and the models' feature variant."""
+    usable = [info for info in workspace.list_datasets("real")
+              if info.features == features and BATTING_TEAM in workspace.dataset_columns(info.id)]
+    if not usable:
+        st.info(f"No dataset with match details and the {features or 'unknown'} feature variant: import a "
+                "Cricsheet zip or use the embedded sample, or upload one match file.")
+        st.stop()
+    active = getattr(active_dataset(), "id", None)
+    ids = [info.id for info in usable]
+    info = st.selectbox("Dataset", usable, index=ids.index(active) if active in ids else 0,
+                        format_func=lambda i: i.label)
+    frame = frame_of(info)
+    table = matchview.match_table(frame)
+    match_id = st.selectbox("Match", table[MATCH_ID], format_func=dict(zip(table[MATCH_ID], table["label"])).get)
+    return matchview.match_rows(frame, match_id)
+
+
+def file_match_ui(model: WPModel):
+    upload = st.file_uploader("One Cricsheet match file", type=["json"])
+    if upload is None:
+        st.stop()
+    return matchview.rows_from_file(upload, upload.name, model.features or "leakfree", model.vocabulary)
+
+
+def curves_ui(curves: dict) -> None:
+    first = next(iter(curves.values()))
+    st.subheader(f"{first.team1} v {first.team2} — won by {first.winner}")
+    side, overlap = st.tabs(["Side by side", "Overlapping innings"])
+    side.altair_chart(side_by_side_chart(curves))
+    overlap.altair_chart(overlapping_chart(curves))
+    st.caption("Black points are wickets (hover for who was out). Shaded: powerplay (overs 1-6), death overs (16-20).")
+    for name, curve in curves.items():
+        if curve.unknown_deliveries:
+            st.info(f"{name}: {curve.unknown_deliveries} of {len(curve.deliveries)} deliveries had a batter or bowler "
+                    "this model never saw in training; they used the unknown-player embedding.")
+    st.markdown("**Biggest swings**")
+    st.dataframe(matchview.biggest_swings(first), hide_index=True)
+    if len(curves) == 2:
+        scores = matchview.brier_scores(curves)
+        for column, (name, score) in zip(st.columns(2), scores.items()):
+            column.metric(f"Brier score on this match · {name}", f"{score:.4f}", help="Lower is better.")
+
+
+chosen = models_ui()
+models = {m["label"]: load_model(m["id"]) for m in chosen}
+first_model = next(iter(models.values()))
+source = st.radio("Match", [FROM_DATASET, FROM_FILE], horizontal=True)
+try:
+    rows = dataset_match_ui(first_model.features) if source == FROM_DATASET else file_match_ui(first_model)
+    curves = {label: matchview.win_curve(matchview.for_model(rows, model.vocabulary), model)
+              for label, model in models.items()}
+except (ValueError, KeyError) as error:
+    show_error(error)
+    st.stop()
+curves_ui(curves)

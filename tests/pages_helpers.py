@@ -1,0 +1,29 @@
+"""Driving pages in AppTest: where the scripts are, and waiting for a background job to end."""
+
+import time
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from lib import jobs
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def page(name: str, timeout: int = 120) -> AppTest:
+    """A page of the app (e.g. "pages/4_Compare.py" or "Home.py") ready to run, opened through the app's entry
+    point as a browser would, so that links between pages resolve."""
+    at = AppTest.from_file(str(ROOT / "Home.py"), default_timeout=timeout)
+    return at if name == "Home.py" else at.switch_page(name)
+
+
+def finish_job(at: AppTest, kind: str, timeout: float = 300) -> AppTest:
+    """Rerun the page until the newest job of `kind` has ended, as a user watching it would."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        runs = jobs.list_runs(kind)
+        if runs and not runs[0].active:
+            return at.run()
+        time.sleep(0.5)
+        at.run()
+    raise AssertionError(f"the {kind} job did not finish in {timeout} s: {jobs.list_runs(kind)[:1]}")
