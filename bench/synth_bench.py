@@ -4,8 +4,8 @@ Run from the repository root, queued behind other heavy runs:
 
     flock /work/bench.lock .venv/bin/python bench/synth_bench.py [--only rss60k,rss1m,speed,topk,quality]
 
-Data: lib.simulate.build_sample(matches=5000) when it exists, else the stand-in league of bench/standin.py
-(about 4,700 batters and 3,500 bowlers over ~1.15M deliveries). Every measurement runs in its own
+Data: the simulated league, lib.simulate.build_sample(matches=5000, seed=0): about 1.18M deliveries by 4,476
+batters and 3,403 bowlers, the published scale. Every measurement runs in its own
 subprocess, which reports its own peak RSS (the kernel's high-water mark) and step times. Stock runs are
 capped to a few steps (a full stock epoch at these widths takes many minutes); seconds per epoch are then
 extrapolated from the measured steps, and the tables say so. Predicted figures come from the trainer's own
@@ -37,7 +37,9 @@ PUBLISHED = SynthConfig(batch_size=1000, generator_lr=1e-3, discriminator_lr=1e-
                         player_encoding="categorical", threads=2)
 """The published recipe's settings (batch 1000, learning rates 1e-3, pac 10), players as categories."""
 GIB = 2**30
-QUALITY_SEEDS = (0, 1, 2)
+QUALITY_SEEDS = (0, 1, 2, 3, 4)
+QUALITY_MATCHES = 40
+LEAGUE_MATCHES = 5000
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -102,12 +104,10 @@ def _topk(league: Path, args) -> None:
 
 
 def _quality(league: Path, args) -> None:
-    """Equal settings at a scale where stock finishes: fewer players, ~9,000 rows, 30 epochs of batch 500."""
+    """Equal settings at a scale where stock finishes: 40 simulated matches, 30 epochs of batch 500."""
     data = args.workdir / "quality.parquet"
     if not data.exists():
-        from bench.standin import standin_league
-
-        standin_league(40, batters=300, bowlers=200, seed=SEED).to_parquet(data)
+        _simulated(QUALITY_MATCHES).to_parquet(data)
     config = replace(PUBLISHED, fraction=1.0, epochs=30, batch_size=500)
     rows = {"stock": [], "ours": [], "ours, raw": []}
     for seed in QUALITY_SEEDS:
@@ -115,8 +115,13 @@ def _quality(league: Path, args) -> None:
         ours = _child("quality-ours", data, replace(config, seed=seed), args)
         rows["ours"].append(ours)
         rows["ours, raw"].append(ours["raw"])
-    print("Quality at equal settings (9,000-row stand-in league, 300 batters / 200 bowlers, categorical players, "
-          "30 epochs, batch 500, lr 1e-3, pac 10): lib.quality.fidelity of 10,000 sampled rows vs the real rows.\n"
+    import pandas as pd
+
+    real = pd.read_parquet(data)
+    print(f"Quality at equal settings ({QUALITY_MATCHES} simulated matches: {len(real):,} rows, "
+          f"{real[MODEL_COLUMNS[0]].nunique()} batters, {real[MODEL_COLUMNS[1]].nunique()} bowlers; "
+          "categorical players, 30 epochs, batch 500, lr 1e-3, pac 10):\n"
+          "lib.quality.fidelity of 10,000 sampled rows vs the real rows. "
           "'ours' is sample() (rounding, rule redraws, clipping to bounds); 'ours, raw' decodes as stock's sample()\n"
           "does (integer columns truncated by a cast, no redraws, no clipping), so it compares what was learned.")
     print(f"{'trainer':<11}{'seed':>5}{'KS':>8}{'TV':>8}{'coverage':>10}{'minutes':>9}")
@@ -137,22 +142,18 @@ def _quality(league: Path, args) -> None:
 
 def _league(workdir: Path) -> Path:
     path = workdir / "league.parquet"
-    if path.exists():
-        return path
-    try:
-        from lib.simulate import build_sample
-
-        frame = build_sample(matches=5000, seed=SEED).deliveries[MODEL_COLUMNS]
-        source = "lib.simulate.build_sample(matches=5000)"
-    except ImportError:
-        from bench.standin import standin_league
-
-        frame = standin_league(5000, batters=4700, bowlers=3500, seed=SEED)[MODEL_COLUMNS]
-        source = "bench/standin.py stand-in league (lib.simulate not on this branch yet)"
-    frame.to_parquet(path)
-    print(f"data: {source}: {len(frame):,} rows, {frame[MODEL_COLUMNS[0]].nunique():,} batters, "
-          f"{frame[MODEL_COLUMNS[1]].nunique():,} bowlers\n")
+    if not path.exists():
+        frame = _simulated(LEAGUE_MATCHES)
+        frame.to_parquet(path)
+        print(f"data: lib.simulate.build_sample(matches={LEAGUE_MATCHES}, seed={SEED}): {len(frame):,} rows, "
+              f"{frame[MODEL_COLUMNS[0]].nunique():,} batters, {frame[MODEL_COLUMNS[1]].nunique():,} bowlers\n")
     return path
+
+
+def _simulated(matches: int):
+    from lib.simulate import build_sample
+
+    return build_sample(matches=matches, seed=SEED).deliveries[MODEL_COLUMNS].reset_index(drop=True)
 
 
 def _subset(league: Path, rows: int, workdir: Path) -> Path:

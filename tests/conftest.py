@@ -15,5 +15,5 @@ def workspace(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="module")
 def league():
-    """A tiny league of three matches (see tests.synth_helpers.tiny_league)."""
+    """The simulated league's first three matches (see tests.synth_helpers.tiny_league)."""
     return tiny_league()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bench.standin import standin_league
+from lib.schema import validate
+from lib.simulate import build_sample
 from models.synth_config import SynthConfig
 
 TINY = SynthConfig(
@@ -14,8 +15,8 @@ TINY = SynthConfig(
 
 
 def tiny_league(matches: int = 3, seed: int = 0):
-    """About 230 deliveries per match, 40 batters and 25 bowlers to draw from."""
-    return standin_league(matches, batters=40, bowlers=25, seed=seed)
+    """The simulated league, `matches` matches: 3 give about 650 deliveries, 39 batters and 33 bowlers."""
+    return validate(build_sample(matches=matches, seed=seed).deliveries, "the simulated league", keep_extra=True)
 
 
 def tiny(**changes) -> SynthConfig:

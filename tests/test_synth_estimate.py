@@ -7,7 +7,6 @@ import pytest
 
 import models.ctgan_probe as probe
 import models.synth_estimate as estimate_module
-from bench.standin import standin_league
 from models.synth_estimate import NotEnoughMemory, estimate_cost, parameter_counts
 from models.synth_train import train_synthesizer
 from tests.synth_helpers import tiny, tiny_league
@@ -45,7 +44,7 @@ def test_seconds_come_from_a_probe_cached_per_width_and_settings(monkeypatch):
 
 def test_a_run_that_does_not_fit_is_refused_with_settings_that_fit(monkeypatch):
     # Setup: a league with hundreds of players; memory just short of the categorical run's predicted peak
-    frame = standin_league(20, batters=400, bowlers=300, seed=0)
+    frame = tiny_league(matches=20)
     config = tiny(player_encoding="categorical", fraction=1.0)
     peak = estimate_cost(frame, config, probe=False).peak_bytes
     available = int(peak / estimate_module.MEMORY_HEADROOM) - 1
@@ -56,7 +55,7 @@ def test_a_run_that_does_not_fit_is_refused_with_settings_that_fit(monkeypatch):
     with pytest.raises(NotEnoughMemory) as refused:
         train_synthesizer(frame, config, on_epoch=lambda log: pytest.fail("training started"))
 
-    # Assert: top_k (fewer than the 166 batters and 120 bowlers) and a smaller fraction are offered, and each
+    # Assert: top_k (fewer than the 123 batters and 105 bowlers) and a smaller fraction are offered, and each
     # fits when applied
     assert not estimate.fits and estimate.seconds_per_step is None
     changes = [s.changes for s in estimate.suggestions]
