@@ -19,8 +19,9 @@ import psutil
 import torch
 from ctgan.synthesizers.ctgan import Discriminator, Generator
 
-from models.synth_config import SynthConfig
-from models.synth_prepare import Prepared, fit_discrete_columns, select_rows
+from models.ctgan_probe import seconds_per_step
+from models.synth_config import SynthConfig, check_config, check_frame
+from models.synth_prepare import Prepared, fit_discrete_columns, prepare, select_rows
 
 BASE_BYTES = 600 * 2**20
 """Resident memory of a training process before data and networks: Python, torch, ctgan, rdt, scikit-learn,
@@ -106,12 +107,15 @@ def estimate_cost(frame: pd.DataFrame, config: SynthConfig, probe: bool = True, 
     Args:
         frame: validated t20 rows.
         config: the settings to estimate.
-        probe: time the real networks (cached per width and machine) for the seconds.
+        probe: time the real networks (cached per width and machine) for the seconds; the probe builds the
+            networks in this process for a few seconds, so it only runs when the run fits in memory.
         cache_dir: the cache folder to use instead of the workspace's.
-    """
-    from models.ctgan_probe import seconds_per_step  # the probe imports the trainer; keep estimates light
-    from models.synth_prepare import prepare
 
+    Raises:
+        ValueError: settings or data that training would refuse, with the same messages.
+    """
+    check_config(config)
+    check_frame(frame, config)
     prepared = prepare(frame, config, cache_dir)
     layouts = [prepared.layout(i) for i in range(config.shards)]
     widest = max(layouts, key=lambda layout: layout.width)
