@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.synth_helpers import tiny_league
+
 
 @pytest.fixture(autouse=True)
 def workspace(tmp_path, monkeypatch):
@@ -9,3 +11,9 @@ def workspace(tmp_path, monkeypatch):
     root = tmp_path / "workspace"
     monkeypatch.setenv("CREASE_WORKSPACE", str(root))
     return root
+
+
+@pytest.fixture(scope="module")
+def league():
+    """The simulated league's first three matches (see tests.synth_helpers.tiny_league)."""
+    return tiny_league()

@@ -1,0 +1,132 @@
+"""`python -m lib.cli synth ...`: train a CTGAN synthesizer on a t20.csv, and sample rows from one."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from models.synth_config import ENCODINGS, SynthConfig
+
+DEFAULTS = SynthConfig()
+
+
+def register(groups: argparse._SubParsersAction) -> None:
+    synth = groups.add_parser("synth", help="train a CTGAN synthesizer and sample synthetic deliveries")
+    commands = synth.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    train = commands.add_parser("train", help="t20.csv -> synthesizer folder (prints the estimate, then losses)")
+    train.add_argument("--data", type=Path, required=True, help="t20.csv or Parquet file to learn from")
+    train.add_argument("--fraction", type=float, required=True, help="share of rows each shard trains on, (0, 1]")
+    train.add_argument("--epochs", type=int, required=True, help="passes over each shard's rows")
+    train.add_argument("--player-encoding", choices=ENCODINGS, default=DEFAULTS.player_encoding,
+                       help="how players enter the model")
+    train.add_argument("--top-k", type=int, default=DEFAULTS.top_k, help="players kept as categories with top_k")
+    train.add_argument("--shards", type=int, default=DEFAULTS.shards,
+                       help="models, each on its own random fraction, samples pooled")
+    train.add_argument("--batch-size", type=int, default=DEFAULTS.batch_size,
+                       help=f"even and divisible by pac ({DEFAULTS.pac})")
+    train.add_argument("--seed", type=int, default=DEFAULTS.seed)
+    train.add_argument("--checkpoint-dir", type=Path, help="checkpoint here every few epochs")
+    train.add_argument("--resume", action="store_true", help="continue the run checkpointed in --checkpoint-dir")
+    train.add_argument("--out", type=Path, required=True, help="folder to write the synthesizer to")
+    train.set_defaults(run=train_command)
+
+    sample = commands.add_parser("sample", help="synthesizer folder -> synthetic t20.csv")
+    sample.add_argument("--model", type=Path, required=True, help="folder written by `synth train`")
+    sample.add_argument("--rows", type=int, required=True)
+    sample.add_argument("--seed", type=int, help="makes the rows repeatable")
+    sample.add_argument("--out", type=Path, required=True, help="CSV to write")
+    sample.set_defaults(run=sample_command)
+
+
+def train_command(args: argparse.Namespace) -> int:
+    # Before torch loads its OpenMP runtime: threads that sleep at barriers instead of spinning. Spinning threads
+    # stall for whole time slices when another process holds a core; on a busy 2-core machine that made
+    # training steps up to 17x slower, while sleeping costs at most a few percent when the machine is idle.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    from lib.schema import load_t20
+    from lib.workspace import publish_dir, staging_dir
+    from models.synth_config import check_config
+    from models.synth_estimate import estimate_cost
+    from models.synth_train import train_synthesizer
+
+    if args.resume and args.checkpoint_dir is None:
+        raise ValueError("--resume continues a checkpointed run; give its folder with --checkpoint-dir.")
+    config = SynthConfig(
+        fraction=args.fraction, epochs=args.epochs, shards=args.shards, player_encoding=args.player_encoding,
+        top_k=args.top_k, batch_size=args.batch_size, seed=args.seed,
+    )
+    check_config(config)
+    frame = load_t20(args.data)
+    estimate = estimate_cost(frame, config)
+    for line in estimate_lines(estimate, config):
+        print(line)
+    estimate.check_fits()
+    model = train_synthesizer(frame, config, on_epoch=_print_epoch, checkpoint_dir=args.checkpoint_dir,
+                              resume=args.resume)
+    staging = staging_dir(args.out.resolve().parent)
+    model.save(staging)
+    publish_dir(staging, args.out.resolve())
+    stats = model.stats
+    print(f"measured: {stats['seconds_per_epoch']:.1f} s per epoch (predicted "
+          f"{_or_dash(estimate.seconds_per_epoch)}), peak memory {_gib(stats['peak_rss_bytes'])} "
+          f"(predicted {_gib(stats['predicted_peak_bytes'])})")
+    print(f"synthesizer saved to {args.out}")
+    return 0
+
+
+def sample_command(args: argparse.Namespace) -> int:
+    from lib.schema import t20_columns
+    from models.synthesizer import CtganSynthesizer
+
+    if args.rows < 1:
+        raise ValueError(f"--rows must be at least 1, got {args.rows}.")
+    model = CtganSynthesizer.load(args.model)
+    frame, report = model.sample_with_report(args.rows, seed=args.seed)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    t20_columns(frame).to_csv(args.out, index=False)
+    print(f"wrote {len(frame):,} rows to {args.out}")
+    print(f"redrawn: {report.redrawn_share:.2%} of {report.generated:,} generated rows broke a cricket rule")
+    for rule, count in report.broken.items():
+        if count:
+            print(f"  {rule}: {count:,}")
+    return 0
+
+
+def estimate_lines(estimate, config) -> list[str]:
+    """The cost estimate in a few lines of text."""
+    widths = sorted(set(estimate.widths))
+    width = f"{widths[0]:,}" if len(widths) == 1 else f"{widths[0]:,} to {widths[-1]:,}"
+    lines = [
+        f"estimate: transformed width {width}, generator {estimate.generator_parameters / 1e6:.2f}M and "
+        f"discriminator {estimate.discriminator_parameters / 1e6:.2f}M parameters",
+        f"  {config.shards} shard(s) of {estimate.rows_per_shard:,} rows, {estimate.steps_per_epoch:,} steps per epoch",
+        f"  peak memory about {_gib(estimate.peak_bytes)} of {_gib(estimate.available_bytes)} available",
+    ]
+    if estimate.seconds_per_epoch is not None:
+        lines.append(f"  about {estimate.seconds_per_epoch:.1f} s per epoch, {_duration(estimate.total_seconds)} "
+                     f"for {config.epochs} epoch(s) x {config.shards} shard(s)")
+    for suggestion in estimate.suggestions:
+        lines.append(f"  fits instead: {suggestion.label} (about {_gib(suggestion.peak_bytes)})")
+    return lines
+
+
+def _print_epoch(log) -> None:
+    stage = f"{log.stage} " if log.stage else ""
+    print(f"{stage}epoch {log.epoch}/{log.epochs}: generator loss {log.losses['generator']:.4f}, "
+          f"discriminator loss {log.losses['discriminator']:.4f} ({log.seconds:.1f} s)", flush=True)
+
+
+def _gib(size: float) -> str:
+    return f"{size / 2**30:.2f} GiB"
+
+
+def _or_dash(seconds: float | None) -> str:
+    return "-" if seconds is None else f"{seconds:.1f} s"
+
+
+def _duration(seconds: float) -> str:
+    minutes, rest = divmod(int(round(seconds)), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes} min" if hours else f"{minutes} min {rest} s" if minutes else f"{rest} s"
