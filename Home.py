@@ -26,10 +26,7 @@ def flow_ui() -> None:
              ("pages/2_Evaluate.py", "3 · Evaluate"), ("pages/3_Augment_and_Train.py", "4 · Augment & train"),
              ("pages/4_Compare.py", "5 · Compare"), ("pages/5_Match.py", "6 · Match")]
     for column, (page, label) in zip(st.columns(len(steps)), steps):
-        try:
-            column.page_link(page, label=label)
-        except Exception:  # a page of a later step that this build does not have yet
-            column.caption(label)
+        column.page_link(page, label=label)
 
 
 def source_ui() -> dict:

@@ -151,3 +151,14 @@ def augmented_training_set(real_id: str, synthetic_id: str, ratio: float, seed: 
         test_share=STANDARD_SPLIT["test_share"], validation_share=STANDARD_SPLIT["validation_share"],
         split_seed=STANDARD_SPLIT["seed"], vocabulary=workspace.load_vocabulary(real_id),
     )
+
+
+def delete_synth_run(run_id: str) -> None:
+    """Forget a finished synthesizer run and remove its model and checkpoints; synthetic sets it made stay."""
+    import shutil
+
+    from lib import jobs
+
+    jobs.delete(run_id)
+    for kind in (SYNTHESIZERS, CHECKPOINTS):
+        shutil.rmtree(workspace.artifact_root(kind) / workspace.check_id(run_id), ignore_errors=True)

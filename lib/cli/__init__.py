@@ -10,7 +10,7 @@ import argparse
 import importlib
 import sys
 
-GROUPS = ["data", "synth", "wp"]
+GROUPS = ["data", "synth", "score", "wp"]
 """Modules of lib.cli that add subcommands, in the order `--help` lists them."""
 
 

@@ -1,0 +1,79 @@
+"""Synthesize: train a CTGAN synthesizer on the real training matches, watch it learn, download its rows."""
+
+import streamlit as st
+
+from lib import jobs, workspace
+from lib.tasks import STANDARD_SPLIT
+from models.synth_config import ENCODINGS, SynthConfig
+from pages.ui.common import active_dataset, dataset_picker, show_error
+from pages.ui.jobs import watch
+from pages.ui.synth import cached_estimate, estimate_ui, past_runs_ui, result_ui
+
+st.set_page_config(page_title="Synthesize · Crease Lab", page_icon="🏏", layout="wide")
+st.title("Synthesize")
+st.write(
+    "Train a CTGAN synthesizer on the real deliveries and generate synthetic ones. It learns from the "
+    f"training matches only ({1 - STANDARD_SPLIT['test_share']:.0%} of matches), so the matches held out "
+    "for testing the win-probability model never reach it."
+)
+DEFAULTS = SynthConfig()
+ENCODING_HELP = {
+    "categorical": "every player a category (as published; exact but wide)",
+    "top_k": "the K most frequent players as categories, the rest pooled",
+    "numeric": "player index as a number (fastest, no player identity)",
+}
+
+
+def settings_ui() -> tuple[SynthConfig, int, str]:
+    """The two sliders up front, the rest under Advanced; returns (config, rows to generate, set name)."""
+    left, right = st.columns(2)
+    fraction = left.slider("Sampling fraction", 0.01, 1.0, DEFAULTS.fraction, 0.01, key="synth_fraction",
+                           help="Share of the training rows each model learns from.")
+    epochs = right.slider("Epochs", 1, 300, DEFAULTS.epochs, key="synth_epochs")
+    with st.expander("Advanced"):
+        a, b, c = st.columns(3)
+        encoding = a.radio("Player encoding", ENCODINGS, index=ENCODINGS.index(DEFAULTS.player_encoding),
+                           format_func=lambda e: f"{e}: {ENCODING_HELP[e]}", key="synth_encoding")
+        top_k = a.number_input("K (top_k)", 1, 5000, DEFAULTS.top_k, key="synth_top_k",
+                               disabled=encoding != "top_k")
+        shards = b.number_input("Shards", 1, 50, DEFAULTS.shards, key="synth_shards",
+                                help="Models, each on its own random fraction of the rows; samples are pooled.")
+        batch = b.number_input("Batch size", 10, 20_000, DEFAULTS.batch_size, step=10, key="synth_batch")
+        rows = b.number_input("Rows to generate", 100, 5_000_000, 30_000, step=1000, key="synth_rows")
+        generator_lr = c.number_input("Generator learning rate", 1e-6, 1.0, DEFAULTS.generator_lr, format="%.5f")
+        discriminator_lr = c.number_input("Discriminator learning rate", 1e-6, 1.0, DEFAULTS.discriminator_lr,
+                                          format="%.5f")
+        seed = c.number_input("Seed", 0, 2**31 - 1, DEFAULTS.seed)
+    config = SynthConfig(fraction=fraction, epochs=epochs, shards=int(shards), player_encoding=encoding,
+                         top_k=int(top_k), batch_size=int(batch), generator_lr=generator_lr,
+                         discriminator_lr=discriminator_lr, seed=int(seed))
+    return config, int(rows), st.text_input("Name of the synthetic set", "synthetic deliveries", key="synth_name")
+
+
+def latest_run():
+    launched = st.session_state.get("synth_run")
+    runs = jobs.list_runs("synth")
+    return launched or (runs[0].id if runs else None)
+
+
+real = dataset_picker("Real dataset", kind="real", default=getattr(active_dataset(), "id", None), key="synth-real")
+if real is None:
+    st.info("Load a dataset on the Home page first.")
+    st.stop()
+config, rows, name = settings_ui()
+try:
+    estimate = cached_estimate(real.id, real.created, config.to_json())
+except ValueError as error:
+    show_error(error)
+    st.stop()
+fits = estimate_ui(estimate, config)
+if st.button("Train", type="primary", disabled=not fits):
+    params = {"real_id": real.id, "config": config.to_json(), "rows": rows, "name": name, "sample_seed": config.seed}
+    title = f"CTGAN on {real.name}: fraction {config.fraction:g}, {config.epochs} epochs, {config.player_encoding}"
+    st.session_state["synth_run"] = jobs.submit("synth", params, title, estimate=estimate.to_json()).id
+run_id = latest_run()
+if run_id:
+    run = watch(run_id, ("generator", "discriminator"), "CTGAN loss per epoch")
+    if run.state == "done":
+        result_ui(run)
+past_runs_ui(real)

@@ -1,0 +1,95 @@
+"""Evaluate: how close a synthetic set is to the real deliveries, scored with sdmetrics."""
+
+import json
+
+import streamlit as st
+
+from lib import runstore, sources, workspace
+from lib.charts import SYNTHETIC, REAL, correlation_heatmaps, distribution_chart, loss_chart, score_bars
+from lib.schema import MODEL_COLUMNS, NUMERIC_COLUMNS
+from lib.scorecard import headline, per_column, score_report, scores_csv
+from pages.ui.common import active_dataset, dataset_picker, frame_of, show_error
+
+st.set_page_config(page_title="Evaluate · Crease Lab", page_icon="🏏", layout="wide")
+st.title("Evaluate")
+st.write("Fidelity of a synthetic set to the real data — column shapes, column pair trends and player coverage "
+         "from sdmetrics — next to the published reference run, with cricket validity and privacy.")
+STORED, UPLOAD = "Workspace synthetic set", "Upload synthetic CSV"
+
+
+@st.cache_data(max_entries=8, show_spinner="Scoring with sdmetrics…")
+def cached_report(real_id: str, real_created: str, synthetic_id: str, synthetic_created: str) -> dict:
+    real = workspace.load_dataset(real_id)
+    return score_report(real, workspace.load_dataset(synthetic_id))
+
+
+def synthetic_ui(real):
+    choice = st.radio("Synthetic set", [STORED, UPLOAD], horizontal=True)
+    if choice == STORED:
+        info = dataset_picker("Synthetic set", kind="synthetic", key="eval-synthetic")
+        if info is None:
+            st.info("No synthetic sets yet: make one on the Synthesize page, or upload one.")
+        return info
+    upload = st.file_uploader("Synthetic t20.csv (the ten columns)", type=["csv", "parquet"])
+    if upload is None:
+        return None
+    seen = st.session_state.setdefault("synthetic_uploads", {})
+    key = f"{upload.file_id}:{real.id}"
+    if key not in seen:
+        seen[key] = sources.import_synthetic(upload, upload.name, real.id).id
+    return workspace.dataset_info(seen[key])
+
+
+def scores_ui(report: dict) -> None:
+    st.subheader("Headline")
+    st.dataframe(headline(report), hide_index=True, column_config={
+        "score": st.column_config.ProgressColumn("score", min_value=0, max_value=1, format="%.3f"),
+        "published": st.column_config.NumberColumn("published reference", format="%.3f"),
+        "difference": st.column_config.NumberColumn("difference", format="%+.3f")})
+    a, b, c = st.columns(3)
+    a.metric("Cricket validity", f"{report['validity_score']:.1%}", help="Share of rows obeying the cricket rules.")
+    if report["privacy"]:
+        b.metric("Exact copies of real rows", f"{report['privacy']['copy_share']:.2%}")
+        c.metric("DCR baseline protection", f"{report['privacy']['dcr_baseline_score']:.3f}",
+                 help="1 = synthetic rows are as far from real rows as random rows are (sdmetrics).")
+    st.caption(report["sampling"])
+    missing = {column: players for column, players in report["missing_regulars"].items() if players}
+    if missing:
+        st.warning("Regulars missing from the synthetic set (top 20 by real deliveries): " + "; ".join(
+            f"{column}: {', '.join(map(str, players))}" for column, players in missing.items()))
+
+
+real = dataset_picker("Real dataset", kind="real", default=getattr(active_dataset(), "id", None), key="eval-real")
+if real is None:
+    st.info("Load a dataset on the Home page first.")
+    st.stop()
+try:
+    synthetic = synthetic_ui(real)
+except ValueError as error:
+    show_error(error)
+    st.stop()
+if synthetic is None:
+    st.stop()
+report = cached_report(real.id, real.created, synthetic.id, synthetic.created)
+real_rows, synthetic_rows = frame_of(real)[MODEL_COLUMNS], frame_of(synthetic)[MODEL_COLUMNS]
+scores_ui(report)
+per_column_tab, distributions, correlations, describe = st.tabs(
+    ["Per column", "Distributions", "Correlations", "describe()"])
+with per_column_tab:
+    st.altair_chart(score_bars(per_column(report)))
+with distributions:
+    column = st.selectbox("Column", MODEL_COLUMNS)
+    st.altair_chart(distribution_chart({REAL: real_rows[column], SYNTHETIC: synthetic_rows[column]}, column,
+                                       height=300), width="stretch")
+with correlations:
+    st.altair_chart(correlation_heatmaps(real_rows, synthetic_rows, NUMERIC_COLUMNS))
+with describe:
+    left, right = st.columns(2)
+    left.dataframe(real_rows.describe().T)
+    right.dataframe(synthetic_rows.describe().T)
+made_by = synthetic.extra.get("synthesizer")
+if made_by and runstore.epochs(made_by):
+    st.altair_chart(loss_chart(runstore.epochs(made_by), ("generator", "discriminator"),
+                               f"Training loss of the run that made this set ({made_by})"))
+st.download_button("Download the score report (JSON)", json.dumps(report, indent=1), "scores.json", "application/json")
+st.download_button("Download every score (CSV)", scores_csv(report), "scores.csv", "text/csv")

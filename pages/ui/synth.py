@@ -1,0 +1,108 @@
+"""Synthesize page pieces: the cost estimate, a finished run's synthetic set, and the list of past runs."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lib import jobs, tasks, workspace
+from lib.runtable import synth_runs_frame
+from lib.schema import to_t20_csv
+from models.synth_config import SynthConfig
+from models.synth_estimate import estimate_cost
+
+WIDGET_KEYS = {"fraction": "synth_fraction", "epochs": "synth_epochs", "shards": "synth_shards",
+               "player_encoding": "synth_encoding", "top_k": "synth_top_k"}
+"""Settings a suggestion may change -> the Synthesize page widget that holds them."""
+
+
+@st.cache_data(max_entries=2, show_spinner="Selecting the training matches…")
+def _training_frame(real_id: str, created: str):
+    return tasks.training_matches(real_id)
+
+
+@st.cache_data(max_entries=32, show_spinner="Estimating width, memory and time…")
+def cached_estimate(real_id: str, created: str, config: dict):
+    """The cost estimate of training `config` on a dataset's training matches (prepare step and probe cached)."""
+    return estimate_cost(_training_frame(real_id, created), SynthConfig.from_json(config))
+
+
+def _apply(changes: dict) -> None:
+    for name, value in changes.items():
+        st.session_state[WIDGET_KEYS[name]] = value
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "–"
+    return f"{seconds / 60:.1f} min" if seconds >= 90 else f"{seconds:.1f} s"
+
+
+def estimate_ui(estimate, config: SynthConfig) -> bool:
+    """Show the estimate; offer settings that fit when it does not. Returns whether the run fits."""
+    width = max(estimate.widths)
+    cells = [("Transformed width", f"{width:,}"), ("Parameters", f"{estimate.generator_parameters / 1e6:.1f}M + "
+             f"{estimate.discriminator_parameters / 1e6:.1f}M"), ("Peak memory", f"{estimate.peak_bytes / 2**30:.2f} GiB"),
+             ("Per epoch", _duration(estimate.seconds_per_epoch)), ("Total", _duration(estimate.total_seconds))]
+    for column, (label, value) in zip(st.columns(len(cells)), cells):
+        column.metric(label, value)
+    st.caption(f"{config.shards} model(s) of {estimate.rows_per_shard:,} training rows, {estimate.steps_per_epoch:,} "
+               f"steps per epoch; {estimate.available_bytes / 2**30:.1f} GiB of memory available now.")
+    if estimate.fits:
+        return True
+    st.error(f"Refused: this run needs about {estimate.peak_bytes / 2**30:.1f} GiB but "
+             f"{estimate.available_bytes / 2**30:.1f} GiB is available. Pick settings that fit:")
+    for column, suggestion in zip(st.columns(max(len(estimate.suggestions), 1)), estimate.suggestions):
+        column.button(f"Use {suggestion.label} (~{suggestion.peak_bytes / 2**30:.1f} GiB)", on_click=_apply,
+                      args=(suggestion.changes,), key=f"suggest-{suggestion.label}")
+    return False
+
+
+def result_ui(run) -> None:
+    """The synthetic set a finished run made: preview, counts, download, rename."""
+    info = workspace.dataset_info(run.result["dataset"])
+    frame = workspace.load_dataset(info.id)
+    st.subheader("Synthetic set")
+    a, b, c = st.columns(3)
+    a.metric("Rows", f"{info.rows:,}")
+    b.metric("Redrawn for cricket rules", f"{run.result['redrawn_share']:.2%}")
+    stats = run.result.get("stats", {})
+    c.metric("Seconds per epoch (predicted)", f"{stats.get('seconds_per_epoch', 0):.1f}",
+             delta=None if not run.estimate or run.estimate.get("seconds_per_epoch") is None else
+             f"{stats.get('seconds_per_epoch', 0) - run.estimate['seconds_per_epoch']:+.1f} vs predicted",
+             delta_color="off")
+    st.dataframe(frame.head(20), hide_index=True)
+    st.download_button("Download synthetic t20.csv", data=lambda: to_t20_csv(frame), mime="text/csv",
+                       file_name=f"{workspace.slug(info.name)}.csv")
+    name = st.text_input("Name", info.name, key=f"rename-{info.id}")
+    if name != info.name and st.button("Rename", key=f"rename-button-{info.id}"):
+        workspace.rename_dataset(info.id, name)
+        st.rerun()
+    st.page_link("pages/2_Evaluate.py", label="Evaluate this synthetic set →")
+
+
+def past_runs_ui(real) -> None:
+    """Every synthesizer run with its settings and predicted-vs-actual cost; reopen, sample again or delete."""
+    runs = jobs.list_runs("synth")
+    if not runs:
+        return
+    st.subheader("Past runs")
+    st.dataframe(synth_runs_frame(runs), hide_index=True)
+    finished = [run for run in runs if not run.active]
+    if not finished:
+        return
+    run = st.selectbox("Run", finished, format_func=lambda r: f"{r.id} ({r.state})", key="past-run")
+    open_col, sample_col, delete_col = st.columns(3)
+    if open_col.button("Reopen"):
+        st.session_state["synth_run"] = run.id
+        st.rerun()
+    if run.state == "done":
+        rows = sample_col.number_input("Rows", 100, 5_000_000, 30_000, step=1000, key="resample-rows")
+        if sample_col.button("Sample again"):
+            params = {"model_id": run.result["model"], "real_id": run.params["real_id"], "rows": int(rows),
+                      "name": f"{run.params['name']} (again)", "sample_seed": None}
+            st.session_state["synth_run"] = jobs.submit("synth_sample", params, f"Sample {rows:,} rows from {run.id}").id
+            st.rerun()
+    if delete_col.button("Delete", help="Removes the run and its synthesizer; synthetic sets it made stay."):
+        tasks.delete_synth_run(run.id)
+        st.session_state.pop("synth_run", None)
+        st.rerun()

@@ -1,0 +1,77 @@
+"""Synthesize and Evaluate pages, driven as a user would, with real (tiny) synthesizer training."""
+
+import pytest
+
+from lib import jobs, runstore, workspace
+from lib.schema import MODEL_COLUMNS
+from lib.simulate import build_sample
+from tests.pages_helpers import finish_job, page
+
+
+@pytest.fixture
+def league():
+    result = build_sample(matches=30, seed=11)
+    return workspace.save_dataset(result.deliveries, name="mini league", kind="real", source="simulated league",
+                                  features="leakfree", vocabulary=result.vocabulary)
+
+
+def tiny_settings(at, epochs: int = 1):
+    """Fraction and epochs on the two sliders; a small batch and few rows under Advanced."""
+    at.slider(key="synth_fraction").set_value(0.2)
+    at.slider(key="synth_epochs").set_value(epochs)
+    at.number_input(key="synth_batch").set_value(100)
+    at.number_input(key="synth_rows").set_value(300)
+    at.text_input(key="synth_name").set_value("tiny synthetic")
+    return at.run()
+
+
+def click(at, label: str):
+    return next(b for b in at.button if b.label == label).click().run()
+
+
+def test_synthesize_trains_in_the_background_and_offers_the_csv(league):
+    # Setup
+    at = tiny_settings(page("pages/1_Synthesize.py").run())
+    assert not at.exception
+    assert [m.label for m in at.metric][:3] == ["Transformed width", "Parameters", "Peak memory"]
+    # Run
+    at = finish_job(click(at, "Train"), "synth")
+    # Assert: the sliders reached the job, and the result is on the page
+    run = jobs.list_runs("synth")[0]
+    assert run.state == runstore.DONE, run.error
+    assert run.params["config"]["fraction"] == 0.2 and run.params["config"]["epochs"] == 1
+    assert run.params["config"]["batch_size"] == 100 and run.params["rows"] == 300
+    assert not at.exception
+    assert at.get("vega_lite_chart"), "the loss chart"
+    assert "Download synthetic t20.csv" in [b.label for b in at.get("download_button")]
+    stored = workspace.dataset_info(run.result["dataset"])
+    assert stored.kind == "synthetic" and stored.rows == 300 and stored.name == "tiny synthetic"
+    assert stored.extra["real_dataset"] == league.id
+    # Run: Evaluate the set it made
+    evaluate = page("pages/2_Evaluate.py").run()
+    # Assert: the four groups, each in [0, 1]
+    assert not evaluate.exception, evaluate.exception
+    headline = evaluate.dataframe[0].value
+    assert len(headline) == 4 and headline["score"].between(0, 1).all()
+    assert len(evaluate.metric) >= 3 and evaluate.metric[0].label == "Cricket validity"
+
+
+def test_cancel_leaves_a_cancelled_run(league):
+    at = tiny_settings(page("pages/1_Synthesize.py").run(), epochs=300)
+    at = click(at, "Train")
+    at = click(at, "Cancel")
+    at = finish_job(at, "synth")
+    run = jobs.list_runs("synth")[0]
+    assert run.state == runstore.CANCELLED
+    assert not at.exception and "Cancelled" in at.warning[0].value
+
+
+def test_evaluate_refuses_a_synthetic_upload_with_text(league):
+    at = page("pages/2_Evaluate.py").run()
+    at.radio[0].set_value("Upload synthetic CSV").run()
+    rows = workspace.load_dataset(league.id)[MODEL_COLUMNS].head(20).astype(object)
+    rows.iloc[3, 4] = "lots"
+    at.file_uploader[0].set_value(("synth.csv", rows.to_csv(index=False).encode(), "text/csv")).run()
+    assert not at.exception
+    assert "column runs: row 4 has the text 'lots'" in at.error[0].value
+    assert workspace.list_datasets("synthetic") == []
