@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from lib import workspace
 from lib.schema import MODEL_COLUMNS, PLAYER_COLUMNS, WINNER
@@ -26,7 +27,11 @@ from models.table_layout import CompactRows, TableLayout
 
 CACHE_ENTRIES = 6
 """Prepared datasets kept in the workspace cache; older ones are removed."""
-_SELECT_STREAM, _FIT_STREAM = 0, 1
+_SELECT_STREAM, _FIT_STREAM, _GMM_STREAM = 0, 1, 3
+_ENCODERS: dict[str, list[ContinuousEncoder]] = {}
+"""Fitted GMM encoders of recent (data, settings), in memory: they do not depend on the fraction or the shards,
+so an estimate for a new slider position reuses them and takes a second instead of the fits' many."""
+_ENCODERS_KEPT = 4
 """Seed streams of row selection and of transform fitting (training uses its own, see models.synth_train)."""
 
 
@@ -83,8 +88,9 @@ def prepare(frame: pd.DataFrame, config: SynthConfig, cache_dir: Path | None = N
 
     Row selection: each shard draws round(fraction x rows) rows without replacement, independently (shards
     may overlap). Continuous columns: each Bayesian GMM is fit on a seeded subsample of at most
-    `config.gmm_rows` of the selected rows (fitting on a million rows takes minutes and moves the modes
-    little), then every selected row is encoded. Discrete columns: fit per shard on that shard's rows.
+    `config.gmm_rows` of all rows (fitting on a million rows takes minutes and moves the modes little; the
+    subsample does not depend on the fraction, so neither do the fits), then every selected row is encoded.
+    Discrete columns: fit per shard on that shard's rows.
 
     Args:
         frame: validated t20 rows.
@@ -107,7 +113,7 @@ def prepare(frame: pd.DataFrame, config: SynthConfig, cache_dir: Path | None = N
     shard_rows = select_rows(len(frame), config)
     rows = np.unique(np.concatenate(shard_rows))
     rng = np.random.default_rng([config.seed, _FIT_STREAM])
-    continuous, normalized, modes = _fit_continuous(frame, rows, config, rng)
+    continuous, normalized, modes = _fit_continuous(frame, rows, config, rng, print_)
     discrete = [fit_discrete_columns(frame, chosen, config) for chosen in shard_rows]
     prepared = Prepared(print_, key, shard_rows, rows, continuous, normalized, modes, discrete, 0.0)
     prepared.seconds = time.perf_counter() - started
@@ -137,18 +143,35 @@ def continuous_names(config: SynthConfig) -> list[str]:
     return [c for c in MODEL_COLUMNS if c != WINNER and (c not in PLAYER_COLUMNS or numeric_players)]
 
 
-def _fit_continuous(frame: pd.DataFrame, rows: np.ndarray, config: SynthConfig, rng: np.random.Generator):
+def _fit_continuous(frame: pd.DataFrame, rows: np.ndarray, config: SynthConfig, rng: np.random.Generator,
+                    frame_print: str):
     names = continuous_names(config)
     normalized = np.empty((len(rows), len(names)), dtype=np.float32)
     modes = np.empty((len(rows), len(names)), dtype=np.int16)
-    subsample = rows if len(rows) <= config.gmm_rows else np.sort(rng.choice(rows, config.gmm_rows, replace=False))
     columns = []
-    for i, name in enumerate(names):
-        values = frame[name].to_numpy(dtype=np.float64)
-        encoder = ContinuousEncoder(name, values[subsample], config.max_clusters, config.weight_threshold)
-        normalized[:, i], modes[:, i] = encoder.encode(values[rows], rng)
-        columns.append(encoder.column(known_players(values[rows]) if name in PLAYER_COLUMNS else None))
+    # One BLAS/OpenMP thread: these are many tiny matrix products, and on a machine whose cores are busy
+    # (a training job, the app) multi-threaded ones stall at every barrier; measured 10x slower on 2 cores.
+    with threadpool_limits(limits=1):
+        for i, encoder in enumerate(_encoders(frame, frame_print, config, names)):
+            values = frame[encoder.name].to_numpy(dtype=np.float64)
+            normalized[:, i], modes[:, i] = encoder.encode(values[rows], rng)
+            columns.append(encoder.column(known_players(values[rows]) if encoder.name in PLAYER_COLUMNS else None))
     return columns, normalized, modes
+
+
+def _encoders(frame: pd.DataFrame, frame_print: str, config: SynthConfig, names: list[str]) -> list[ContinuousEncoder]:
+    """The continuous columns' GMMs, fit on a seeded subsample of at most `config.gmm_rows` of all rows."""
+    key = json.dumps([frame_print, config.seed, config.gmm_rows, config.max_clusters,
+                      config.weight_threshold, names])
+    if key not in _ENCODERS:
+        rng = np.random.default_rng([config.seed, _GMM_STREAM])
+        pool = np.arange(len(frame))
+        sample = pool if len(pool) <= config.gmm_rows else np.sort(rng.choice(pool, config.gmm_rows, replace=False))
+        _ENCODERS[key] = [ContinuousEncoder(name, frame[name].to_numpy(np.float64)[sample], config.max_clusters,
+                                            config.weight_threshold) for name in names]
+        while len(_ENCODERS) > _ENCODERS_KEPT:
+            _ENCODERS.pop(next(iter(_ENCODERS)))
+    return _ENCODERS[key]
 
 
 def fit_discrete_columns(frame: pd.DataFrame, rows: np.ndarray, config: SynthConfig) -> list[DiscreteColumn]:
