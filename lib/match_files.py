@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Iterator, NamedTuple
 
+from lib.modelfiles import REFUSAL, describe_model_archive, describe_model_file
+
 MAX_ARCHIVE_BYTES = 2 * 1024**3
 """Default limit on the total uncompressed size of a source: 2 GiB (Cricsheet's all-T20 zip is ~1 GiB)."""
 MAX_ARCHIVE_FILES = 50_000
@@ -117,6 +119,9 @@ def _read_capped(stream: BinaryIO, name: str, limits: Limits) -> bytes:
 
 
 def _read_single(file_name: str, data: bytes, name: str) -> Iterator[MatchFile]:
+    model = describe_model_file(data)
+    if model:
+        raise CricsheetError(f"{name} is {model}, not a Cricsheet match. {REFUSAL}")
     if not data.lstrip()[:1] == b"{":
         raise CricsheetError(
             f"{name} is neither a zip archive nor a JSON match (it starts with {data[:8]!r}). Upload the zip "
@@ -145,6 +150,9 @@ def _read_zip(file, name: str, limits: Limits) -> Iterator[MatchFile]:
             f"{name} is not a readable zip archive ({error}). Download the zip from cricsheet.org again."
         ) from None
     members = archive.infolist()
+    model = describe_model_archive([m.filename for m in members])
+    if model:
+        raise CricsheetError(f"{name} is {model}, not Cricsheet matches. {REFUSAL}")
     _check_directory(members, name, limits)
     return _zip_members(archive, members, name, limits)
 

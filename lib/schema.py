@@ -17,6 +17,8 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from lib.modelfiles import REFUSAL, describe_model_file
+
 BATTER = "batsmanIdx"
 BOWLER = "bowlerIdx"
 BALL_NUM = "ballNum"
@@ -104,6 +106,9 @@ def read_table(source: str | Path | bytes | BinaryIO, name: str | None = None) -
         raise SchemaError(f"{name} is empty (0 rows). Export the data with a header row and one row per delivery.")
     if data.startswith(_PARQUET_MAGIC):
         return _read_parquet(data, name)
+    model = describe_model_file(data)
+    if model:
+        raise SchemaError(f"{name} is {model}, not a CSV or Parquet table. {REFUSAL}")
     for magic, what in _NOT_TABLE_MAGIC.items():
         if data.startswith(magic):
             raise SchemaError(f"{name} is not a CSV or Parquet table: its first bytes are those of {what}.")
@@ -265,7 +270,7 @@ def _numeric_column(values: pd.Series, column: str, name: str, allow_text: bool)
         if fractional.any():
             row = int(np.argmax(fractional))
             raise SchemaError(
-                f"{name}, column {column}: row {row + 1} is {numbers[row]!r}, but this column holds whole numbers."
+                f"{name}, column {column}: row {row + 1} is {numbers[row]:g}, but this column holds whole numbers."
             )
         return numbers.astype(np.int64)
     return numbers

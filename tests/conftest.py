@@ -17,3 +17,32 @@ def workspace(tmp_path, monkeypatch):
 def league():
     """The simulated league's first three matches (see tests.synth_helpers.tiny_league)."""
     return tiny_league()
+
+
+@pytest.fixture(scope="session")
+def built_sample(tmp_path_factory):
+    """The embedded sample, built once per test session in a workspace of its own."""
+    import os
+
+    from lib import sources
+
+    root = tmp_path_factory.mktemp("sample-workspace")
+    previous = os.environ.get("CREASE_WORKSPACE")
+    os.environ["CREASE_WORKSPACE"] = str(root)
+    try:
+        sources.sample_dataset()
+    finally:
+        if previous is None:
+            os.environ.pop("CREASE_WORKSPACE")
+        else:
+            os.environ["CREASE_WORKSPACE"] = previous
+    return root / "datasets"
+
+
+@pytest.fixture
+def with_sample(built_sample, workspace):
+    """This test's workspace holding a copy of the embedded sample, as after a first start of the app."""
+    import shutil
+
+    shutil.copytree(built_sample, workspace / "datasets")
+    return workspace
