@@ -18,10 +18,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import pandas as pd  # noqa: E402
-from sdmetrics.single_column import KSComplement  # noqa: E402
+import pandas as pd
+from sdmetrics.single_column import KSComplement
 
-from lib.schema import INNINGS, MATCH_ID, NUMERIC_COLUMNS, RUNS, WICKETS, WINNER  # noqa: E402
+from lib.schema import INNINGS, MATCH_ID, NUMERIC_COLUMNS, RUNS, WICKETS, WINNER
 
 DEFAULT_ZIP = "../shared/data/ipl_json.zip"
 GOALS = {

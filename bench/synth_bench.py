@@ -29,8 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from lib.schema import MODEL_COLUMNS  # noqa: E402
-from models.synth_config import SynthConfig  # noqa: E402
+from lib.schema import MODEL_COLUMNS
+from models.synth_config import SynthConfig
 
 SEED = 0
 PUBLISHED = SynthConfig(batch_size=1000, generator_lr=1e-3, discriminator_lr=1e-3, pac=10, seed=SEED,

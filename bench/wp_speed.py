@@ -25,9 +25,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from lib.schema import BATTER, BOWLER, MODEL_COLUMNS, WINNER  # noqa: E402
+from lib.schema import BATTER, BOWLER, MODEL_COLUMNS, WINNER
 
 DEFAULT_ZIP = "../shared/data/ipl_json.zip"
 EPOCH_GOAL_S = 5.0

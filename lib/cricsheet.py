@@ -9,8 +9,8 @@ and skipped. Parsing is per match in Python; the features are computed vectorise
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -31,14 +31,14 @@ from lib.vocabulary import Vocabulary
 
 __all__ = [
     "FEATURE_VARIANTS",
-    "VARIANT_HELP",
     "MAX_ARCHIVE_BYTES",
     "MAX_ARCHIVE_FILES",
+    "VARIANT_HELP",
     "CricsheetError",
     "ImportReport",
     "ImportResult",
-    "import_matches",
     "import_cricsheet",
+    "import_matches",
 ]
 
 DATE = "date"

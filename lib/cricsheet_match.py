@@ -48,7 +48,7 @@ class MatchColumns:
     legal: list = field(default_factory=list)
     player_out: list = field(default_factory=list)
 
-    def extend(self, other: "MatchColumns") -> None:
+    def extend(self, other: MatchColumns) -> None:
         for column in fields(self):
             getattr(self, column.name).extend(getattr(other, column.name))
 
@@ -189,7 +189,7 @@ def match_stem(file_name: str) -> str:
     return file_name.rsplit(".", 1)[0] if "." in file_name else file_name
 
 
-def _balls(overs: int | float, per_over: int) -> int:
+def _balls(overs: float, per_over: int) -> int:
     """Legal balls in `overs` written the cricket way: 9.2 is 9 overs and 2 balls."""
     whole = int(overs)
     return whole * per_over + round((overs - whole) * 10)

@@ -29,7 +29,7 @@ class PeakRss:
         self._stop = threading.Event()
         self._process = psutil.Process()
 
-    def __enter__(self) -> "PeakRss":
+    def __enter__(self) -> PeakRss:
         self._before = _maxrss()
         self.peak_bytes = self._process.memory_info().rss
         self._thread = threading.Thread(target=self._poll, daemon=True)

@@ -8,8 +8,8 @@ A trainer takes two optional callables and knows nothing about jobs, pages or th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 
 @dataclass

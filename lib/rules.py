@@ -30,7 +30,7 @@ class CricketRules:
     bowlers: np.ndarray
 
     @classmethod
-    def from_frame(cls, real: pd.DataFrame) -> "CricketRules":
+    def from_frame(cls, real: pd.DataFrame) -> CricketRules:
         """Rules whose player vocabulary is the players appearing in `real`."""
         return cls(np.unique(real[BATTER].to_numpy(np.int64)), np.unique(real[BOWLER].to_numpy(np.int64)))
 
@@ -57,7 +57,7 @@ class CricketRules:
         return {"batters": self.batters.tolist(), "bowlers": self.bowlers.tolist()}
 
     @classmethod
-    def from_json(cls, data: dict) -> "CricketRules":
+    def from_json(cls, data: dict) -> CricketRules:
         return cls(np.asarray(data["batters"], dtype=np.int64), np.asarray(data["bowlers"], dtype=np.int64))
 
 

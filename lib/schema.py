@@ -347,7 +347,7 @@ def summarize(frame: pd.DataFrame) -> Summary:
     ids, inferred = match_ids(frame)
     return Summary(
         rows=len(frame),
-        matches=int(len(np.unique(ids))),
+        matches=len(np.unique(ids)),
         batters=int(frame[BATTER].nunique()),
         bowlers=int(frame[BOWLER].nunique()),
         won_share=float(frame[WINNER].mean()) if len(frame) else float("nan"),

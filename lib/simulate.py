@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
 
 from lib.cricsheet import ImportResult, import_matches
 from lib.simulate_innings import BallRates, InningsScore, Side, bowling_plan, play_innings

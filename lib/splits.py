@@ -70,7 +70,7 @@ def make_split(
     units = match_of_row if kind == "match" else np.arange(len(frame))
     roles = _draw_roles(int(units.max()) + 1, test_share, validation_share, seed, "matches" if kind == "match" else "rows")
     train, validation, test = (np.flatnonzero(roles[units] == role) for role in (_TRAIN, _VALIDATION, _TEST))
-    return Split(kind, train, validation, test, int(len(np.unique(match_of_row[test]))), inferred)
+    return Split(kind, train, validation, test, len(np.unique(match_of_row[test])), inferred)
 
 
 _TRAIN, _VALIDATION, _TEST = 0, 1, 2

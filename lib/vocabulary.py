@@ -26,7 +26,7 @@ class Vocabulary:
         self._bowler_index = {name: i + 1 for i, name in enumerate(self.bowlers)}
 
     @classmethod
-    def from_names(cls, batters, bowlers) -> "Vocabulary":
+    def from_names(cls, batters, bowlers) -> Vocabulary:
         """A vocabulary whose indices follow sorted names, so the same source always gets the same indices."""
         return cls(sorted(set(batters)), sorted(set(bowlers)))
 
@@ -46,12 +46,12 @@ class Vocabulary:
         return {"unknown_index": UNKNOWN_PLAYER, "batters": self.batters, "bowlers": self.bowlers}
 
     @classmethod
-    def from_json(cls, data: dict) -> "Vocabulary":
+    def from_json(cls, data: dict) -> Vocabulary:
         return cls(list(data["batters"]), list(data["bowlers"]))
 
     def save(self, path: str | Path) -> None:
         Path(path).write_text(json.dumps(self.to_json()))
 
     @classmethod
-    def load(cls, path: str | Path) -> "Vocabulary":
+    def load(cls, path: str | Path) -> Vocabulary:
         return cls.from_json(json.loads(Path(path).read_text()))

@@ -21,7 +21,7 @@ import shutil
 import tempfile
 import uuid
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -124,7 +124,7 @@ def save_dataset(
         kind=kind,
         source=source,
         features=features,
-        created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        created=datetime.now(UTC).isoformat(timespec="seconds"),
         rows=counts.rows,
         matches=counts.matches,
         batters=counts.batters,

@@ -75,7 +75,7 @@ class DiscreteColumn:
         }
 
     @classmethod
-    def from_json(cls, data: dict) -> "DiscreteColumn":
+    def from_json(cls, data: dict) -> DiscreteColumn:
         return cls(
             data["name"],
             np.asarray(data["categories"], dtype=np.int64),
@@ -130,7 +130,7 @@ class ContinuousColumn:
         }
 
     @classmethod
-    def from_json(cls, data: dict) -> "ContinuousColumn":
+    def from_json(cls, data: dict) -> ContinuousColumn:
         snap = data.get("snap_to")
         return cls(
             data["name"],

@@ -165,7 +165,7 @@ class CtganSynthesizer:
         return folder
 
     @classmethod
-    def load(cls, folder: str | Path, device: str = "cpu") -> "CtganSynthesizer":
+    def load(cls, folder: str | Path, device: str = "cpu") -> CtganSynthesizer:
         """Read a model written by `save`; needs neither the training data nor pickle."""
         folder = Path(folder)
         path = folder / "synthesizer.json"

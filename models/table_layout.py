@@ -32,7 +32,7 @@ class CompactRows:
     def __len__(self) -> int:
         return len(self.codes)
 
-    def take(self, rows: np.ndarray) -> "CompactRows":
+    def take(self, rows: np.ndarray) -> CompactRows:
         return CompactRows(self.codes[rows], self.normalized[rows], self.modes[rows])
 
 
@@ -93,5 +93,5 @@ class TableLayout:
         return [c.to_json() for c in self.columns]
 
     @classmethod
-    def from_json(cls, data: list[dict]) -> "TableLayout":
+    def from_json(cls, data: list[dict]) -> TableLayout:
         return cls([column_from_json(c) for c in data])

@@ -109,7 +109,7 @@ class WPConfig:
         return data
 
     @classmethod
-    def from_json(cls, data: dict) -> "WPConfig":
+    def from_json(cls, data: dict) -> WPConfig:
         return cls(**data)
 
 
@@ -228,7 +228,7 @@ class WPModel:
         }
 
     @classmethod
-    def load(cls, folder: str | Path, model_format: str = "keras") -> "WPModel":
+    def load(cls, folder: str | Path, model_format: str = "keras") -> WPModel:
         """Load a model folder written by `save`; `model_format` picks the network file: "keras" or "h5"."""
         folder = Path(folder)
         if model_format not in FORMATS:

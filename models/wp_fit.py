@@ -76,7 +76,7 @@ def fit_wp(
     return WPModel(network, config, seen_batters, seen_bowlers, history=progress.history)
 
 
-def _fit_epochs(network, x, y, valid, config: WPConfig, progress: "_Progress", phase: str) -> None:
+def _fit_epochs(network, x, y, valid, config: WPConfig, progress: _Progress, phase: str) -> None:
     progress.phase = phase
     network.fit(
         x, y, batch_size=config.batch_size, epochs=config.epochs, validation_data=valid,
@@ -93,7 +93,7 @@ def _without_players_pair(valid: tuple) -> tuple:
     return _without_players(valid[0]), valid[1]
 
 
-def _learn_players(network: keras.Model, x, y, valid, config: WPConfig, progress: "_Progress") -> None:
+def _learn_players(network: keras.Model, x, y, valid, config: WPConfig, progress: _Progress) -> None:
     """Phase 2: every player starts as the unknown player; only PLAYER_LAYERS train."""
     for name in ("batter_embedding", "bowler_embedding"):
         layer = network.get_layer(name)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lib import jobs, workspace
+from lib import jobs
 from lib.tasks import STANDARD_SPLIT
 from models.synth_config import ENCODINGS, SynthConfig
 from pages.ui.common import active_dataset, dataset_picker, show_error

@@ -7,7 +7,7 @@ from lib.rules import CricketValidity
 from lib.schema import BALL_NUM, INTEGER_COLUMNS, MODEL_COLUMNS, NUMERIC_COLUMNS, PLAYER_COLUMNS, validate
 from models.synth_train import train_synthesizer
 from models.synthesizer import SamplingError
-from tests.synth_helpers import tiny, tiny_league
+from tests.synth_helpers import tiny
 
 
 @pytest.mark.parametrize("encoding", ["categorical", "top_k", "numeric"])

@@ -11,7 +11,7 @@ from lib.progress import Cancelled
 from models.synth_estimate import estimate_cost
 from models.synth_train import train_synthesizer
 from models.synthesizer import CtganSynthesizer
-from tests.synth_helpers import tiny, tiny_league
+from tests.synth_helpers import tiny
 
 
 def _losses(model: CtganSynthesizer) -> list[list[tuple[float, float]]]:
