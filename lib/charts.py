@@ -121,7 +121,7 @@ def loss_chart(epochs: list[dict], losses: tuple[str, ...], title: str = "Traini
         .mark_line(point=True)
         .encode(
             x=alt.X("overall:Q", title="epoch (all parts, in order)" if multi_part else "epoch",
-                    axis=alt.Axis(tickMinStep=1)),
+                    axis=alt.Axis(tickMinStep=1, format="d")),
             y=alt.Y("value:Q", title="loss"),
             color=alt.Color("loss:N", title=None),
             tooltip=["stage:N", "epoch:Q", "loss:N", alt.Tooltip("value:Q", format=".4f")],
@@ -130,12 +130,17 @@ def loss_chart(epochs: list[dict], losses: tuple[str, ...], title: str = "Traini
 
 
 def score_bars(per_column: pd.DataFrame) -> alt.Chart:
-    """Horizontal bars of every single-column score (0..1, higher is better), coloured by metric."""
+    """Horizontal bars of every single-column score (0..1, higher is better), one bar per column and metric.
+
+    A player column carries two scores (TV complement and coverage); each gets its own labelled bar, since bars
+    sharing a row would stack into a sum that means nothing.
+    """
+    bars = per_column.assign(bar=per_column["column"] + " · " + per_column["metric"])
     return (
-        alt.Chart(per_column, title="Score per column", height=alt.Step(18))
+        alt.Chart(bars, title="Score per column", height=alt.Step(22))
         .mark_bar()
         .encode(
-            y=alt.Y("column:N", sort=None, title=None),
+            y=alt.Y("bar:N", sort=None, title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False)),
             x=alt.X("score:Q", scale=alt.Scale(domain=[0, 1]), title="score (1 = identical)"),
             color=alt.Color("metric:N", title="metric"),
             tooltip=["column:N", "metric:N", alt.Tooltip("score:Q", format=".3f")],

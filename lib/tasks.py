@@ -87,7 +87,7 @@ def compare_wp(params: dict, context) -> dict:
 
     Params: real_id, synthetic_id (or None), ratios, seeds, split ("match" or "row"), config (WPConfig JSON).
     """
-    from lib.wpcompare import compare_arms
+    from lib.wpcompare import UNKNOWN_PROVENANCE, compare_arms
     from models.wp import WPConfig
 
     real_id, synthetic_id = params["real_id"], params.get("synthetic_id")
@@ -111,7 +111,7 @@ def compare_wp(params: dict, context) -> dict:
     )
     data = report.to_json()
     note = provenance_note(real_id, synthetic_id)
-    data["notes"] = data["notes"] + ([note] if note else [])
+    data["notes"] = [line for line in data["notes"] if line != UNKNOWN_PROVENANCE] + ([note] if note else [])
     data.update(run_id=context.run_id, real_id=real_id, synthetic_id=synthetic_id, models=models)
     folder = workspace.staging_dir(workspace.artifact_root(COMPARISONS))
     (folder / "report.json").write_text(json.dumps(data, indent=1))

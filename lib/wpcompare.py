@@ -280,6 +280,10 @@ def _record(result: ArmResult, data: WPData, predictions: np.ndarray, history: l
     result.rows = result.rows or rows
 
 
+UNKNOWN_PROVENANCE = "Test scores are honest only if the synthesizer was trained on the training matches alone."
+"""The note for a synthetic set of unknown origin; callers that know where the set came from replace it."""
+
+
 def _notes(data: WPData) -> list[str]:
     notes = [
         "Intervals are 95% t-intervals over training seeds on one fixed set of test matches; they do not cover "
@@ -290,5 +294,5 @@ def _notes(data: WPData) -> list[str]:
     if data.split.matches_inferred:
         notes.append("The data had no matchId; matches were inferred from ballNum restarting.")
     if data.synthetic is not None:
-        notes.append("Test scores are honest only if the synthesizer was trained on the training matches alone.")
+        notes.append(UNKNOWN_PROVENANCE)
     return notes

@@ -48,7 +48,7 @@ class SynthConfig:
     """
 
     fraction: float = 0.5
-    epochs: int = 30
+    epochs: int = 10
     shards: int = 1
     player_encoding: str = "top_k"
     top_k: int = 200
@@ -78,7 +78,7 @@ class SynthConfig:
         return data
 
     @classmethod
-    def from_json(cls, data: dict) -> "SynthConfig":
+    def from_json(cls, data: dict) -> SynthConfig:
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in data.items() if k in known}
         for key in ("generator_dim", "discriminator_dim"):

@@ -5,7 +5,7 @@ import json
 import streamlit as st
 
 from lib import runstore, sources, workspace
-from lib.charts import SYNTHETIC, REAL, correlation_heatmaps, distribution_chart, loss_chart, score_bars
+from lib.charts import REAL, SYNTHETIC, correlation_heatmaps, distribution_chart, loss_chart, score_bars
 from lib.schema import MODEL_COLUMNS, NUMERIC_COLUMNS
 from lib.scorecard import headline, per_column, score_report, scores_csv
 from pages.ui.common import active_dataset, dataset_picker, frame_of, show_error
@@ -42,7 +42,10 @@ def synthetic_ui(real):
 
 def scores_ui(report: dict) -> None:
     st.subheader("Headline")
-    st.dataframe(headline(report), hide_index=True, column_config={
+    table = headline(report)
+    for card, row in zip(st.columns(len(table)), table.itertuples()):
+        card.metric(row.group, f"{row.score:.3f}", f"{row.difference:+.3f} vs published {row.published:.3f}")
+    st.dataframe(table, hide_index=True, column_config={
         "score": st.column_config.ProgressColumn("score", min_value=0, max_value=1, format="%.3f"),
         "published": st.column_config.NumberColumn("published reference", format="%.3f"),
         "difference": st.column_config.NumberColumn("difference", format="%+.3f")})

@@ -53,7 +53,11 @@ def test_synthesize_trains_in_the_background_and_offers_the_csv(league):
     assert not evaluate.exception, evaluate.exception
     headline = evaluate.dataframe[0].value
     assert len(headline) == 4 and headline["score"].between(0, 1).all()
-    assert len(evaluate.metric) >= 3 and evaluate.metric[0].label == "Cricket validity"
+    cards = {m.label: m for m in evaluate.metric}
+    assert list(cards)[:4] == headline["group"].tolist(), "the four averages at a glance"
+    assert cards[headline["group"][0]].value == f"{headline['score'][0]:.3f}"
+    assert "vs published 0.908" in cards[headline["group"][0]].delta
+    assert "Cricket validity" in cards
 
 
 def test_cancel_leaves_a_cancelled_run(league):

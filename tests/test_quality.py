@@ -70,3 +70,16 @@ def test_privacy_counts_exact_copies():
     # Assert
     assert report.copy_share == pytest.approx(0.5)
     assert report.sampled_rows == 60 and 0 <= report.dcr_baseline_score <= 1
+
+
+def test_score_bars_give_each_player_score_its_own_bar():
+    # Setup: a player column has two scores (TV complement and coverage) that must not stack into a sum
+    from lib.charts import score_bars
+
+    per_column = fidelity(deliveries(), deliveries(seed=4)).per_column()
+    # Run
+    spec = score_bars(per_column).to_dict()
+    # Assert: one bar per (column, metric), each at its own score, no stacking
+    bars = pd.DataFrame(spec["datasets"][spec["data"]["name"]])
+    assert bars["bar"].is_unique and len(bars) == len(per_column) == 12
+    assert spec["encoding"]["y"]["field"] == "bar"

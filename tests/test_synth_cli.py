@@ -1,7 +1,8 @@
 """`python -m lib.cli synth train` and `synth sample`, end to end on a tiny league."""
 
+import json
+
 import pandas as pd
-import pytest
 
 from lib.cli import main
 from lib.schema import MODEL_COLUMNS, t20_columns
@@ -15,7 +16,7 @@ def test_train_then_sample_from_the_command_line(tmp_path, capsys):
 
     # Run
     trained = main(["synth", "train", "--data", str(data), "--fraction", "0.5", "--epochs", "2",
-                    "--player-encoding", "top_k", "--top-k", "10", "--batch-size", "100", "--out", str(tmp_path / "m")])
+                    "--player-encoding", "top_k", "--top-k", "10", "--batch-size", "100", "--generator-lr", "2e-4", "--out", str(tmp_path / "m")])
     train_output = capsys.readouterr().out
     sampled = main(["synth", "sample", "--model", str(tmp_path / "m"), "--rows", "150", "--seed", "1",
                     "--out", str(tmp_path / "synthetic.csv")])
@@ -27,6 +28,8 @@ def test_train_then_sample_from_the_command_line(tmp_path, capsys):
     assert "epoch 1/2: generator loss" in train_output and "epoch 2/2: generator loss" in train_output
     assert f"synthesizer saved to {tmp_path / 'm'}" in train_output
     assert "redrawn: " in sample_output
+    settings = json.loads((tmp_path / "m" / "synthesizer.json").read_text())["config"]
+    assert settings["generator_lr"] == 2e-4 and settings["discriminator_lr"] == 1e-3
     synthetic = pd.read_csv(tmp_path / "synthetic.csv")
     assert list(synthetic.columns) == MODEL_COLUMNS and len(synthetic) == 150
 

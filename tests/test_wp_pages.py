@@ -49,6 +49,9 @@ def test_a_tiny_comparison_runs_in_the_background_and_compare_shows_it(datasets)
     assert list(table.index) == ["real", "reference", "augmented@1", "synthetic"]
     assert any("held-out **real** matches" in m.value for m in compare.markdown)
     assert len(compare.get("vega_lite_chart")) >= 3, "ROC, calibration and loss charts"
+    notes = " ".join(c.value for c in compare.caption)
+    assert "cannot tell whether its synthesizer saw the test matches" in notes, "a stand-in set of unknown origin"
+    assert "honest only if" not in notes, "the precise provenance note replaces the generic one"
     labels = [b.label for b in compare.get("download_button")]
     assert "Download the report (JSON)" in labels and "Download the augmented@1 model (.keras and .h5)" in labels
 

@@ -26,6 +26,9 @@ def register(groups: argparse._SubParsersAction) -> None:
                        help="models, each on its own random fraction, samples pooled")
     train.add_argument("--batch-size", type=int, default=DEFAULTS.batch_size,
                        help=f"even and divisible by pac ({DEFAULTS.pac})")
+    train.add_argument("--generator-lr", type=float, default=DEFAULTS.generator_lr, help="Adam learning rate, > 0")
+    train.add_argument("--discriminator-lr", type=float, default=DEFAULTS.discriminator_lr,
+                       help="Adam learning rate, > 0")
     train.add_argument("--seed", type=int, default=DEFAULTS.seed)
     train.add_argument("--checkpoint-dir", type=Path, help="checkpoint here every few epochs")
     train.add_argument("--resume", action="store_true", help="continue the run checkpointed in --checkpoint-dir")
@@ -55,7 +58,8 @@ def train_command(args: argparse.Namespace) -> int:
         raise ValueError("--resume continues a checkpointed run; give its folder with --checkpoint-dir.")
     config = SynthConfig(
         fraction=args.fraction, epochs=args.epochs, shards=args.shards, player_encoding=args.player_encoding,
-        top_k=args.top_k, batch_size=args.batch_size, seed=args.seed,
+        top_k=args.top_k, batch_size=args.batch_size, generator_lr=args.generator_lr,
+        discriminator_lr=args.discriminator_lr, seed=args.seed,
     )
     check_config(config)
     frame = load_t20(args.data)
