@@ -15,6 +15,8 @@ from lib.schema import MODEL_COLUMNS
 STANDARD_SPLIT = {"kind": "match", "test_share": 0.2, "validation_share": 0.1, "seed": 0}
 """The split the app uses everywhere: the synthesizer learns from its training matches only, and the
 win-probability comparison tests on its held-out matches, so no synthetic row carries a test match."""
+TRAINING_SHARE = (1 - STANDARD_SPLIT["test_share"]) * (1 - STANDARD_SPLIT["validation_share"])
+"""Share of matches the synthesizer and the win-probability model learn from (the rest validate or test)."""
 WP_MODELS = "wp"
 COMPARISONS = "comparisons"
 SYNTHESIZERS = "synthesizers"
@@ -22,10 +24,14 @@ CHECKPOINTS = "synth-checkpoints"
 
 
 def training_matches(real_id: str):
-    """The rows of the standard split's training matches: all a synthesizer may learn from."""
+    """The rows of the standard split's training matches of a stored dataset: all a synthesizer may learn from."""
+    return training_rows(workspace.load_dataset(real_id))
+
+
+def training_rows(real):
+    """The rows of the standard split's training matches (matches inferred from ballNum when there is no matchId)."""
     from lib.splits import make_split
 
-    real = workspace.load_dataset(real_id)
     split = make_split(real, STANDARD_SPLIT["kind"], STANDARD_SPLIT["test_share"], STANDARD_SPLIT["validation_share"],
                        STANDARD_SPLIT["seed"])
     return real.iloc[split.train].reset_index(drop=True)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from lib import jobs
-from lib.tasks import STANDARD_SPLIT
+from lib.tasks import STANDARD_SPLIT, TRAINING_SHARE
 from models.synth_config import ENCODINGS, SynthConfig
 from pages.ui.common import active_dataset, dataset_picker, show_error
 from pages.ui.jobs import watch
@@ -13,8 +13,8 @@ st.set_page_config(page_title="Synthesize · Crease Lab", page_icon="🏏", layo
 st.title("Synthesize")
 st.write(
     "Train a CTGAN synthesizer on the real deliveries and generate synthetic ones. It learns from the "
-    f"training matches only ({1 - STANDARD_SPLIT['test_share']:.0%} of matches), so the matches held out "
-    "for testing the win-probability model never reach it."
+    f"training matches only ({TRAINING_SHARE:.0%} of matches), so the matches held out for validating and "
+    "testing the win-probability model never reach it."
 )
 DEFAULTS = SynthConfig()
 ENCODING_HELP = {

@@ -6,6 +6,7 @@ import pandas as pd
 
 from lib.cli import main
 from lib.schema import MODEL_COLUMNS, t20_columns
+from lib.tasks import training_rows
 from tests.synth_helpers import tiny_league
 
 
@@ -24,12 +25,16 @@ def test_train_then_sample_from_the_command_line(tmp_path, capsys):
 
     # Assert
     assert trained == 0 and sampled == 0
-    assert train_output.startswith("estimate: transformed width ")
+    first, second = train_output.splitlines()[:2]
+    assert first.startswith("learning from 1 of 3 matches, the training matches of the standard split")
+    assert second.startswith("estimate: transformed width ")
     assert "epoch 1/2: generator loss" in train_output and "epoch 2/2: generator loss" in train_output
     assert f"synthesizer saved to {tmp_path / 'm'}" in train_output
     assert "redrawn: " in sample_output
     settings = json.loads((tmp_path / "m" / "synthesizer.json").read_text())["config"]
     assert settings["generator_lr"] == 2e-4 and settings["discriminator_lr"] == 1e-3
+    learned = json.loads((tmp_path / "m" / "synthesizer.json").read_text())["shards"][0]["rows"]
+    assert learned == round(0.5 * len(training_rows(tiny_league()))), "half of the training matches' rows"
     synthetic = pd.read_csv(tmp_path / "synthetic.csv")
     assert list(synthetic.columns) == MODEL_COLUMNS and len(synthetic) == 150
 

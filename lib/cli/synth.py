@@ -32,6 +32,9 @@ def register(groups: argparse._SubParsersAction) -> None:
     train.add_argument("--seed", type=int, default=DEFAULTS.seed)
     train.add_argument("--checkpoint-dir", type=Path, help="checkpoint here every few epochs")
     train.add_argument("--resume", action="store_true", help="continue the run checkpointed in --checkpoint-dir")
+    train.add_argument("--all-matches", action="store_true",
+                       help="learn from every match; by default only the training matches of the standard split "
+                            "(as in the app), so `wp compare` on the same data tests on matches it never saw")
     train.add_argument("--out", type=Path, required=True, help="folder to write the synthesizer to")
     train.set_defaults(run=train_command)
 
@@ -62,7 +65,7 @@ def train_command(args: argparse.Namespace) -> int:
         discriminator_lr=args.discriminator_lr, seed=args.seed,
     )
     check_config(config)
-    frame = load_t20(args.data)
+    frame = learning_rows(load_t20(args.data), args.all_matches)
     estimate = estimate_cost(frame, config)
     for line in estimate_lines(estimate, config):
         print(line)
@@ -78,6 +81,25 @@ def train_command(args: argparse.Namespace) -> int:
           f"(predicted {_gib(stats['predicted_peak_bytes'])})")
     print(f"synthesizer saved to {args.out}")
     return 0
+
+
+def learning_rows(frame, all_matches: bool):
+    """The rows a synthesizer learns from, with a line saying which."""
+    from lib.schema import match_ids
+    from lib.tasks import TRAINING_SHARE, training_rows
+
+    matches = len(set(match_ids(frame)[0]))
+    if all_matches:
+        print(f"learning from all {matches:,} matches: `wp compare` on this data would test on matches the "
+              "synthesizer saw, so use its rows with other data only")
+        return frame
+    try:
+        train = training_rows(frame)
+    except ValueError as error:
+        raise ValueError(f"{error} Or pass --all-matches to learn from every match.") from None
+    print(f"learning from {len(set(match_ids(train)[0])):,} of {matches:,} matches, the training matches of the "
+          f"standard split ({TRAINING_SHARE:.0%}); the validation and test matches of `wp compare` are held out")
+    return train
 
 
 def sample_command(args: argparse.Namespace) -> int:
