@@ -17,6 +17,7 @@ bookkeeping only: process start and wait come from `subprocess`, liveness from p
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 import signal
 import subprocess
@@ -83,7 +84,8 @@ def _spawn(role: str, run_id: str) -> subprocess.Popen:
     and the worker stays in the supervisor's session so that the two can be stopped together."""
     # OpenMP threads that sleep at barriers rather than spin: spinning threads stall for whole time slices
     # whenever another process holds a core (the app, a second job), and training then crawls.
-    env = {"OMP_WAIT_POLICY": "PASSIVE", **os.environ, workspace.ENV_VAR: str(workspace.root())}
+    env = {"OMP_WAIT_POLICY": "PASSIVE", "TF_CPP_MIN_LOG_LEVEL": "2", **os.environ,
+           workspace.ENV_VAR: str(workspace.root())}
     with open(log_path(run_id), "ab") as log:
         return subprocess.Popen(
             [sys.executable, "-m", "lib.jobs", role, run_id],
@@ -248,5 +250,6 @@ def _peak_rss() -> int:
 
 
 if __name__ == "__main__":
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)  # retracing hints would crowd out the job log's lines
     role, run = sys.argv[1], sys.argv[2]
     {"supervise": supervise, "work": work}[role](run)
