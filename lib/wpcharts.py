@@ -95,6 +95,12 @@ def _bands(curve: MatchCurve, within_innings: bool) -> alt.Chart:
         x="start:Q", x2="end:Q", color=alt.Color("phase:N", scale=PHASE_SCALE, title="phase"))
 
 
+def _phase_shaded(layers: alt.LayerChart) -> alt.LayerChart:
+    """Layers share one colour scale unless told otherwise, and the phase bands' fixed domain would then leave
+    every team's line without a colour (drawn invisible)."""
+    return layers.resolve_scale(color="independent")
+
+
 def side_by_side_chart(curves: dict[str, MatchCurve]) -> alt.LayerChart:
     """Win probability (0-100) of both teams at every delivery across the match, one line per team (and per
     model when several), a rule at the innings break, wickets as points, powerplay and death overs shaded."""
@@ -116,7 +122,7 @@ def side_by_side_chart(curves: dict[str, MatchCurve]) -> alt.LayerChart:
         x=x, y="win:Q", tooltip=["model:N", alt.Tooltip("playerOut:N", title="out"), "bowler:N", "delivery:Q"])
     rule = alt.Chart(pd.DataFrame({"x": [first.innings_break]})).mark_rule(color="gray").encode(
         x="x:Q", tooltip=alt.value("innings break"))
-    return (_bands(first, within_innings=False) + lines + wickets + rule).properties(
+    return _phase_shaded(_bands(first, within_innings=False) + lines + wickets + rule).properties(
         height=380, title=f"{first.team1} v {first.team2}: side by side")
 
 
@@ -135,5 +141,5 @@ def overlapping_chart(curves: dict[str, MatchCurve]) -> alt.LayerChart:
                  "bowler:N"])
     wickets = alt.Chart(data[data["wicket"] == 1]).mark_point(filled=True, size=70, color="black").encode(
         x=x, y="win:Q", tooltip=["model:N", alt.Tooltip("playerOut:N", title="out"), "bowler:N", "battingTeam:N"])
-    return (_bands(first, within_innings=True) + lines + wickets).properties(
+    return _phase_shaded(_bands(first, within_innings=True) + lines + wickets).properties(
         height=380, title=f"{first.team1} v {first.team2}: overlapping innings")

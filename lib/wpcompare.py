@@ -29,7 +29,7 @@ from lib.progress import Cancelled, EpochLog, OnEpoch, ShouldStop, ignore, never
 from lib.schema import NUMERIC_COLUMNS, WINNER
 from lib.splits import Split
 from lib.vocabulary import Vocabulary
-from lib.wpmetrics import METRICS, calibration_points, mean_interval, roc_points, score_predictions
+from lib.wpmetrics import METRICS, RANGES, calibration_points, mean_interval, roc_points, score_predictions
 from lib.wptrain import WPData, prepare_data, row_counts
 from models.wp import WPConfig, WPModel
 from models.wp_fit import fit_wp
@@ -70,7 +70,7 @@ class ArmResult:
 
     def summary(self) -> dict[str, dict]:
         """{metric: {"mean": m, "ci": [lo, hi]}} over seeds."""
-        return {metric: mean_interval(self.values(metric)) for metric in METRICS}
+        return {metric: mean_interval(self.values(metric), RANGES[metric]) for metric in METRICS}
 
 
 @dataclass
@@ -97,7 +97,8 @@ class CompareReport:
         """{metric: {"mean", "ci"}} of arm minus `real`, paired seed by seed (same seed, same test rows)."""
         base = self.arms[REAL]
         return {
-            metric: mean_interval(np.subtract(self.arms[arm].values(metric), base.values(metric)).tolist())
+            metric: mean_interval(np.subtract(self.arms[arm].values(metric), base.values(metric)).tolist(),
+                                  _difference_range(RANGES[metric]))
             for metric in METRICS
         }
 
@@ -280,14 +281,19 @@ def _record(result: ArmResult, data: WPData, predictions: np.ndarray, history: l
     result.rows = result.rows or rows
 
 
+def _difference_range(bounds: tuple[float, float]) -> tuple[float, float]:
+    """The values a difference of two scores in `bounds` can take."""
+    return bounds[0] - bounds[1], bounds[1] - bounds[0]
+
+
 UNKNOWN_PROVENANCE = "Test scores are honest only if the synthesizer was trained on the training matches alone."
 """The note for a synthetic set of unknown origin; callers that know where the set came from replace it."""
 
 
 def _notes(data: WPData) -> list[str]:
     notes = [
-        "Intervals are 95% t-intervals over training seeds on one fixed set of test matches; they do not cover "
-        "how much scores would move with other test matches.",
+        "Intervals are 95% t-intervals over training seeds, cut to each metric's range, on one fixed set of test "
+        "matches; they do not cover how much scores would move with other test matches.",
     ]
     if data.split.kind == "row":
         notes.append(f"{data.split.label}: rows of one match sit in both training and test, so scores are inflated.")

@@ -22,6 +22,8 @@ METRICS = {
 }
 """Metric name -> what it means; the names are the keys of every score table."""
 HIGHER_IS_BETTER = {"accuracy": True, "auc": True, "brier": False, "log_loss": False}
+RANGES = {"accuracy": (0.0, 1.0), "auc": (0.0, 1.0), "brier": (0.0, 1.0), "log_loss": (0.0, math.inf)}
+"""The values each metric can take; an interval over few seeds is cut to them."""
 CONFIDENCE = 0.95
 MAX_ROC_POINTS = 200
 """ROC points kept per curve; enough to draw it, small enough for a JSON report."""
@@ -42,8 +44,13 @@ def score_predictions(y_true: np.ndarray, y_prob: np.ndarray) -> dict[str, float
     }
 
 
-def mean_interval(values: list[float]) -> dict:
+def mean_interval(values: list[float], bounds: tuple[float, float] = (-math.inf, math.inf)) -> dict:
     """Mean and 95% t-interval of one metric over seeds.
+
+    Args:
+        values: the metric's value for each seed.
+        bounds: the values the metric can take (RANGES); the interval is cut to them, since a t-interval over
+            two or three seeds can reach past them (an AUC above 1).
 
     Returns:
         {"mean": m, "ci": [lo, hi]}; the interval is NaN for a single seed or NaN values, and [m, m] when every
@@ -57,6 +64,7 @@ def mean_interval(values: list[float]) -> dict:
     if spread == 0:
         return {"mean": mean, "ci": [mean, mean]}
     low, high = stats.t.interval(CONFIDENCE, df=len(values) - 1, loc=mean, scale=spread)
+    low, high = max(low, bounds[0]), min(high, bounds[1])
     return {"mean": mean, "ci": [float(low), float(high)]}
 
 

@@ -55,7 +55,8 @@ def model_zip(model_id: str) -> bytes:
 
 
 def stored_models() -> list[dict]:
-    """Every WP model in the workspace, newest first: id, a label, its feature variant and its test scores."""
+    """Every WP model in the workspace, newest run first and real-only first within a run: id, run, arm, label
+    and its feature variant."""
     models = []
     for model_id in workspace.list_artifacts(WP_MODELS):
         meta_path = workspace.artifact_dir(WP_MODELS, model_id) / "wp.json"
@@ -64,6 +65,14 @@ def stored_models() -> list[dict]:
         meta = json.loads(meta_path.read_text())
         extra = meta.get("extra", {})
         arm = extra.get("arm", "single model")
-        models.append({"id": model_id, "features": meta.get("features"), "arm": arm,
+        models.append({"id": model_id, "features": meta.get("features"), "arm": arm, "run": extra.get("run_id", model_id),
                        "label": f"{arm} · {extra.get('run_id', model_id)}"})
-    return models
+    runs = list(dict.fromkeys(m["run"] for m in models))
+    return sorted(models, key=lambda m: (runs.index(m["run"]), _arm_rank(m["arm"])))
+
+
+def _arm_rank(arm: str) -> float:
+    """Within one comparison: real first, then augmented arms by ratio, synthetic-only last."""
+    if arm.startswith("augmented@"):
+        return 1 + float(arm.removeprefix("augmented@"))
+    return {"synthetic": float("inf")}.get(arm, 0.0)

@@ -135,7 +135,10 @@ class _CheckedStopping(keras.callbacks.Callback):
             self._check()
 
     def _check(self) -> None:
-        loss = float(self.model.evaluate(*self.valid, batch_size=PREDICT_BATCH, verbose=0))
+        # Not model.evaluate: inside fit it would reset the loss tracker that fit reports as the training loss.
+        x, y = self.valid
+        probabilities = self.model.predict(x, batch_size=PREDICT_BATCH, verbose=0)
+        loss = float(keras.losses.binary_crossentropy(y[:, None], probabilities).numpy().mean())
         if loss < self.best:
             self.best, self.best_weights, self.waited = loss, self.model.get_weights(), 0
         else:

@@ -44,7 +44,8 @@ def scores_ui(report: dict) -> None:
     st.subheader("Headline")
     table = headline(report)
     for card, row in zip(st.columns(len(table)), table.itertuples()):
-        card.metric(row.group, f"{row.score:.3f}", f"{row.difference:+.3f} vs published {row.published:.3f}")
+        card.metric(row.group.split(" (")[0], f"{row.score:.3f}",
+                    f"{row.difference:+.3f} vs published {row.published:.3f}", help=row.group)
     st.dataframe(table, hide_index=True, column_config={
         "score": st.column_config.ProgressColumn("score", min_value=0, max_value=1, format="%.3f"),
         "published": st.column_config.NumberColumn("published reference", format="%.3f"),

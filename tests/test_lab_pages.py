@@ -54,9 +54,10 @@ def test_synthesize_trains_in_the_background_and_offers_the_csv(league):
     headline = evaluate.dataframe[0].value
     assert len(headline) == 4 and headline["score"].between(0, 1).all()
     cards = {m.label: m for m in evaluate.metric}
-    assert list(cards)[:4] == headline["group"].tolist(), "the four averages at a glance"
-    assert cards[headline["group"][0]].value == f"{headline['score'][0]:.3f}"
-    assert "vs published 0.908" in cards[headline["group"][0]].delta
+    assert list(cards)[:4] == ["Column shapes, numeric", "Column shapes, discrete", "Column pair trends",
+                               "Player coverage"], "the four averages at a glance"
+    assert cards["Column shapes, numeric"].value == f"{headline['score'][0]:.3f}"
+    assert "vs published 0.908" in cards["Column shapes, numeric"].delta
     assert "Cricket validity" in cards
 
 

@@ -68,7 +68,9 @@ def test_side_by_side_chart_draws_both_teams_at_every_delivery(model):
     by_delivery = pd.DataFrame(lines).groupby("delivery")["win"].sum()
     assert np.allclose(by_delivery, 100)
     assert sorted(len(rows) for rows in datasets).count(PAPER_WICKETS) == 1, "one point per wicket"
-    overlapping_chart({"m": curve, "n": curve}).to_dict()
+    # the team lines keep their own colours: the phase bands' fixed colour domain must not take them over
+    for chart in (spec, overlapping_chart({"m": curve, "n": curve}).to_dict()):
+        assert chart["resolve"]["scale"]["color"] == "independent"
 
 
 def test_swings_and_brier_scores(model):

@@ -138,6 +138,8 @@ def test_every_epoch_is_reported_and_the_best_weights_kept(toy_split):
     assert [h["phase"] for h in model.history] == ["match state"] * 2 + ["players"] * 2
     assert set(logs[0].losses) == {"loss", "val_loss"}
     assert [h["val_loss"] for h in model.history] == [log.losses["val_loss"] for log in logs]
+    players = [h for h in model.history if h["phase"] == "players"]
+    assert all(h["loss"] != h["val_loss"] for h in players), "the players phase reports its own training loss"
 
 
 def test_joint_training_reports_one_phase(toy_split):

@@ -65,3 +65,23 @@ def test_an_uploaded_synthetic_set_with_unknown_players_is_refused(datasets):
     assert not at.exception
     assert "player indices above" in at.error[0].value
     assert len(workspace.list_datasets("synthetic")) == 1
+
+
+def test_models_are_offered_real_first_within_the_newest_run():
+    # Setup: two comparisons' models, written newest last, arms in the order they finish
+    import json
+    import os
+
+    for stamp, run in enumerate(["run-old", "run-new"]):
+        for arm in ["real", "augmented@2", "augmented@0.5", "synthetic"]:
+            folder = workspace.artifact_root("wp") / f"{run}-{arm.replace('@', '-').replace('.', '-')}"
+            folder.mkdir(parents=True)
+            (folder / "wp.json").write_text(json.dumps({"features": "leakfree", "extra": {"arm": arm, "run_id": run}}))
+            os.utime(folder, (stamp * 100 + len(arm), stamp * 100 + len(arm)))
+    # Run
+    from lib.wpreport import stored_models
+
+    models = stored_models()
+    # Assert
+    assert [(m["run"], m["arm"]) for m in models] == [
+        (run, arm) for run in ("run-new", "run-old") for arm in ("real", "augmented@0.5", "augmented@2", "synthetic")]

@@ -145,6 +145,8 @@ def test_interval_is_the_t_interval_over_seeds():
     assert summary["ci"] == pytest.approx([7 / 3 - half, 7 / 3 + half], rel=1e-5)
     assert mean_interval([0.5, 0.5])["ci"] == [0.5, 0.5]
     assert all(math.isnan(v) for v in mean_interval([0.7])["ci"])
+    low, high = mean_interval([0.55, 0.99], bounds=(0.0, 1.0))["ci"]
+    assert low < 0.55 and high == 1.0, "two seeds far apart: the t-interval is cut at the metric's range"
 
 
 def test_one_class_in_test_gives_nan_auc_with_a_warning_not_a_crash():
