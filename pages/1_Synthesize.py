@@ -3,7 +3,7 @@
 import streamlit as st
 
 from lib import jobs
-from lib.tasks import STANDARD_SPLIT, TRAINING_SHARE
+from lib.tasks import TRAINING_SHARE
 from models.synth_config import ENCODINGS, SynthConfig
 from pages.ui.common import active_dataset, dataset_picker, show_error
 from pages.ui.jobs import watch

@@ -4,40 +4,22 @@ import json
 
 import streamlit as st
 
-from lib import runstore, sources, workspace
+from lib import runstore, workspace
 from lib.charts import REAL, SYNTHETIC, correlation_heatmaps, distribution_chart, loss_chart, score_bars
 from lib.schema import MODEL_COLUMNS, NUMERIC_COLUMNS
 from lib.scorecard import headline, per_column, score_report, scores_csv
-from pages.ui.common import active_dataset, dataset_picker, frame_of, show_error
+from pages.ui.common import active_dataset, dataset_picker, frame_of, show_error, synthetic_picker
 
 st.set_page_config(page_title="Evaluate · Crease Lab", page_icon="🏏", layout="wide")
 st.title("Evaluate")
 st.write("Fidelity of a synthetic set to the real data — column shapes, column pair trends and player coverage "
          "from sdmetrics — next to the published reference run, with cricket validity and privacy.")
-STORED, UPLOAD = "Workspace synthetic set", "Upload synthetic CSV"
 
 
 @st.cache_data(max_entries=8, show_spinner="Scoring with sdmetrics…")
 def cached_report(real_id: str, real_created: str, synthetic_id: str, synthetic_created: str) -> dict:
     real = workspace.load_dataset(real_id)
     return score_report(real, workspace.load_dataset(synthetic_id))
-
-
-def synthetic_ui(real):
-    choice = st.radio("Synthetic set", [STORED, UPLOAD], horizontal=True)
-    if choice == STORED:
-        info = dataset_picker("Synthetic set", kind="synthetic", key="eval-synthetic")
-        if info is None:
-            st.info("No synthetic sets yet: make one on the Synthesize page, or upload one.")
-        return info
-    upload = st.file_uploader("Synthetic t20.csv (the ten columns)", type=["csv", "parquet"])
-    if upload is None:
-        return None
-    seen = st.session_state.setdefault("synthetic_uploads", {})
-    key = f"{upload.file_id}:{real.id}"
-    if key not in seen:
-        seen[key] = sources.import_synthetic(upload, upload.name, real.id).id
-    return workspace.dataset_info(seen[key])
 
 
 def scores_ui(report: dict) -> None:
@@ -68,7 +50,7 @@ if real is None:
     st.info("Load a dataset on the Home page first.")
     st.stop()
 try:
-    synthetic = synthetic_ui(real)
+    synthetic = synthetic_picker(real, "Synthetic set", key="eval-synthetic")
 except ValueError as error:
     show_error(error)
     st.stop()

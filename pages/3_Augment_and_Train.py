@@ -3,11 +3,11 @@ tested on the same held-out real matches."""
 
 import streamlit as st
 
-from lib import jobs, sources
+from lib import jobs
 from lib.splits import SPLIT_KINDS
 from lib.tasks import STANDARD_SPLIT, augmented_training_set, provenance_note
 from models.wp import TRAINING, WPConfig
-from pages.ui.common import active_dataset, dataset_picker, show_error
+from pages.ui.common import active_dataset, dataset_picker, show_error, synthetic_picker
 from pages.ui.jobs import watch
 
 st.set_page_config(page_title="Augment & train · Crease Lab", page_icon="🏏", layout="wide")
@@ -17,27 +17,7 @@ st.write(
     f"over seeds, and test every arm on the same {STANDARD_SPLIT['test_share']:.0%} of **real** matches held out."
 )
 RATIOS = [0.25, 0.5, 1.0, 2.0]
-NO_SYNTHETIC, STORED, UPLOAD = "None (real and reference arms only)", "Workspace synthetic set", "Upload synthetic CSV"
-
-
-def synthetic_ui(real) -> str | None:
-    """The synthetic set to augment with, as a workspace id; an upload is checked against `real` and stored."""
-    choice = st.radio("Synthetic rows", [STORED, UPLOAD, NO_SYNTHETIC], horizontal=True)
-    if choice == STORED:
-        info = dataset_picker("Synthetic set", kind="synthetic", key="wp-synthetic")
-        if info is None:
-            st.info("No synthetic sets yet: make one on the Synthesize page, or upload one.")
-        return info.id if info else None
-    if choice == UPLOAD:
-        upload = st.file_uploader("Synthetic t20.csv (the ten columns)", type=["csv", "parquet"])
-        if upload is None:
-            return None
-        seen = st.session_state.setdefault("synthetic_uploads", {})
-        key = f"{upload.file_id}:{real.id}"
-        if key not in seen:
-            seen[key] = sources.import_synthetic(upload, upload.name, real.id).id
-        return seen[key]
-    return None
+NO_SYNTHETIC = "None (real and reference arms only)"
 
 
 def settings_ui() -> dict:
@@ -83,7 +63,8 @@ if real is None:
     st.info("Load a dataset on the Home page first.")
     st.stop()
 try:
-    synthetic_id = synthetic_ui(real)
+    synthetic = synthetic_picker(real, "Synthetic rows", key="wp-synthetic", extra=(NO_SYNTHETIC,))
+    synthetic_id = synthetic.id if synthetic else None
     settings = settings_ui()
 except ValueError as error:
     show_error(error)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from lib import workspace
+from lib import sources, workspace
 from lib.workspace import DatasetInfo
 
 ACTIVE = "active_dataset"
@@ -49,6 +49,33 @@ def dataset_picker(label: str, kind: str = "real", key: str | None = None, defau
     index = ids.index(default) if default in ids else 0
     chosen = st.selectbox(label, infos, index=index, format_func=lambda info: info.label, key=key)
     return chosen
+
+
+STORED_SYNTHETIC, UPLOAD_SYNTHETIC = "Workspace synthetic set", "Upload synthetic CSV"
+
+
+def synthetic_picker(real: DatasetInfo, label: str, key: str, extra: tuple[str, ...] = ()):
+    """A stored synthetic set, or an upload checked against `real` and stored once per file.
+
+    Returns the chosen DatasetInfo, or None; `extra` adds further choices that pick no set.
+    Raises ValueError with the validation message for a bad upload.
+    """
+    choice = st.radio(label, [STORED_SYNTHETIC, UPLOAD_SYNTHETIC, *extra], horizontal=True)
+    if choice == STORED_SYNTHETIC:
+        info = dataset_picker("Synthetic set", kind="synthetic", key=key)
+        if info is None:
+            st.info("No synthetic sets yet: make one on the Synthesize page, or upload one.")
+        return info
+    if choice != UPLOAD_SYNTHETIC:
+        return None
+    upload = st.file_uploader("Synthetic t20.csv (the ten columns)", type=["csv", "parquet"])
+    if upload is None:
+        return None
+    seen = st.session_state.setdefault("synthetic_uploads", {})
+    upload_key = f"{upload.file_id}:{real.id}"
+    if upload_key not in seen:
+        seen[upload_key] = sources.import_synthetic(upload, upload.name, real.id).id
+    return workspace.dataset_info(seen[upload_key])
 
 
 def show_error(error: Exception) -> None:
