@@ -19,6 +19,17 @@ def league():
     return tiny_league()
 
 
+@pytest.fixture
+def stored_league(workspace):
+    """A 30-match simulated league saved in this test's workspace as a real dataset, as Home would store it."""
+    from lib import workspace as store
+    from lib.simulate import build_sample
+
+    result = build_sample(matches=30, seed=11)
+    return store.save_dataset(result.deliveries, name="mini league", kind="real", source="simulated league",
+                              features="leakfree", vocabulary=result.vocabulary)
+
+
 @pytest.fixture(scope="session")
 def built_sample(tmp_path_factory):
     """The embedded sample, built once per test session in a workspace of its own."""

@@ -1,4 +1,4 @@
-"""Driving pages in AppTest: where the scripts are, and waiting for a background job to end."""
+"""Driving pages in AppTest: where the scripts are, and waiting for a background job."""
 
 import time
 from pathlib import Path
@@ -27,3 +27,14 @@ def finish_job(at: AppTest, kind: str, timeout: float = 300) -> AppTest:
         time.sleep(0.5)
         at.run()
     raise AssertionError(f"the {kind} job did not finish in {timeout} s: {jobs.list_runs(kind)[:1]}")
+
+
+def wait_for(run_id: str, condition, timeout: float = 120):
+    """Poll the run store until `condition(run)` holds; returns that run."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        run = jobs.get(run_id)
+        if condition(run):
+            return run
+        time.sleep(0.1)
+    raise AssertionError(f"timed out after {timeout} s; last state {jobs.get(run_id)}")

@@ -2,44 +2,23 @@
 
 import os
 import signal
-import time
-
-import pytest
 
 from lib import jobs, runstore, workspace
-from lib.simulate import build_sample
 from lib.tasks import SYNTHESIZERS
-from tests.pages_helpers import finish_job, page
+from tests.pages_helpers import finish_job, page, wait_for
 from tests.test_lab_pages import click, tiny_settings
 
 
-@pytest.fixture
-def league():
-    result = build_sample(matches=30, seed=11)
-    return workspace.save_dataset(result.deliveries, name="mini league", kind="real", source="simulated league",
-                                  features="leakfree", vocabulary=result.vocabulary)
-
-
-def wait(run_id, condition, timeout=120):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        run = jobs.get(run_id)
-        if condition(run):
-            return run
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting on {jobs.get(run_id)}")
-
-
-def test_a_killed_training_is_failed_with_its_cause_and_earlier_work_is_intact(league):
+def test_a_killed_training_is_failed_with_its_cause_and_earlier_work_is_intact(stored_league):
     # Setup: one finished run, then a long one
     at = finish_job(click(tiny_settings(page("pages/1_Synthesize.py").run()), "Train"), "synth")
     earlier = jobs.list_runs("synth")[0]
     assert earlier.state == runstore.DONE
     at = click(tiny_settings(at, epochs=300), "Train")
-    victim = wait(jobs.list_runs("synth")[0].id, lambda r: r.worker_pid and runstore.epochs(r.id))
+    victim = wait_for(jobs.list_runs("synth")[0].id, lambda r: r.worker_pid and runstore.epochs(r.id))
     # Run: the worker is killed mid-epoch, as the kernel's out-of-memory killer would
     os.kill(victim.worker_pid, signal.SIGKILL)
-    wait(victim.id, lambda r: not r.active)
+    wait_for(victim.id, lambda r: not r.active)
     # Assert: a restarted app (a new session) shows the true state of both runs
     again = page("pages/1_Synthesize.py").run()
     assert not again.exception
@@ -50,26 +29,26 @@ def test_a_killed_training_is_failed_with_its_cause_and_earlier_work_is_intact(l
     assert [d.id for d in workspace.list_datasets("synthetic")] == [earlier.result["dataset"]]
 
 
-def test_a_job_that_raises_shows_its_cause_on_the_page(league):
+def test_a_job_that_raises_shows_its_cause_on_the_page(stored_league):
     run = jobs.submit("synth", {}, "a run whose task fails", task="tests.job_tasks:boom")
-    wait(run.id, lambda r: not r.active)
+    wait_for(run.id, lambda r: not r.active)
     at = page("pages/1_Synthesize.py").run()
     assert not at.exception
     assert "Failed: ValueError: the data had no rows of the losing side" in at.error[0].value
 
 
-def test_two_sessions_training_at_once_take_turns_and_both_finish(league, monkeypatch):
+def test_two_sessions_training_at_once_take_turns_and_both_finish(stored_league, monkeypatch):
     # Setup: one job at a time; the first session's run is long enough to still be running
     monkeypatch.setenv("CREASE_MAX_JOBS", "1")
     first = click(tiny_settings(page("pages/1_Synthesize.py").run(), epochs=12), "Train")
-    wait(first.session_state["synth_run"], lambda r: r.state == runstore.RUNNING)
+    wait_for(first.session_state["synth_run"], lambda r: r.state == runstore.RUNNING)
     # Run: a second session starts training too
     second = click(tiny_settings(page("pages/1_Synthesize.py").run()), "Train")
     # Assert: it waits its turn, visibly; then both finish and the store holds both
-    waiting = wait(second.session_state["synth_run"], lambda r: "waiting for its turn" in r.message)
+    waiting = wait_for(second.session_state["synth_run"], lambda r: "waiting for its turn" in r.message)
     assert waiting.state == runstore.QUEUED
     assert "waiting for its turn: 1 job(s) running or queued ahead" in second.run().info[0].value
     for at in (first, second):
-        wait(at.session_state["synth_run"], lambda r: not r.active, timeout=300)
+        wait_for(at.session_state["synth_run"], lambda r: not r.active, timeout=300)
     assert [r.state for r in jobs.list_runs("synth")] == [runstore.DONE, runstore.DONE]
     assert len(workspace.list_datasets("synthetic")) == 2

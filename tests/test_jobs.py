@@ -2,11 +2,11 @@
 
 import os
 import signal
-import time
 
 import pytest
 
 from lib import jobs, runstore
+from tests.pages_helpers import wait_for
 
 COUNT = "tests.job_tasks:count"
 
@@ -14,16 +14,6 @@ COUNT = "tests.job_tasks:count"
 @pytest.fixture(autouse=True)
 def one_job_at_a_time(monkeypatch):
     monkeypatch.setenv("CREASE_MAX_JOBS", "1")
-
-
-def wait_for(run_id, condition, timeout=60):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        run = jobs.get(run_id)
-        if condition(run):
-            return run
-        time.sleep(0.1)
-    raise AssertionError(f"timed out; last state {jobs.get(run_id)}")
 
 
 def test_a_job_runs_to_done_with_every_epoch_on_disk():

@@ -1,18 +1,9 @@
 """Synthesize and Evaluate pages, driven as a user would, with real (tiny) synthesizer training."""
 
-import pytest
 
 from lib import jobs, runstore, workspace
 from lib.schema import MODEL_COLUMNS
-from lib.simulate import build_sample
 from tests.pages_helpers import finish_job, page
-
-
-@pytest.fixture
-def league():
-    result = build_sample(matches=30, seed=11)
-    return workspace.save_dataset(result.deliveries, name="mini league", kind="real", source="simulated league",
-                                  features="leakfree", vocabulary=result.vocabulary)
 
 
 def tiny_settings(at, epochs: int = 1):
@@ -29,7 +20,7 @@ def click(at, label: str):
     return next(b for b in at.button if b.label == label).click().run()
 
 
-def test_synthesize_trains_in_the_background_and_offers_the_csv(league):
+def test_synthesize_trains_in_the_background_and_offers_the_csv(stored_league):
     # Setup
     at = tiny_settings(page("pages/1_Synthesize.py").run())
     assert not at.exception
@@ -46,7 +37,7 @@ def test_synthesize_trains_in_the_background_and_offers_the_csv(league):
     assert "Download synthetic t20.csv" in [b.label for b in at.get("download_button")]
     stored = workspace.dataset_info(run.result["dataset"])
     assert stored.kind == "synthetic" and stored.rows == 300 and stored.name == "tiny synthetic"
-    assert stored.extra["real_dataset"] == league.id
+    assert stored.extra["real_dataset"] == stored_league.id
     # Run: Evaluate the set it made
     evaluate = page("pages/2_Evaluate.py").run()
     # Assert: the four groups, each in [0, 1]
@@ -61,7 +52,7 @@ def test_synthesize_trains_in_the_background_and_offers_the_csv(league):
     assert "Cricket validity" in cards
 
 
-def test_cancel_leaves_a_cancelled_run(league):
+def test_cancel_leaves_a_cancelled_run(stored_league):
     at = tiny_settings(page("pages/1_Synthesize.py").run(), epochs=300)
     at = click(at, "Train")
     at = click(at, "Cancel")
@@ -71,10 +62,10 @@ def test_cancel_leaves_a_cancelled_run(league):
     assert not at.exception and "Cancelled" in at.warning[0].value
 
 
-def test_evaluate_refuses_a_synthetic_upload_with_text(league):
+def test_evaluate_refuses_a_synthetic_upload_with_text(stored_league):
     at = page("pages/2_Evaluate.py").run()
     at.radio[0].set_value("Upload synthetic CSV").run()
-    rows = workspace.load_dataset(league.id)[MODEL_COLUMNS].head(20).astype(object)
+    rows = workspace.load_dataset(stored_league.id)[MODEL_COLUMNS].head(20).astype(object)
     rows.iloc[3, 4] = "lots"
     at.file_uploader[0].set_value(("synth.csv", rows.to_csv(index=False).encode(), "text/csv")).run()
     assert not at.exception
