@@ -6,7 +6,7 @@ from lib import jobs
 from lib.tasks import TRAINING_SHARE
 from models.synth_config import ENCODINGS, SynthConfig
 from pages.ui.common import active_dataset, dataset_picker, show_error
-from pages.ui.jobs import watch
+from pages.ui.jobs import latest_run, watch
 from pages.ui.synth import cached_estimate, estimate_ui, past_runs_ui, result_ui
 
 st.set_page_config(page_title="Synthesize · Crease Lab", page_icon="🏏", layout="wide")
@@ -50,12 +50,6 @@ def settings_ui() -> tuple[SynthConfig, int, str]:
     return config, int(rows), st.text_input("Name of the synthetic set", "synthetic deliveries", key="synth_name")
 
 
-def latest_run():
-    launched = st.session_state.get("synth_run")
-    runs = jobs.list_runs("synth")
-    return launched or (runs[0].id if runs else None)
-
-
 real = dataset_picker("Real dataset", kind="real", default=getattr(active_dataset(), "id", None), key="synth-real")
 if real is None:
     st.info("Load a dataset on the Home page first.")
@@ -71,7 +65,7 @@ if st.button("Train", type="primary", disabled=not fits):
     params = {"real_id": real.id, "config": config.to_json(), "rows": rows, "name": name, "sample_seed": config.seed}
     title = f"CTGAN on {real.name}: fraction {config.fraction:g}, {config.epochs} epochs, {config.player_encoding}"
     st.session_state["synth_run"] = jobs.submit("synth", params, title, estimate=estimate.to_json()).id
-run_id = latest_run()
+run_id = latest_run("synth_run", "synth")
 if run_id:
     run = watch(run_id, ("generator", "discriminator"), "CTGAN loss per epoch")
     if run.state == "done":

@@ -4,11 +4,11 @@ import json
 
 import streamlit as st
 
-from lib import runstore, workspace
+from lib import runstore
 from lib.charts import REAL, SYNTHETIC, correlation_heatmaps, distribution_chart, loss_chart, score_bars
 from lib.schema import MODEL_COLUMNS, NUMERIC_COLUMNS
 from lib.scorecard import headline, per_column, score_report, scores_csv
-from pages.ui.common import active_dataset, dataset_picker, frame_of, show_error, synthetic_picker
+from pages.ui.common import active_dataset, dataset_picker, frame_of, load_frame, show_error, synthetic_picker
 
 st.set_page_config(page_title="Evaluate · Crease Lab", page_icon="🏏", layout="wide")
 st.title("Evaluate")
@@ -18,8 +18,7 @@ st.write("Fidelity of a synthetic set to the real data — column shapes, column
 
 @st.cache_data(max_entries=8, show_spinner="Scoring with sdmetrics…")
 def cached_report(real_id: str, real_created: str, synthetic_id: str, synthetic_created: str) -> dict:
-    real = workspace.load_dataset(real_id)
-    return score_report(real, workspace.load_dataset(synthetic_id))
+    return score_report(load_frame(real_id, real_created), load_frame(synthetic_id, synthetic_created))
 
 
 def scores_ui(report: dict) -> None:

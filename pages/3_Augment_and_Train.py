@@ -8,7 +8,7 @@ from lib.splits import SPLIT_KINDS
 from lib.tasks import STANDARD_SPLIT, augmented_training_set, provenance_note
 from models.wp import TRAINING, WPConfig
 from pages.ui.common import active_dataset, dataset_picker, show_error, synthetic_picker
-from pages.ui.jobs import watch
+from pages.ui.jobs import latest_run, watch
 
 st.set_page_config(page_title="Augment & train · Crease Lab", page_icon="🏏", layout="wide")
 st.title("Augment & train")
@@ -52,12 +52,6 @@ def download_ui(real, synthetic_id: str) -> None:
         )
 
 
-def latest_run():
-    launched = st.session_state.get("wp_run")
-    runs = jobs.list_runs("wp_compare")
-    return launched or (runs[0].id if runs else None)
-
-
 real = dataset_picker("Real dataset", kind="real", default=getattr(active_dataset(), "id", None), key="wp-real")
 if real is None:
     st.info("Load a dataset on the Home page first.")
@@ -79,7 +73,7 @@ if st.button("Train and compare", type="primary"):
               "ratios": settings["ratios"] if synthetic_id else []}
     title = f"WP comparison on {real.name}" + (" with synthetic rows" if synthetic_id else "")
     st.session_state["wp_run"] = jobs.submit("wp_compare", params, title).id
-run_id = latest_run()
+run_id = latest_run("wp_run", "wp_compare")
 if run_id:
     run = watch(run_id, ("loss", "val_loss"), "Win-probability loss per epoch (training and validation)")
     if run.state == "done":

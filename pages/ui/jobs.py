@@ -15,6 +15,12 @@ from lib.runstore import Run
 POLL_SECONDS = 1.0
 
 
+def latest_run(state_key: str, kind: str) -> str | None:
+    """The run this session launched (its id under `state_key`), else the newest run of `kind`, else None."""
+    runs = jobs.list_runs(kind)
+    return st.session_state.get(state_key) or (runs[0].id if runs else None)
+
+
 def _eta(run: Run) -> str:
     if run.state != runstore.RUNNING or not run.progress or run.seconds is None:
         return ""
