@@ -93,7 +93,7 @@ def compare_wp(params: dict, context) -> dict:
 
     Params: real_id, synthetic_id (or None), ratios, seeds, split ("match" or "row"), config (WPConfig JSON).
     """
-    from lib.wpcompare import UNKNOWN_PROVENANCE, compare_arms
+    from lib.wpcompare import compare_arms
     from models.wp import WPConfig
 
     real_id, synthetic_id = params["real_id"], params.get("synthetic_id")
@@ -114,10 +114,9 @@ def compare_wp(params: dict, context) -> dict:
         split=params["split"], test_share=STANDARD_SPLIT["test_share"],
         validation_share=STANDARD_SPLIT["validation_share"], split_seed=STANDARD_SPLIT["seed"],
         vocabulary=vocabulary, on_epoch=context.on_epoch, should_stop=context.should_stop, on_model=keep,
+        provenance=provenance_note(real_id, synthetic_id),
     )
     data = report.to_json()
-    note = provenance_note(real_id, synthetic_id)
-    data["notes"] = [line for line in data["notes"] if line != UNKNOWN_PROVENANCE] + ([note] if note else [])
     data.update(run_id=context.run_id, real_id=real_id, synthetic_id=synthetic_id, models=models)
     folder = workspace.staging_dir(workspace.artifact_root(COMPARISONS))
     (folder / "report.json").write_text(json.dumps(data, indent=1))

@@ -174,6 +174,10 @@ def plan_arms(ratios, with_synthetic: bool) -> list[Arm]:
     return arms
 
 
+UNKNOWN_PROVENANCE = "Test scores are honest only if the synthesizer was trained on the training matches alone."
+"""The report's note on a synthetic set of unknown origin; callers that know where it came from pass their own."""
+
+
 def compare_arms(
     real: pd.DataFrame,
     synthetic: pd.DataFrame | None = None,
@@ -189,6 +193,7 @@ def compare_arms(
     on_epoch: OnEpoch = ignore,
     should_stop: ShouldStop = never,
     on_model: Callable[[str, int, WPModel], None] | None = None,
+    provenance: str | None = UNKNOWN_PROVENANCE,
 ) -> CompareReport:
     """Train every arm `seeds` times on one split and score each on the same held-out real test rows.
 
@@ -207,6 +212,8 @@ def compare_arms(
         should_stop: polled every epoch and between trainings; True raises lib.progress.Cancelled.
         on_model: called as on_model(arm name, seed index from 0, model) after each neural model is trained,
             for a caller that keeps models (the app saves each arm's first-seed model).
+        provenance: the report's note on where the synthetic rows came from, for a caller that knows;
+            None for no note.
 
     Returns:
         The CompareReport.
@@ -226,7 +233,8 @@ def compare_arms(
                                   lambda model, arm=arm.name, k=k: on_model and on_model(arm, k, model))
         run = _run_neural if arm.neural else _run_reference
         run(arm, data, replace(config, seed=seed_values[k]), results[arm.name], progress)
-    return CompareReport(data.split, data.test[WINNER].to_numpy(), results, seed_values, config, _notes(data))
+    return CompareReport(data.split, data.test[WINNER].to_numpy(), results, seed_values, config,
+                         _notes(data, provenance))
 
 
 @dataclass(frozen=True)
@@ -286,11 +294,7 @@ def _difference_range(bounds: tuple[float, float]) -> tuple[float, float]:
     return bounds[0] - bounds[1], bounds[1] - bounds[0]
 
 
-UNKNOWN_PROVENANCE = "Test scores are honest only if the synthesizer was trained on the training matches alone."
-"""The note for a synthetic set of unknown origin; callers that know where the set came from replace it."""
-
-
-def _notes(data: WPData) -> list[str]:
+def _notes(data: WPData, provenance: str | None) -> list[str]:
     notes = [
         "Intervals are 95% t-intervals over training seeds, cut to each metric's range, on one fixed set of test "
         "matches; they do not cover how much scores would move with other test matches.",
@@ -299,6 +303,6 @@ def _notes(data: WPData) -> list[str]:
         notes.append(f"{data.split.label}: rows of one match sit in both training and test, so scores are inflated.")
     if data.split.matches_inferred:
         notes.append("The data had no matchId; matches were inferred from ballNum restarting.")
-    if data.synthetic is not None:
-        notes.append(UNKNOWN_PROVENANCE)
+    if data.synthetic is not None and provenance:
+        notes.append(provenance)
     return notes
