@@ -10,6 +10,14 @@ import pandas as pd
 from lib.schema import MODEL_COLUMNS
 
 ENCODINGS = ("categorical", "top_k", "numeric")
+FRACTION_STEP = 0.01
+"""The finest sampling fraction offered (the Synthesize slider's step); suggested fractions are multiples of it."""
+MAX_SHARDS = 50
+"""The most shards offered or suggested."""
+SELECT_STREAM, FIT_STREAM, TRAIN_STREAM, GMM_STREAM = 1, 2, 3, 4
+"""Seed streams of a run: each step draws from np.random.default_rng([seed, stream, ...]). None is 0, because
+numpy pads a seed with zeros: [seed, 0] would be the stream of a plain `seed` (sampling's), and [seed, s, 0]
+(shard 0) that of [seed, s]."""
 """How `batsmanIdx` / `bowlerIdx` enter the model.
 
 - ``categorical``: every player is a category, as in the published recipe; exact, but the width grows with the

@@ -20,7 +20,7 @@ import torch
 from ctgan.synthesizers.ctgan import Discriminator, Generator
 
 from models.ctgan_probe import seconds_per_step
-from models.synth_config import SynthConfig, check_config, check_frame
+from models.synth_config import FRACTION_STEP, MAX_SHARDS, SynthConfig, check_config, check_frame
 from models.synth_prepare import Prepared, fit_discrete_columns, prepare, select_rows
 
 BASE_BYTES = 600 * 2**20
@@ -198,11 +198,15 @@ def suggest_settings(frame: pd.DataFrame, prepared: Prepared, config: SynthConfi
         if not (config.player_encoding == "top_k" and k >= config.top_k) and (peak := fitting(changes)):
             out.append(Suggestion(f"top_k with the {k} most frequent players", changes, peak))
             break
-    for fraction in (config.fraction / 2**halvings for halvings in range(1, FRACTION_STEPS + 1)):
+    for halvings in range(1, FRACTION_STEPS + 1):
+        # on the page's grid, so that one click sets the slider to exactly this value
+        fraction = round(math.floor(config.fraction / 2**halvings / FRACTION_STEP) * FRACTION_STEP, 6)
+        if fraction < FRACTION_STEP:
+            break
         if peak := fitting({"fraction": fraction}):
             out.append(Suggestion(f"fraction {fraction:.3g}", {"fraction": fraction}, peak))
             shards = {"fraction": fraction, "shards": math.ceil(config.shards * config.fraction / fraction)}
-            if peak := fitting(shards):
+            if shards["shards"] <= MAX_SHARDS and (peak := fitting(shards)):
                 out.append(Suggestion(f"{shards['shards']} shards of fraction {fraction:.3g}", shards, peak))
             break
     return out

@@ -22,12 +22,11 @@ from lib import workspace
 from lib.schema import MODEL_COLUMNS, PLAYER_COLUMNS, WINNER
 from models.column_transform import ContinuousColumn, ContinuousEncoder, DiscreteColumn, column_from_json, fit_discrete
 from models.player_encoding import fit_player_column, known_players
-from models.synth_config import SynthConfig
+from models.synth_config import FIT_STREAM, GMM_STREAM, SELECT_STREAM, SynthConfig
 from models.table_layout import CompactRows, TableLayout
 
 CACHE_ENTRIES = 6
 """Prepared datasets kept in the workspace cache; older ones are removed."""
-_SELECT_STREAM, _FIT_STREAM, _GMM_STREAM = 0, 1, 3
 _ENCODERS: dict[str, list[ContinuousEncoder]] = {}
 """Fitted GMM encoders of recent (data, settings), in memory: they do not depend on the fraction or the shards,
 so an estimate for a new slider position reuses them and takes a second instead of the fits' many."""
@@ -103,7 +102,8 @@ def prepare(frame: pd.DataFrame, config: SynthConfig, cache_dir: Path | None = N
     """
     cache = cache_folder(cache_dir, "synth-prepare")
     key, print_ = config.prepare_key(), fingerprint(frame)
-    stem = hashlib.blake2b(json.dumps([print_, key], sort_keys=True).encode(), digest_size=12).hexdigest()
+    streams = [SELECT_STREAM, FIT_STREAM, GMM_STREAM]  # the draws depend on them as much as on the settings
+    stem = hashlib.blake2b(json.dumps([print_, key, streams], sort_keys=True).encode(), digest_size=12).hexdigest()
     if (cache / f"{stem}.json").exists():
         try:
             return load_prepared(cache, stem)
@@ -112,7 +112,7 @@ def prepare(frame: pd.DataFrame, config: SynthConfig, cache_dir: Path | None = N
     started = time.perf_counter()
     shard_rows = select_rows(len(frame), config)
     rows = np.unique(np.concatenate(shard_rows))
-    rng = np.random.default_rng([config.seed, _FIT_STREAM])
+    rng = np.random.default_rng([config.seed, FIT_STREAM])
     continuous, normalized, modes = _fit_continuous(frame, rows, config, rng, print_)
     discrete = [fit_discrete_columns(frame, chosen, config) for chosen in shard_rows]
     prepared = Prepared(print_, key, shard_rows, rows, continuous, normalized, modes, discrete, 0.0)
@@ -130,7 +130,7 @@ def cache_folder(cache_dir, name: str) -> Path:
 def select_rows(rows: int, config: SynthConfig) -> list[np.ndarray]:
     """Per shard, sorted int64 positions of round(fraction x rows) rows (at least 1), drawn without replacement
     and independently of the other shards, from the seed's row-selection stream."""
-    rng = np.random.default_rng([config.seed, _SELECT_STREAM])
+    rng = np.random.default_rng([config.seed, SELECT_STREAM])
     size = max(1, int(round(config.fraction * rows)))
     if size >= rows:
         return [np.arange(rows, dtype=np.int64) for _ in range(config.shards)]
@@ -164,7 +164,7 @@ def _encoders(frame: pd.DataFrame, frame_print: str, config: SynthConfig, names:
     key = json.dumps([frame_print, config.seed, config.gmm_rows, config.max_clusters,
                       config.weight_threshold, names])
     if key not in _ENCODERS:
-        rng = np.random.default_rng([config.seed, _GMM_STREAM])
+        rng = np.random.default_rng([config.seed, GMM_STREAM])
         pool = np.arange(len(frame))
         sample = pool if len(pool) <= config.gmm_rows else np.sort(rng.choice(pool, config.gmm_rows, replace=False))
         _ENCODERS[key] = [ContinuousEncoder(name, frame[name].to_numpy(np.float64)[sample], config.max_clusters,

@@ -17,14 +17,11 @@ from lib.progress import EpochLog, OnEpoch, ShouldStop, ignore, never
 from lib.rules import CricketRules
 from models.ctgan_trainer import ShardTrainer
 from models.synth_checkpoint import CheckpointStore
-from models.synth_config import SynthConfig, check_config, check_frame
+from models.synth_config import TRAIN_STREAM, SynthConfig, check_config, check_frame
 from models.synth_estimate import check_memory
 from models.synth_prepare import Prepared, fingerprint, prepare
 from models.synthesizer import CtganSynthesizer, ShardModel, observed_bounds
 from models.torch_runtime import resolve_device, torch_thread_count, torch_threads
-
-_TRAIN_STREAM = 1
-"""Seed stream of training (row selection uses 0, see models.synth_prepare)."""
 
 
 def train_synthesizer(
@@ -95,8 +92,8 @@ def _train_shard(frame, prepared: Prepared, shard: int, config: SynthConfig, dev
                  on_epoch: OnEpoch, should_stop: ShouldStop) -> ShardModel:
     layout, rows = prepared.layout(shard), prepared.compact(shard, frame)
     with torch.random.fork_rng(devices=[device] if device.type == "cuda" else []):
-        torch.manual_seed(int(np.random.SeedSequence([config.seed, _TRAIN_STREAM, shard]).generate_state(1)[0]))
-        rng = np.random.default_rng([config.seed, _TRAIN_STREAM, shard])
+        torch.manual_seed(int(np.random.SeedSequence([config.seed, TRAIN_STREAM, shard]).generate_state(1)[0]))
+        rng = np.random.default_rng([config.seed, TRAIN_STREAM, shard])
         trainer = ShardTrainer(layout, rows, config, device, rng)
         if current is not None:
             trainer.restore(*current)

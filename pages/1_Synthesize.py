@@ -4,7 +4,7 @@ import streamlit as st
 
 from lib import jobs
 from lib.tasks import TRAINING_SHARE
-from models.synth_config import ENCODINGS, SynthConfig
+from models.synth_config import ENCODINGS, FRACTION_STEP, MAX_SHARDS, SynthConfig
 from pages.ui.common import active_dataset, dataset_picker, show_error
 from pages.ui.jobs import latest_run, watch
 from pages.ui.synth import cached_estimate, estimate_ui, past_runs_ui, result_ui
@@ -27,7 +27,8 @@ ENCODING_HELP = {
 def settings_ui() -> tuple[SynthConfig, int, str]:
     """The two sliders up front, the rest under Advanced; returns (config, rows to generate, set name)."""
     left, right = st.columns(2)
-    fraction = left.slider("Sampling fraction", 0.01, 1.0, DEFAULTS.fraction, 0.01, key="synth_fraction",
+    fraction = left.slider("Sampling fraction", FRACTION_STEP, 1.0, DEFAULTS.fraction, FRACTION_STEP,
+                           key="synth_fraction",
                            help="Share of the training rows each model learns from.")
     epochs = right.slider("Epochs", 1, 300, DEFAULTS.epochs, key="synth_epochs")
     with st.expander("Advanced"):
@@ -36,7 +37,7 @@ def settings_ui() -> tuple[SynthConfig, int, str]:
                            format_func=lambda e: f"{e}: {ENCODING_HELP[e]}", key="synth_encoding")
         top_k = a.number_input("K (top_k)", 1, 5000, DEFAULTS.top_k, key="synth_top_k",
                                disabled=encoding != "top_k")
-        shards = b.number_input("Shards", 1, 50, DEFAULTS.shards, key="synth_shards",
+        shards = b.number_input("Shards", 1, MAX_SHARDS, DEFAULTS.shards, key="synth_shards",
                                 help="Models, each on its own random fraction of the rows; samples are pooled.")
         batch = b.number_input("Batch size", 10, 20_000, DEFAULTS.batch_size, step=10, key="synth_batch")
         rows = b.number_input("Rows to generate", 100, 5_000_000, 30_000, step=1000, key="synth_rows")

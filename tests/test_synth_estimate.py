@@ -7,6 +7,7 @@ import pytest
 
 import models.ctgan_probe as probe
 import models.synth_estimate as estimate_module
+from models.synth_config import FRACTION_STEP, MAX_SHARDS
 from models.synth_estimate import NotEnoughMemory, estimate_cost, parameter_counts
 from models.synth_train import train_synthesizer
 from tests.synth_helpers import tiny, tiny_league
@@ -65,3 +66,7 @@ def test_a_run_that_does_not_fit_is_refused_with_settings_that_fit(monkeypatch):
     assert refused.value.suggestions == estimate.suggestions
     for change in changes:
         assert estimate_cost(frame, replace(config, **change), probe=False).fits, change
+        # one click sets the page's widgets: fractions on the slider's grid, shards within the input's range
+        if "fraction" in change:
+            assert change["fraction"] >= FRACTION_STEP and round(change["fraction"] / FRACTION_STEP, 9).is_integer()
+        assert change.get("shards", 1) <= MAX_SHARDS
