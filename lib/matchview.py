@@ -60,8 +60,9 @@ class MatchCurve:
 
 def match_table(frame: pd.DataFrame) -> pd.DataFrame:
     """One row per match of a stored dataset: id, date, team batting first, chasing side, winner, a label."""
-    first = frame[frame[INNINGS] == 1].groupby(MATCH_ID, sort=False).first()
     has_names = BATTING_TEAM in frame
+    columns = [MATCH_ID, WINNER] + ([DATE, BATTING_TEAM, BOWLING_TEAM] if has_names else [])
+    first = frame.loc[frame[INNINGS] == 1, columns].drop_duplicates(MATCH_ID).set_index(MATCH_ID)
     table = pd.DataFrame({MATCH_ID: first.index})
     if has_names:
         table["date"] = first[DATE].to_numpy()

@@ -8,7 +8,7 @@ from lib.schema import MATCH_ID
 from lib.wpcharts import overlapping_chart, side_by_side_chart
 from lib.wpreport import stored_models
 from models.wp import WPModel
-from pages.ui.common import active_dataset, frame_of, show_error
+from pages.ui.common import active_dataset, frame_of, load_frame, show_error
 
 st.set_page_config(page_title="Match · Crease Lab", page_icon="🏏", layout="wide")
 st.title("Match")
@@ -20,6 +20,11 @@ FROM_DATASET, FROM_FILE = "A match from a dataset", "Upload one Cricsheet match 
 @st.cache_resource(max_entries=4, show_spinner="Loading the model…")
 def load_model(model_id: str) -> WPModel:
     return WPModel.load(workspace.artifact_dir("wp", model_id))
+
+
+@st.cache_data(max_entries=4)
+def match_table(dataset_id: str, created: str):
+    return matchview.match_table(load_frame(dataset_id, created))
 
 
 def models_ui() -> list[dict]:
@@ -50,7 +55,7 @@ def dataset_match_ui(features: str | None):
     info = st.selectbox("Dataset", usable, index=ids.index(active) if active in ids else 0,
                         format_func=lambda i: i.label)
     frame = frame_of(info)
-    table = matchview.match_table(frame)
+    table = match_table(info.id, info.created)
     match_id = st.selectbox("Match", table[MATCH_ID], format_func=dict(zip(table[MATCH_ID], table["label"])).get)
     return matchview.match_rows(frame, match_id)
 

@@ -9,6 +9,7 @@ from lib.runtable import synth_runs_frame
 from lib.schema import to_t20_csv
 from models.synth_config import SynthConfig
 from models.synth_estimate import estimate_cost
+from pages.ui.common import frame_of
 
 WIDGET_KEYS = {"fraction": "synth_fraction", "epochs": "synth_epochs", "shards": "synth_shards",
                "player_encoding": "synth_encoding", "top_k": "synth_top_k"}
@@ -20,9 +21,10 @@ def _training_frame(real_id: str, created: str):
     return tasks.training_matches(real_id)
 
 
-@st.cache_data(max_entries=32, show_spinner="Estimating width, memory and time…")
+@st.cache_data(max_entries=32, ttl=30, show_spinner="Estimating width, memory and time…")
 def cached_estimate(real_id: str, created: str, config: dict):
-    """The cost estimate of training `config` on a dataset's training matches (prepare step and probe cached)."""
+    """The cost estimate of training `config` on a dataset's training matches. Kept for half a minute only,
+    as it compares against the memory available now; recomputing is quick (prepare step and probe cached)."""
     return estimate_cost(_training_frame(real_id, created), SynthConfig.from_json(config))
 
 
@@ -60,13 +62,13 @@ def estimate_ui(estimate, config: SynthConfig) -> bool:
 def result_ui(run) -> None:
     """The synthetic set a finished run made: preview, counts, download, rename."""
     info = workspace.dataset_info(run.result["dataset"])
-    frame = workspace.load_dataset(info.id)
+    frame = frame_of(info)
     st.subheader("Synthetic set")
     a, b, c = st.columns(3)
     a.metric("Rows", f"{info.rows:,}")
     b.metric("Redrawn for cricket rules", f"{run.result['redrawn_share']:.2%}")
     stats = run.result.get("stats", {})
-    c.metric("Seconds per epoch (predicted)", f"{stats.get('seconds_per_epoch', 0):.1f}",
+    c.metric("Seconds per epoch (measured)", f"{stats.get('seconds_per_epoch', 0):.1f}",
              delta=None if not run.estimate or run.estimate.get("seconds_per_epoch") is None else
              f"{stats.get('seconds_per_epoch', 0) - run.estimate['seconds_per_epoch']:+.1f} vs predicted",
              delta_color="off")
