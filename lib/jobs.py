@@ -31,6 +31,7 @@ from pathlib import Path
 import psutil
 
 from lib import runstore, workspace
+from lib.peak_rss import process_peak_bytes
 from lib.progress import Cancelled, EpochLog
 from lib.runstore import CANCELLED, DONE, FAILED, QUEUED, RUNNING, Run
 
@@ -38,7 +39,6 @@ TASKS = {
     "synth": "lib.tasks:synthesize",
     "synth_sample": "lib.tasks:sample_synthesizer",
     "wp_compare": "lib.tasks:compare_wp",
-    "wp_train": "lib.tasks:train_wp",
 }
 """Job kind -> "module:function" run by the worker as function(params, JobContext) -> result dict."""
 
@@ -233,20 +233,14 @@ def work(run_id: str) -> None:
     try:
         result = task(run.params, JobContext(run_id)) or {}
     except Cancelled:
-        runstore.finish(run_id, CANCELLED, error="cancelled by the user", result={"peak_rss_bytes": _peak_rss()})
+        runstore.finish(run_id, CANCELLED, error="cancelled by the user",
+                        result={"peak_rss_bytes": process_peak_bytes()})
         return
     except BaseException as error:
         traceback.print_exc()
         runstore.finish(run_id, FAILED, error=f"{type(error).__name__}: {error}")
         return
-    runstore.finish(run_id, DONE, result={**result, "peak_rss_bytes": _peak_rss()})
-
-
-def _peak_rss() -> int:
-    """This process's peak resident memory in bytes (Linux reports kilobytes)."""
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    runstore.finish(run_id, DONE, result={**result, "peak_rss_bytes": process_peak_bytes()})
 
 
 if __name__ == "__main__":

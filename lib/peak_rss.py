@@ -30,7 +30,7 @@ class PeakRss:
         self._process = psutil.Process()
 
     def __enter__(self) -> PeakRss:
-        self._before = _maxrss()
+        self._before = process_peak_bytes()
         self.peak_bytes = self._process.memory_info().rss
         self._thread = threading.Thread(target=self._poll, daemon=True)
         self._thread.start()
@@ -39,7 +39,7 @@ class PeakRss:
     def __exit__(self, *exc) -> None:
         self._stop.set()
         self._thread.join()
-        after = _maxrss()
+        after = process_peak_bytes()
         if after > self._before:
             self.peak_bytes = max(self.peak_bytes, after)
 
@@ -48,7 +48,8 @@ class PeakRss:
             self.peak_bytes = max(self.peak_bytes, self._process.memory_info().rss)
 
 
-def _maxrss() -> int:
+def process_peak_bytes() -> int:
+    """This process's peak resident memory over its whole life, in bytes (0 where the OS does not say)."""
     if resource is None:
         return 0
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * _MAXRSS_UNIT

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from lib import workspace
+from lib import runstore, workspace
 from lib.schema import MODEL_COLUMNS
 
 STANDARD_SPLIT = {"kind": "match", "test_share": 0.2, "validation_share": 0.1, "seed": 0}
@@ -41,14 +41,17 @@ def synthesize(params: dict, context) -> dict:
     """Train a synthesizer on a dataset's training matches, store it, and store a first synthetic set from it.
 
     Params: real_id, config (SynthConfig JSON), rows, name (of the synthetic set), sample_seed, and
-    resume_from (a run whose checkpoints to continue) when resuming.
+    resume_from (the run whose checkpoints to continue) when resuming. Checkpoints are removed once the
+    synthesizer is stored: they only serve to resume a run that did not finish.
     """
+    import shutil
+
     from models.synth_config import SynthConfig
     from models.synth_train import train_synthesizer
 
     context.note("selecting the training matches and fitting the column transforms")
     frame = training_matches(params["real_id"])
-    checkpoints = workspace.artifact_root(CHECKPOINTS) / workspace.check_id(params.get("resume_from") or context.run_id)
+    checkpoints = _checkpoint_dir(params.get("resume_from") or context.run_id)
     model = train_synthesizer(frame, SynthConfig.from_json(params["config"]), on_epoch=context.on_epoch,
                               should_stop=context.should_stop, checkpoint_dir=checkpoints,
                               resume=bool(params.get("resume_from")))
@@ -56,8 +59,24 @@ def synthesize(params: dict, context) -> dict:
     staging = workspace.staging_dir(workspace.artifact_root(SYNTHESIZERS))
     model.save(staging)
     workspace.publish_dir(staging, workspace.artifact_root(SYNTHESIZERS) / context.run_id)
-    sampled = sample_synthesizer({**params, "model_id": context.run_id}, context)
+    shutil.rmtree(checkpoints, ignore_errors=True)
+    sampled = _store_sample(model, {**params, "model_id": context.run_id}, context)
     return {"model": context.run_id, **sampled, "stats": model.stats}
+
+
+def _checkpoint_dir(run_id: str):
+    return workspace.artifact_root(CHECKPOINTS) / workspace.check_id(run_id)
+
+
+def can_resume(run) -> bool:
+    """Whether a synthesizer run that did not finish left checkpoints to continue from."""
+    folder = _checkpoint_dir(run.params.get("resume_from") or run.id)
+    return run.state in (runstore.FAILED, runstore.CANCELLED) and (folder / "progress.json").is_file()
+
+
+def resume_params(run) -> dict:
+    """The params of a job that continues `run` from its last checkpoint, with the same settings."""
+    return {**run.params, "resume_from": run.params.get("resume_from") or run.id}
 
 
 def sample_synthesizer(params: dict, context) -> dict:
@@ -65,6 +84,10 @@ def sample_synthesizer(params: dict, context) -> dict:
     from models.synthesizer import CtganSynthesizer
 
     model = CtganSynthesizer.load(workspace.artifact_dir(SYNTHESIZERS, params["model_id"]))
+    return _store_sample(model, params, context)
+
+
+def _store_sample(model, params: dict, context) -> dict:
     context.note(f"sampling {params['rows']:,} rows", progress=None)
     rows, report = model.sample_with_report(params["rows"], seed=params.get("sample_seed"))
     info = workspace.save_dataset(
@@ -129,23 +152,6 @@ def _save_model(model, model_id: str) -> str:
     return model_id
 
 
-def train_wp(params: dict, context) -> dict:
-    """Train and store one WP model on the standard split. Params: real_id, synthetic_id, ratio, config."""
-    from lib.wptrain import train_and_save
-    from models.wp import WPConfig
-
-    real_id, synthetic_id = params["real_id"], params.get("synthetic_id")
-    synthetic = workspace.load_dataset(synthetic_id)[MODEL_COLUMNS] if synthetic_id else None
-    model_id = workspace.check_id(f"{context.run_id}-model")
-    model = train_and_save(
-        workspace.load_dataset(real_id), workspace.artifact_root(WP_MODELS) / model_id, synthetic,
-        params.get("ratio", 0.0), WPConfig.from_json(params["config"]), split_seed=STANDARD_SPLIT["seed"],
-        vocabulary=workspace.load_vocabulary(real_id), features=workspace.dataset_info(real_id).features,
-        on_epoch=context.on_epoch, should_stop=context.should_stop,
-    )
-    return {"model": model_id, "test_scores": model.extra["test_scores"]}
-
-
 def augmented_training_set(real_id: str, synthetic_id: str, ratio: float, seed: int = 0):
     """The real training matches of the standard split plus `ratio` x as many synthetic rows, for download
     (lib.wptrain.AugmentedSet; its validation and test matches are left out, as every arm leaves them out)."""
@@ -165,5 +171,5 @@ def delete_synth_run(run_id: str) -> None:
     from lib import jobs
 
     jobs.delete(run_id)
-    for kind in (SYNTHESIZERS, CHECKPOINTS):
-        shutil.rmtree(workspace.artifact_root(kind) / workspace.check_id(run_id), ignore_errors=True)
+    shutil.rmtree(workspace.artifact_root(SYNTHESIZERS) / workspace.check_id(run_id), ignore_errors=True)
+    shutil.rmtree(_checkpoint_dir(run_id), ignore_errors=True)

@@ -52,3 +52,26 @@ def test_two_sessions_training_at_once_take_turns_and_both_finish(stored_league,
         wait_for(at.session_state["synth_run"], lambda r: not r.active, timeout=300)
     assert [r.state for r in jobs.list_runs("synth")] == [runstore.DONE, runstore.DONE]
     assert len(workspace.list_datasets("synthetic")) == 2
+
+
+def test_a_killed_training_resumes_from_its_last_checkpoint(stored_league):
+    # Setup: a tiny run checkpointing every epoch, killed once two epochs are on disk
+    from lib import tasks
+    from tests.synth_helpers import tiny
+
+    config = tiny(fraction=0.2, epochs=30, batch_size=100).to_json()
+    params = {"real_id": stored_league.id, "config": config, "rows": 200, "name": "resumed set", "sample_seed": 0}
+    victim = jobs.submit("synth", params, "tiny run")
+    victim = wait_for(victim.id, lambda r: r.worker_pid and len(runstore.epochs(r.id)) >= 2)
+    os.kill(victim.worker_pid, signal.SIGKILL)
+    victim = wait_for(victim.id, lambda r: not r.active)
+    assert victim.state == runstore.FAILED and tasks.can_resume(victim)
+    # Run: the same settings, continued from the checkpoint
+    resumed = jobs.submit("synth", tasks.resume_params(victim), "tiny run (resumed)")
+    resumed = wait_for(resumed.id, lambda r: not r.active, timeout=300)
+    # Assert: it finished without starting over, and left no checkpoints behind
+    assert resumed.state == runstore.DONE, resumed.error
+    assert runstore.epochs(resumed.id)[0]["epoch"] > 1, "the resumed run starts after the last checkpoint"
+    assert len(runstore.epochs(victim.id)) + len(runstore.epochs(resumed.id)) >= 30
+    assert not tasks.can_resume(resumed) and not (workspace.artifact_root(tasks.CHECKPOINTS) / victim.id).exists()
+    assert workspace.dataset_info(resumed.result["dataset"]).rows == 200

@@ -3,7 +3,7 @@
 
 from lib import jobs, runstore, workspace
 from lib.schema import MODEL_COLUMNS
-from tests.pages_helpers import finish_job, page
+from tests.pages_helpers import finish_job, page, wait_for
 
 
 def tiny_settings(at, epochs: int = 1):
@@ -60,6 +60,22 @@ def test_cancel_leaves_a_cancelled_run(stored_league):
     run = jobs.list_runs("synth")[0]
     assert run.state == runstore.CANCELLED
     assert not at.exception and "Cancelled" in at.warning[0].value
+
+
+def test_a_run_cancelled_mid_training_is_offered_for_resuming(stored_league):
+    # Setup: a long run cancelled once its first epoch is done
+    at = click(tiny_settings(page("pages/1_Synthesize.py").run(), epochs=300), "Train")
+    wait_for(jobs.list_runs("synth")[0].id, lambda r: len(runstore.epochs(r.id)) >= 1)
+    at = finish_job(click(at, "Cancel"), "synth")
+    cancelled = jobs.list_runs("synth")[0]
+    # Run
+    at = click(at, "Resume from checkpoint")
+    # Assert: a new run continues the cancelled one with the same settings
+    resumed = jobs.list_runs("synth")[0]
+    assert resumed.id != cancelled.id and resumed.title.endswith("(resumed)")
+    assert resumed.params["resume_from"] == cancelled.id and resumed.params["config"] == cancelled.params["config"]
+    jobs.cancel(resumed.id)
+    assert not finish_job(at, "synth").exception
 
 
 def test_evaluate_refuses_a_synthetic_upload_with_text(stored_league):

@@ -83,7 +83,8 @@ def result_ui(run) -> None:
 
 
 def past_runs_ui(real) -> None:
-    """Every synthesizer run with its settings and predicted-vs-actual cost; reopen, sample again or delete."""
+    """Every synthesizer run with its settings and predicted-vs-actual cost; reopen, sample again, resume one
+    that did not finish, or delete."""
     runs = jobs.list_runs("synth")
     if not runs:
         return
@@ -104,6 +105,11 @@ def past_runs_ui(real) -> None:
                       "name": f"{run.params['name']} (again)", "sample_seed": None}
             st.session_state["synth_run"] = jobs.submit("synth_sample", params, f"Sample {rows:,} rows from {run.id}").id
             st.rerun()
+    if tasks.can_resume(run) and sample_col.button("Resume from checkpoint",
+                                                   help="Continue this run from its last checkpoint."):
+        st.session_state["synth_run"] = jobs.submit("synth", tasks.resume_params(run),
+                                                     f"{run.title.removesuffix(' (resumed)')} (resumed)").id
+        st.rerun()
     if delete_col.button("Delete", help="Removes the run and its synthesizer; synthetic sets it made stay."):
         tasks.delete_synth_run(run.id)
         st.session_state.pop("synth_run", None)
