@@ -89,7 +89,7 @@ class CostEstimate:
 
     @property
     def fits(self) -> bool:
-        return self.peak_bytes <= MEMORY_HEADROOM * self.available_bytes
+        return _fits(self.peak_bytes, self.available_bytes)
 
     def check_fits(self) -> None:
         """Raise NotEnoughMemory, with the suggestions, when the run does not fit."""
@@ -121,6 +121,7 @@ def estimate_cost(frame: pd.DataFrame, config: SynthConfig, probe: bool = True, 
     widest = max(layouts, key=lambda layout: layout.width)
     generator, discriminator = parameter_counts(widest.width, widest.cond_dim, config)
     rows = len(prepared.shard_rows[0])
+    peak, available, suggestions = _memory(frame, prepared, config)
     estimate = CostEstimate(
         widths=[layout.width for layout in layouts],
         cond_dims=[layout.cond_dim for layout in layouts],
@@ -128,12 +129,11 @@ def estimate_cost(frame: pd.DataFrame, config: SynthConfig, probe: bool = True, 
         discriminator_parameters=discriminator,
         rows_per_shard=rows,
         steps_per_epoch=max(rows // config.batch_size, 1),
-        peak_bytes=predict_peak_bytes(frame, prepared, config),
-        available_bytes=int(psutil.virtual_memory().available),
+        peak_bytes=peak,
+        available_bytes=available,
+        suggestions=suggestions,
     )
-    if not estimate.fits:
-        estimate.suggestions = suggest_settings(frame, prepared, config, estimate.available_bytes)
-    elif probe:
+    if estimate.fits and probe:
         estimate.seconds_per_step = seconds_per_step(widest, config, cache_dir)
         estimate.seconds_per_epoch = estimate.seconds_per_step * estimate.steps_per_epoch
         estimate.total_seconds = estimate.seconds_per_epoch * config.epochs * config.shards
@@ -142,12 +142,21 @@ def estimate_cost(frame: pd.DataFrame, config: SynthConfig, probe: bool = True, 
 
 def check_memory(frame: pd.DataFrame, prepared: Prepared, config: SynthConfig) -> int:
     """The predicted peak bytes of training; raises NotEnoughMemory (a ValueError) when it does not fit."""
+    peak, available, suggestions = _memory(frame, prepared, config)
+    if not _fits(peak, available):
+        raise NotEnoughMemory(_memory_message(peak, available, suggestions), suggestions)
+    return peak
+
+
+def _memory(frame: pd.DataFrame, prepared: Prepared, config: SynthConfig) -> tuple[int, int, list[Suggestion]]:
+    """Predicted peak bytes, bytes available now, and settings that fit when the run does not."""
     peak = predict_peak_bytes(frame, prepared, config)
     available = int(psutil.virtual_memory().available)
-    if peak <= MEMORY_HEADROOM * available:
-        return peak
-    suggestions = suggest_settings(frame, prepared, config, available)
-    raise NotEnoughMemory(_memory_message(peak, available, suggestions), suggestions)
+    return peak, available, [] if _fits(peak, available) else suggest_settings(frame, prepared, config, available)
+
+
+def _fits(peak: int, available: int) -> bool:
+    return peak <= MEMORY_HEADROOM * available
 
 
 def _memory_message(peak: int, available: int, suggestions: list[Suggestion]) -> str:
