@@ -4,8 +4,8 @@ import streamlit as st
 
 from lib import sources, workspace
 from lib.charts import column_histograms
-from lib.schema import MODEL_COLUMNS, summarize, t20_columns, to_t20_csv
-from pages.ui.common import active_dataset, dataset_picker, frame_of, set_active, show_error
+from lib.schema import MATCH_ID, MODEL_COLUMNS, t20_columns, to_t20_csv
+from pages.ui.common import active_dataset, dataset_picker, frame_of, load_frame, set_active, show_error
 
 st.set_page_config(page_title="Crease Lab", page_icon="🏏", layout="wide")
 st.title("Crease Lab")
@@ -71,17 +71,24 @@ def load_choice(picked: dict):
     return workspace.dataset_info(seen[key])
 
 
+@st.cache_data(max_entries=4, show_spinner=False)
+def overview(dataset_id: str, created: str):
+    """describe() and the per-column histograms of a stored dataset, computed once per dataset."""
+    frame = load_frame(dataset_id, created)
+    return frame[MODEL_COLUMNS].describe().T, column_histograms(frame, MODEL_COLUMNS)
+
+
 def dataset_ui(info: workspace.DatasetInfo) -> None:
     frame = frame_of(info)
-    summary = summarize(frame)
     st.subheader(info.name)
     st.caption(f"Source: {info.source}" + (f" · features: {info.features}" if info.features else ""))
+    # the counts were taken when the dataset was stored (lib.workspace.save_dataset)
     for column, (label, value) in zip(st.columns(5), [
-        ("Deliveries", f"{summary.rows:,}"), ("Matches", f"{summary.matches:,}"), ("Batters", f"{summary.batters:,}"),
-        ("Bowlers", f"{summary.bowlers:,}"), ("Rows won by batting side", f"{summary.won_share:.1%}"),
+        ("Deliveries", f"{info.rows:,}"), ("Matches", f"{info.matches:,}"), ("Batters", f"{info.batters:,}"),
+        ("Bowlers", f"{info.bowlers:,}"), ("Rows won by batting side", f"{info.won_share:.1%}"),
     ]):
         column.metric(label, value)
-    if summary.matches_inferred:
+    if MATCH_ID not in frame:
         st.info("This file has no matchId column: matches were inferred from ballNum restarting at 1.")
     for line in info.extra.get("import_report", []):
         st.caption(line)
@@ -89,8 +96,9 @@ def dataset_ui(info: workspace.DatasetInfo) -> None:
                        file_name=f"{workspace.slug(info.name)}.csv", mime="text/csv")
     with st.expander("Rows (first 200)"):
         st.dataframe(t20_columns(frame).head(200), hide_index=True)
-    st.dataframe(frame[MODEL_COLUMNS].describe().T, width="stretch")
-    st.altair_chart(column_histograms(frame, MODEL_COLUMNS))
+    described, histograms = overview(info.id, info.created)
+    st.dataframe(described, width="stretch")
+    st.altair_chart(histograms)
 
 
 flow_ui()

@@ -77,16 +77,6 @@ class Summary:
     matches_inferred: bool
     """True when there was no matchId column and matches were inferred from ballNum restarting at 1."""
 
-    def as_dict(self) -> dict:
-        return {
-            "rows": self.rows,
-            "matches": self.matches,
-            "batters": self.batters,
-            "bowlers": self.bowlers,
-            "won_share": self.won_share,
-            "matches_inferred": self.matches_inferred,
-        }
-
 
 def read_table(source: str | Path | bytes | BinaryIO, name: str | None = None) -> pd.DataFrame:
     """Read a t20.csv or Parquet file into a frame, without validating its columns.

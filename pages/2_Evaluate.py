@@ -73,8 +73,9 @@ with describe:
     left.dataframe(real_rows.describe().T)
     right.dataframe(synthetic_rows.describe().T)
 made_by = synthetic.extra.get("synthesizer")
-if made_by and runstore.epochs(made_by):
-    st.altair_chart(loss_chart(runstore.epochs(made_by), ("generator", "discriminator"),
+epochs = runstore.epochs(made_by) if made_by else []
+if epochs:
+    st.altair_chart(loss_chart(epochs, ("generator", "discriminator"),
                                f"Training loss of the run that made this set ({made_by})"))
 st.download_button("Download the score report (JSON)", json.dumps(report, indent=1), "scores.json", "application/json")
 st.download_button("Download every score (CSV)", scores_csv(report), "scores.csv", "text/csv")
