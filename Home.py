@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from lib import sources, workspace
-from lib.charts import column_histograms
-from lib.schema import MATCH_ID, MODEL_COLUMNS, t20_columns, to_t20_csv
+from lib.charts.data import column_histograms
+from lib.data import sources, workspace
+from lib.data.schema import MATCH_ID, MODEL_COLUMNS, t20_columns, to_t20_csv
 from pages.ui.common import active_dataset, dataset_picker, frame_of, load_frame, set_active, show_error
 
 st.set_page_config(page_title="Crease Lab", page_icon="🏏", layout="wide")
@@ -36,7 +36,7 @@ def source_ui() -> dict:
     if choice == TABLE:
         picked["file"] = st.file_uploader("t20.csv or Parquet, one row per delivery", type=["csv", "parquet"])
     elif choice == CRICSHEET:
-        from lib.cricsheet import VARIANT_HELP
+        from lib.data.cricsheet.importer import VARIANT_HELP
 
         picked["features"] = st.radio("Feature variant", list(VARIANTS), format_func=VARIANTS.get, horizontal=True)
         st.caption(VARIANT_HELP[picked["features"]])
@@ -82,7 +82,7 @@ def dataset_ui(info: workspace.DatasetInfo) -> None:
     frame = frame_of(info)
     st.subheader(info.name)
     st.caption(f"Source: {info.source}" + (f" · features: {info.features}" if info.features else ""))
-    # the counts were taken when the dataset was stored (lib.workspace.save_dataset)
+    # the counts were taken when the dataset was stored (lib.data.workspace.save_dataset)
     for column, (label, value) in zip(st.columns(5), [
         ("Deliveries", f"{info.rows:,}"), ("Matches", f"{info.matches:,}"), ("Batters", f"{info.batters:,}"),
         ("Bowlers", f"{info.bowlers:,}"), ("Rows won by batting side", f"{info.won_share:.1%}"),
@@ -105,7 +105,7 @@ flow_ui()
 picked = source_ui()
 try:
     chosen = load_choice(picked)
-except (ValueError, KeyError) as error:
+except (ValueError, workspace.NotFound) as error:
     show_error(error)
     chosen = None
 if chosen is not None:

@@ -30,7 +30,7 @@ def _peak_rss_mib() -> float:
 
 
 def _measure_import(path: str, features: str) -> dict:
-    from lib.cricsheet import import_cricsheet
+    from lib.data.cricsheet.importer import import_cricsheet
 
     start = time.perf_counter()
     result = import_cricsheet(path, features=features)

@@ -6,7 +6,7 @@ Usage (from the repository root; wrap in ``flock /work/bench.lock`` on the share
 
 Real rows: a simulated league of `--matches` matches (5,000 ~ 1.2M deliveries). Synthetic rows: `--synthetic-rows`
 deliveries drawn from another league (another seed), standing in for a synthetic set of the published size.
-Prints one table: each score group as `lib.quality.fidelity` computes it and as the plain sdmetrics metric on
+Prints one table: each score group as `lib.quality.fidelity.fidelity` computes it and as the plain sdmetrics metric on
 every row, then the privacy scores (sampled, as the page says). Goal: the four groups in under 5 s.
 """
 
@@ -22,11 +22,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sdmetrics.column_pairs import CorrelationSimilarity
 from sdmetrics.single_column import CategoryCoverage, KSComplement, TVComplement
 
-from lib.peak_rss import PeakRss
-from lib.privacy import privacy
-from lib.quality import NUMERIC_PAIRS, fidelity
-from lib.schema import DISCRETE_COLUMNS, MODEL_COLUMNS, NUMERIC_COLUMNS, PLAYER_COLUMNS
-from lib.simulate import build_sample
+from lib.data.schema import DISCRETE_COLUMNS, MODEL_COLUMNS, NUMERIC_COLUMNS, PLAYER_COLUMNS
+from lib.data.simulate.league import build_sample
+from lib.quality.fidelity import NUMERIC_PAIRS, fidelity
+from lib.quality.privacy import privacy
+from models.peak_rss import PeakRss
 
 GOAL_SECONDS = 5.0
 
@@ -76,10 +76,10 @@ def main() -> None:
               f"{peak / 2**30:>14.2f}")
     ours, peak = timed(lambda: fidelity(real, synthetic), args.repeat)
     print(f"{'plain sdmetrics: the four groups':<48}{plain_total:>9.2f}")
-    print(f"{'lib.quality.fidelity: the four groups':<48}{ours:>9.2f}{(len(real) + len(synthetic)) / ours:>13,.0f}"
+    print(f"{'lib.quality.fidelity.fidelity: the four groups':<48}{ours:>9.2f}{(len(real) + len(synthetic)) / ours:>13,.0f}"
           f"{peak / 2**30:>14.2f}")
     sampled, peak = timed(lambda: privacy(real, synthetic), 1)
-    print(f"{'lib.privacy.privacy (1,000 sampled rows)':<48}{sampled:>9.2f}{'':>13}{peak / 2**30:>14.2f}")
+    print(f"{'lib.quality.privacy.privacy (1,000 sampled rows)':<48}{sampled:>9.2f}{'':>13}{peak / 2**30:>14.2f}")
     verdict = "meets" if ours <= GOAL_SECONDS else "misses"
     print(f"\nratio ours / plain: {ours / plain_total:.2f}; goal: four groups <= {GOAL_SECONDS:.0f} s: {verdict} "
           f"({ours:.2f} s)")

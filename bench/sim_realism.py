@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import pandas as pd
 from sdmetrics.single_column import KSComplement
 
-from lib.schema import INNINGS, MATCH_ID, NUMERIC_COLUMNS, RUNS, WICKETS, WINNER
+from lib.data.schema import INNINGS, MATCH_ID, NUMERIC_COLUMNS, RUNS, WICKETS, WINNER
 
 DEFAULT_ZIP = "../shared/data/ipl_json.zip"
 GOALS = {
@@ -63,7 +63,7 @@ def realism_rows(real: pd.DataFrame, simulated: pd.DataFrame) -> list[tuple[str,
 
 def scale_rows(matches: int, seed: int) -> list[tuple[str, float, float, str, bool]]:
     """Distinct batters and bowlers who faced or bowled a ball in a league of `matches` matches."""
-    from lib.simulate import simulate_matches
+    from lib.data.simulate.league import simulate_matches
 
     batters, bowlers = set(), set()
     for _, match in simulate_matches(matches, seed):
@@ -90,8 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     if not Path(args.zip).is_file():
         parser.error(f"{args.zip} not found; pass the path of a Cricsheet zip such as ipl_json.zip")
 
-    from lib.cricsheet import import_cricsheet
-    from lib.simulate import build_sample
+    from lib.data.cricsheet.importer import import_cricsheet
+    from lib.data.simulate.league import build_sample
 
     real = import_cricsheet(args.zip).deliveries
     start = time.perf_counter()

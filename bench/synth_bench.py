@@ -4,7 +4,7 @@ Run from the repository root, queued behind other heavy runs:
 
     flock /work/bench.lock .venv/bin/python bench/synth_bench.py [--only rss60k,rss1m,speed,topk,quality]
 
-Data: the simulated league, lib.simulate.build_sample(matches=5000, seed=0): about 1.18M deliveries by 4,476
+Data: the simulated league, lib.data.simulate.league.build_sample(matches=5000, seed=0): about 1.18M deliveries by 4,476
 batters and 3,403 bowlers, the published scale. Every measurement runs in its own
 subprocess, which reports its own peak RSS (the kernel's high-water mark) and step times. Stock runs are
 capped to a few steps (a full stock epoch at these widths takes many minutes); seconds per epoch are then
@@ -29,8 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from lib.schema import MODEL_COLUMNS
-from models.synth_config import SynthConfig
+from lib.data.schema import MODEL_COLUMNS
+from models.synth.config import SynthConfig
 
 SEED = 0
 PUBLISHED = SynthConfig(batch_size=1000, generator_lr=1e-3, discriminator_lr=1e-3, pac=10, seed=SEED,
@@ -121,7 +121,7 @@ def _quality(league: Path, args) -> None:
     print(f"Quality at equal settings ({QUALITY_MATCHES} simulated matches: {len(real):,} rows, "
           f"{real[MODEL_COLUMNS[0]].nunique()} batters, {real[MODEL_COLUMNS[1]].nunique()} bowlers; "
           "categorical players, 30 epochs, batch 500, lr 1e-3, pac 10):\n"
-          "lib.quality.fidelity of 10,000 sampled rows vs the real rows. "
+          "lib.quality.fidelity.fidelity of 10,000 sampled rows vs the real rows. "
           "'ours' is sample() (rounding, rule redraws, clipping to bounds); 'ours, raw' decodes as stock's sample()\n"
           "does (integer columns truncated by a cast, no redraws, no clipping), so it compares what was learned.")
     print(f"{'trainer':<11}{'seed':>5}{'KS':>8}{'TV':>8}{'coverage':>10}{'minutes':>9}")
@@ -145,13 +145,13 @@ def _league(workdir: Path) -> Path:
     if not path.exists():
         frame = _simulated(LEAGUE_MATCHES)
         frame.to_parquet(path)
-        print(f"data: lib.simulate.build_sample(matches={LEAGUE_MATCHES}, seed={SEED}): {len(frame):,} rows, "
+        print(f"data: lib.data.simulate.league.build_sample(matches={LEAGUE_MATCHES}, seed={SEED}): {len(frame):,} rows, "
               f"{frame[MODEL_COLUMNS[0]].nunique():,} batters, {frame[MODEL_COLUMNS[1]].nunique():,} bowlers\n")
     return path
 
 
 def _simulated(matches: int):
-    from lib.simulate import build_sample
+    from lib.data.simulate.league import build_sample
 
     return build_sample(matches=matches, seed=SEED).deliveries[MODEL_COLUMNS].reset_index(drop=True)
 

@@ -16,8 +16,8 @@ import time
 import numpy as np
 import pandas as pd
 
-from lib.schema import DISCRETE_COLUMNS, MODEL_COLUMNS
-from models.synth_config import SynthConfig
+from lib.data.schema import DISCRETE_COLUMNS, MODEL_COLUMNS
+from models.synth.config import SynthConfig
 
 QUALITY_ROWS = 10_000
 
@@ -38,7 +38,7 @@ def main() -> None:
 
 
 def _estimate(frame: pd.DataFrame, config: SynthConfig, steps: int) -> dict:
-    from models.synth_estimate import estimate_cost
+    from models.synth.estimate import estimate_cost
 
     estimate = estimate_cost(frame, config)
     return {"width": max(estimate.widths), "peak_bytes": estimate.peak_bytes,
@@ -74,8 +74,8 @@ def _stock(frame: pd.DataFrame, config: SynthConfig, steps: int) -> dict:
 
 
 def _ours(frame: pd.DataFrame, config: SynthConfig, steps: int) -> dict:
-    from lib.progress import Cancelled
-    from models.synth_train import train_synthesizer
+    from models.progress import Cancelled
+    from models.synth.train import train_synthesizer
 
     polls: list[float] = []
     epochs: list[float] = []
@@ -114,7 +114,7 @@ def _timings(frame: pd.DataFrame, config: SynthConfig, started: float, step_star
 
 
 def _steps_per_epoch(frame: pd.DataFrame, config: SynthConfig) -> int:
-    return max(int(round(config.fraction * len(frame))) // config.batch_size, 1)
+    return max(round(config.fraction * len(frame)) // config.batch_size, 1)
 
 
 def _quality_stock(frame: pd.DataFrame, config: SynthConfig, steps: int) -> dict:
@@ -132,9 +132,9 @@ def _quality_stock(frame: pd.DataFrame, config: SynthConfig, steps: int) -> dict
 
 
 def _quality_ours(frame: pd.DataFrame, config: SynthConfig, steps: int) -> dict:
-    from lib.schema import INTEGER_COLUMNS
-    from models.synth_sampling import draw_rows
-    from models.synth_train import train_synthesizer
+    from lib.data.schema import INTEGER_COLUMNS
+    from models.synth.sampling import draw_rows
+    from models.synth.train import train_synthesizer
 
     started = time.perf_counter()
     model = train_synthesizer(frame, config)
@@ -151,7 +151,7 @@ def _quality_ours(frame: pd.DataFrame, config: SynthConfig, steps: int) -> dict:
 
 
 def _scores(real: pd.DataFrame, synthetic: pd.DataFrame, seconds: float) -> dict:
-    from lib.quality import fidelity
+    from lib.quality.fidelity import fidelity
 
     averages = fidelity(real, synthetic[MODEL_COLUMNS]).averages
     return {"ks": averages["ks_score"], "tv": averages["tv_score"], "coverage": averages["coverage_score"],

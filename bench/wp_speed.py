@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np
 
-from lib.schema import BATTER, BOWLER, MODEL_COLUMNS, WINNER
+from lib.data.schema import BATTER, BOWLER, MODEL_COLUMNS, WINNER
 
 DEFAULT_ZIP = "../shared/data/ipl_json.zip"
 EPOCH_GOAL_S = 5.0
@@ -40,7 +40,7 @@ def _rss_mib() -> float:
 
 
 def _simulated(matches: int):
-    from lib.simulate import build_sample
+    from lib.data.simulate.league import build_sample
 
     started = time.perf_counter()
     frame = build_sample(matches).deliveries
@@ -56,8 +56,8 @@ def _epoch_rows(frame, rows: int):
 
 
 def _time_fit_wp(train, validation, epochs: int) -> dict:
-    from models.wp import STEPS_PER_EXECUTION, WPConfig
-    from models.wp_fit import fit_wp
+    from models.wp.fit import fit_wp
+    from models.wp.model import STEPS_PER_EXECUTION, WPConfig
 
     model = fit_wp(train, validation, WPConfig(epochs=epochs, patience=epochs))
     seconds = [entry["seconds"] for entry in model.history]
@@ -69,7 +69,7 @@ def _time_plain_keras(train, epochs: int) -> dict:
     """The same network and optimizer through a plain `model.fit` with Keras' default steps per call."""
     import keras
 
-    from models.wp import WPConfig, build_model, model_inputs
+    from models.wp.model import WPConfig, build_model, model_inputs
 
     config = WPConfig()
     x = model_inputs(train, np.unique(train[BATTER]), np.unique(train[BOWLER]))
@@ -101,8 +101,8 @@ def epoch_table(frame, rows: int, epochs: int) -> float:
 
 def _timed_compare(frame, synthetic=None, seeds: int = 1, ratios=(1.0,), training: str = "state_first"):
     """compare_arms with the seconds each stage's epochs took; returns (report, wall seconds, {stage: [EpochLog]})."""
-    from lib.wpcompare import compare_arms
-    from models.wp import WPConfig
+    from lib.wp.compare import compare_arms
+    from models.wp.model import WPConfig
 
     logs: dict[str, list] = {}
     started = time.perf_counter()
@@ -172,9 +172,9 @@ def _preset_row(name: str, training: str, report) -> None:
 
 def _ipl(zip_path: str):
     try:
-        from lib.cricsheet import import_cricsheet
+        from lib.data.cricsheet.importer import import_cricsheet
     except ImportError:
-        print("IPL: lib.cricsheet is not on this branch yet; skipped")
+        print("IPL: lib.data.cricsheet.importer is not on this branch yet; skipped")
         return None
     if not Path(zip_path).is_file():
         print(f"IPL: {zip_path} not found; pass --zip")

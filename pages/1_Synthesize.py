@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from lib import jobs
-from lib.tasks import TRAINING_SHARE
-from models.synth_config import ENCODINGS, FRACTION_STEP, MAX_SHARDS, SynthConfig
+from lib.data.splits import STANDARD_SPLIT
+from lib.jobs import runner, store
+from lib.jobs.bodies import SYNTH
+from models.synth.config import ENCODINGS, FRACTION_STEP, MAX_SHARDS, SynthConfig
 from pages.ui.common import active_dataset, dataset_picker, show_error
 from pages.ui.jobs import latest_run, watch
 from pages.ui.synth import cached_estimate, estimate_ui, past_runs_ui, result_ui
@@ -13,7 +14,7 @@ st.set_page_config(page_title="Synthesize · Crease Lab", page_icon="🏏", layo
 st.title("Synthesize")
 st.write(
     "Train a CTGAN synthesizer on the real deliveries and generate synthetic ones. It learns from the "
-    f"training matches only ({TRAINING_SHARE:.0%} of matches), so the matches held out for validating and "
+    f"training matches only ({STANDARD_SPLIT.training_share:.0%} of matches), so the matches held out for validating and "
     "testing the win-probability model never reach it."
 )
 DEFAULTS = SynthConfig()
@@ -65,10 +66,10 @@ fits = estimate_ui(estimate, config)
 if st.button("Train", type="primary", disabled=not fits):
     params = {"real_id": real.id, "config": config.to_json(), "rows": rows, "name": name, "sample_seed": config.seed}
     title = f"CTGAN on {real.name}: fraction {config.fraction:g}, {config.epochs} epochs, {config.player_encoding}"
-    st.session_state["synth_run"] = jobs.submit("synth", params, title, estimate=estimate.to_json()).id
-run_id = latest_run("synth_run", "synth")
+    st.session_state["synth_run"] = runner.submit(SYNTH, params, title, estimate=estimate.to_json()).id
+run_id = latest_run("synth_run", SYNTH)
 if run_id:
     run = watch(run_id, ("generator", "discriminator"), "CTGAN loss per epoch")
-    if run.state == "done":
+    if run.state == store.DONE:
         result_ui(run)
 past_runs_ui(real)

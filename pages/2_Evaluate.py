@@ -4,10 +4,13 @@ import json
 
 import streamlit as st
 
-from lib import runstore
-from lib.charts import REAL, SYNTHETIC, correlation_heatmaps, distribution_chart, loss_chart, score_bars
-from lib.schema import MODEL_COLUMNS, NUMERIC_COLUMNS
-from lib.scorecard import headline, per_column, score_report, scores_csv
+from lib.charts.data import REAL, SYNTHETIC, distribution_chart
+from lib.charts.quality import correlation_heatmaps, score_bars
+from lib.charts.training import loss_chart
+from lib.data.schema import MODEL_COLUMNS, NUMERIC_COLUMNS
+from lib.jobs import store
+from lib.quality.fidelity import REGULARS
+from lib.quality.report import headline, per_column, score_report, scores_csv
 from pages.ui.common import active_dataset, dataset_picker, frame_of, load_frame, show_error, synthetic_picker
 
 st.set_page_config(page_title="Evaluate · Crease Lab", page_icon="🏏", layout="wide")
@@ -40,7 +43,7 @@ def scores_ui(report: dict) -> None:
     st.caption(report["sampling"])
     missing = {column: players for column, players in report["missing_regulars"].items() if players}
     if missing:
-        st.warning("Regulars missing from the synthetic set (top 20 by real deliveries): " + "; ".join(
+        st.warning(f"Regulars missing from the synthetic set (top {REGULARS} by real deliveries): " + "; ".join(
             f"{column}: {', '.join(map(str, players))}" for column, players in missing.items()))
 
 
@@ -73,7 +76,7 @@ with describe:
     left.dataframe(real_rows.describe().T)
     right.dataframe(synthetic_rows.describe().T)
 made_by = synthetic.extra.get("synthesizer")
-epochs = runstore.epochs(made_by) if made_by else []
+epochs = store.epochs(made_by) if made_by else []
 if epochs:
     st.altair_chart(loss_chart(epochs, ("generator", "discriminator"),
                                f"Training loss of the run that made this set ({made_by})"))

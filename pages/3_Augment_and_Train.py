@@ -3,10 +3,11 @@ tested on the same held-out real matches."""
 
 import streamlit as st
 
-from lib import jobs
-from lib.splits import SPLIT_KINDS
-from lib.tasks import STANDARD_SPLIT, augmented_training_set, provenance_note
-from models.wp import TRAINING, WPConfig
+from lib.data.splits import SPLIT_KINDS, STANDARD_SPLIT
+from lib.jobs import runner, store
+from lib.jobs.bodies import WP_COMPARE, augmented_training_set, provenance_note
+from lib.wp.arms import DEFAULT_RATIOS, DEFAULT_SEEDS
+from models.wp.config import TRAINING, WPConfig
 from pages.ui.common import active_dataset, dataset_picker, show_error, synthetic_picker
 from pages.ui.jobs import latest_run, watch
 
@@ -14,36 +15,49 @@ st.set_page_config(page_title="Augment & train · Crease Lab", page_icon="🏏",
 st.title("Augment & train")
 st.write(
     "Train the win-probability model on real training matches alone and with synthetic rows added, repeat each "
-    f"over seeds, and test every arm on the same {STANDARD_SPLIT['test_share']:.0%} of **real** matches held out."
+    f"over seeds, and test every arm on the same {STANDARD_SPLIT.test_share:.0%} of **real** matches held out."
 )
-RATIOS = [0.25, 0.5, 1.0, 2.0]
 NO_SYNTHETIC = "None (real and reference arms only)"
+PRESET = WPConfig()
 
 
 def settings_ui() -> dict:
     """Arms, seeds, split and model settings as plain values."""
     left, middle, right = st.columns(3)
-    ratios = left.multiselect("Synthetic rows per real training row", RATIOS, default=RATIOS,
+    ratios = left.multiselect("Synthetic rows per real training row", DEFAULT_RATIOS, default=DEFAULT_RATIOS,
                               help="One augmented arm per ratio; pick several for a sweep.")
-    seeds = middle.slider("Seeds per arm", 1, 5, 3, help="Each arm is trained this many times; means get 95% intervals.")
+    seeds = middle.slider("Seeds per arm", 1, 5, DEFAULT_SEEDS,
+                          help="Each arm is trained this many times; means get 95% intervals.")
     split = right.radio("Split", list(SPLIT_KINDS), format_func=SPLIT_KINDS.get)
     with st.expander("Model settings (default: the published preset)"):
         a, b, c = st.columns(3)
+        layers = b.text_input("Dense layers", ",".join(str(units) for units in PRESET.layers))
         config = WPConfig(
-            embedding_dim=a.number_input("Embedding size", 1, 128, 16),
-            layers=tuple(int(u) for u in b.text_input("Dense layers", "64,32,16,8").split(",") if u.strip()),
-            dropout=c.number_input("Dropout", 0.0, 0.9, 0.1, step=0.05),
-            learning_rate=a.number_input("Learning rate", 1e-5, 1.0, 0.01, format="%.4f"),
-            epochs=b.number_input("Most epochs", 1, 100, 10),
-            training=c.selectbox("Training", list(TRAINING), format_func=lambda k: f"{k}: {TRAINING[k]}"),
+            embedding_dim=a.number_input("Embedding size", 1, 128, PRESET.embedding_dim),
+            layers=_layers(layers),
+            dropout=c.number_input("Dropout", 0.0, 0.9, PRESET.dropout, step=0.05),
+            learning_rate=a.number_input("Learning rate", 1e-5, 1.0, PRESET.learning_rate, format="%.4f"),
+            epochs=b.number_input("Most epochs", 1, 100, PRESET.epochs),
+            patience=c.number_input("Patience (epochs)", 0, 20, PRESET.patience,
+                                    help="Epochs without a better validation loss before training stops."),
+            training=a.selectbox("Training", list(TRAINING), index=list(TRAINING).index(PRESET.training),
+                                 format_func=lambda k: f"{k}: {TRAINING[k]}"),
         )
     return {"ratios": ratios, "seeds": seeds, "split": split, "config": config.to_json()}
+
+
+def _layers(text: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(units) for units in text.split(",") if units.strip())
+    except ValueError:
+        raise ValueError(f"Dense layers must be comma-separated whole numbers such as 64,32,16,8, not {text!r}.") from None
 
 
 def download_ui(real, synthetic_id: str) -> None:
     """The augmented training set of one ratio, built only when the user asks for the file."""
     with st.expander("Download an augmented training set"):
-        ratio = st.selectbox("Synthetic rows per real training row", RATIOS, index=2, key="download-ratio")
+        ratio = st.selectbox("Synthetic rows per real training row", DEFAULT_RATIOS, index=DEFAULT_RATIOS.index(1.0),
+                             key="download-ratio")
         st.caption("Real training matches of the standard split plus synthetic rows; the validation and test matches "
                    "are left out, as every arm leaves them out.")
         st.download_button(
@@ -72,10 +86,10 @@ if st.button("Train and compare", type="primary"):
     params = {"real_id": real.id, "synthetic_id": synthetic_id, **settings,
               "ratios": settings["ratios"] if synthetic_id else []}
     title = f"WP comparison on {real.name}" + (" with synthetic rows" if synthetic_id else "")
-    st.session_state["wp_run"] = jobs.submit("wp_compare", params, title).id
-run_id = latest_run("wp_run", "wp_compare")
+    st.session_state["wp_run"] = runner.submit(WP_COMPARE, params, title).id
+run_id = latest_run("wp_run", WP_COMPARE)
 if run_id:
     run = watch(run_id, ("loss", "val_loss"), "Win-probability loss per epoch (training and validation)")
-    if run.state == "done":
+    if run.state == store.DONE:
         st.success("Finished: open the Compare page for the table and curves.")
         st.page_link("pages/4_Compare.py", label="Compare the arms →")

@@ -4,9 +4,12 @@ import json
 
 import streamlit as st
 
-from lib import jobs
-from lib.wpcharts import calibration_chart, history_chart, ratio_chart, roc_chart
-from lib.wpreport import augmented_ratios, load_report, model_zip, report_table
+from lib.charts.wp import calibration_chart, history_chart, ratio_chart, roc_chart
+from lib.jobs import runner, store
+from lib.jobs.bodies import WP_COMPARE
+from lib.wp.metrics import METRICS
+from lib.wp.report import augmented_ratios, load_report, report_table
+from lib.wp.saved import model_zip
 
 st.set_page_config(page_title="Compare · Crease Lab", page_icon="🏏", layout="wide")
 st.title("Compare")
@@ -20,7 +23,7 @@ def cached_report(run_id: str) -> dict:
 
 
 def run_ui():
-    runs = [run for run in jobs.list_runs("wp_compare") if run.state == "done"]
+    runs = [run for run in runner.list_runs(WP_COMPARE) if run.state == store.DONE]
     if not runs:
         st.info("No finished comparison yet: run one on the Augment & train page.")
         st.page_link("pages/3_Augment_and_Train.py", label="Augment & train →")
@@ -43,7 +46,7 @@ for tab, name in zip(st.tabs(tabs), tabs):
         elif name == "Loss per epoch":
             st.altair_chart(history_chart(report))
         else:
-            metric = st.radio("Metric", ["accuracy", "auc", "brier", "log_loss"], horizontal=True)
+            metric = st.radio("Metric", list(METRICS), format_func=lambda m: METRICS[m].label, horizontal=True)
             st.altair_chart(ratio_chart(report, metric))
 st.caption(f"Curves are from the {report['curves_from']}.")
 for note in report["notes"]:

@@ -2,12 +2,14 @@
 
 import streamlit as st
 
-from lib import matchview, workspace
-from lib.cricsheet import BATTING_TEAM
-from lib.schema import MATCH_ID
-from lib.wpcharts import overlapping_chart, side_by_side_chart
-from lib.wpreport import stored_models
-from models.wp import WPModel
+from lib.charts.wp import overlapping_chart, side_by_side_chart
+from lib.data import workspace
+from lib.data.cricsheet.importer import BATTING_TEAM
+from lib.data.schema import MATCH_ID
+from lib.wp import match_curve
+from lib.wp.match_curve import DEATH_OVERS, POWERPLAY_OVERS
+from lib.wp.saved import stored_models
+from models.wp.model import WPModel
 from pages.ui.common import active_dataset, frame_of, load_frame, show_error
 
 st.set_page_config(page_title="Match · Crease Lab", page_icon="🏏", layout="wide")
@@ -24,7 +26,7 @@ def load_model(model_id: str) -> WPModel:
 
 @st.cache_data(max_entries=4)
 def match_table(dataset_id: str, created: str):
-    return matchview.match_table(load_frame(dataset_id, created))
+    return match_curve.match_table(load_frame(dataset_id, created))
 
 
 def models_ui() -> list[dict]:
@@ -57,14 +59,14 @@ def dataset_match_ui(features: str | None):
     frame = frame_of(info)
     table = match_table(info.id, info.created)
     match_id = st.selectbox("Match", table[MATCH_ID], format_func=dict(zip(table[MATCH_ID], table["label"])).get)
-    return matchview.match_rows(frame, match_id)
+    return match_curve.match_rows(frame, match_id)
 
 
 def file_match_ui(model: WPModel):
     upload = st.file_uploader("One Cricsheet match file", type=["json"])
     if upload is None:
         st.stop()
-    return matchview.rows_from_file(upload, upload.name, model.features or "leakfree", model.vocabulary)
+    return match_curve.rows_from_file(upload, upload.name, model.features or "leakfree", model.vocabulary)
 
 
 def curves_ui(curves: dict) -> None:
@@ -73,15 +75,16 @@ def curves_ui(curves: dict) -> None:
     side, overlap = st.tabs(["Side by side", "Overlapping innings"])
     side.altair_chart(side_by_side_chart(curves))
     overlap.altair_chart(overlapping_chart(curves))
-    st.caption("Black points are wickets (hover for who was out). Shaded: powerplay (overs 1-6), death overs (16-20).")
+    st.caption("Black points are wickets (hover for who was out). Shaded: powerplay (overs "
+               f"{POWERPLAY_OVERS[0] + 1}-{POWERPLAY_OVERS[1]}), death overs ({DEATH_OVERS[0] + 1}-{DEATH_OVERS[1]}).")
     for name, curve in curves.items():
         if curve.unknown_deliveries:
             st.info(f"{name}: {curve.unknown_deliveries} of {len(curve.deliveries)} deliveries had a batter or bowler "
                     "this model never saw in training; they used the unknown-player embedding.")
     st.markdown("**Biggest swings**")
-    st.dataframe(matchview.biggest_swings(first), hide_index=True)
+    st.dataframe(match_curve.biggest_swings(first), hide_index=True)
     if len(curves) == 2:
-        scores = matchview.brier_scores(curves)
+        scores = match_curve.brier_scores(curves)
         for column, (name, score) in zip(st.columns(2), scores.items()):
             column.metric(f"Brier score on this match · {name}", f"{score:.4f}", help="Lower is better.")
 
@@ -92,9 +95,9 @@ first_model = next(iter(models.values()))
 source = st.radio("Match", [FROM_DATASET, FROM_FILE], horizontal=True)
 try:
     rows = dataset_match_ui(first_model.features) if source == FROM_DATASET else file_match_ui(first_model)
-    curves = {label: matchview.win_curve(matchview.for_model(rows, model.vocabulary), model)
+    curves = {label: match_curve.win_curve(match_curve.for_model(rows, model.vocabulary), model)
               for label, model in models.items()}
-except (ValueError, KeyError) as error:
+except (ValueError, workspace.NotFound) as error:
     show_error(error)
     st.stop()
 curves_ui(curves)

@@ -22,8 +22,8 @@ def league():
 @pytest.fixture
 def stored_league(workspace):
     """A 30-match simulated league saved in this test's workspace as a real dataset, as Home would store it."""
-    from lib import workspace as store
-    from lib.simulate import build_sample
+    from lib.data import workspace as store
+    from lib.data.simulate.league import build_sample
 
     result = build_sample(matches=30, seed=11)
     return store.save_dataset(result.deliveries, name="mini league", kind="real", source="simulated league",
@@ -35,7 +35,7 @@ def built_sample(tmp_path_factory):
     """The embedded sample, built once per test session in a workspace of its own."""
     import os
 
-    from lib import sources
+    from lib.data import sources
 
     root = tmp_path_factory.mktemp("sample-workspace")
     previous = os.environ.get("CREASE_WORKSPACE")

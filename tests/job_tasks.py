@@ -2,7 +2,7 @@
 
 import time
 
-from lib.progress import Cancelled, EpochLog
+from models.progress import Cancelled, EpochLog
 
 
 def count(params: dict, context) -> dict:

@@ -1,11 +1,12 @@
-"""Driving pages in AppTest: where the scripts are, and waiting for a background job."""
+"""Driving pages in AppTest: where the scripts are, clicking and filling in settings, and waiting for a
+background job."""
 
 import time
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from lib import jobs
+from lib.jobs import runner
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,20 +22,34 @@ def finish_job(at: AppTest, kind: str, timeout: float = 300) -> AppTest:
     """Rerun the page until the newest job of `kind` has ended, as a user watching it would."""
     deadline = time.time() + timeout
     while time.time() < deadline:
-        runs = jobs.list_runs(kind)
+        runs = runner.list_runs(kind)
         if runs and not runs[0].active:
             return at.run()
         time.sleep(0.5)
         at.run()
-    raise AssertionError(f"the {kind} job did not finish in {timeout} s: {jobs.list_runs(kind)[:1]}")
+    raise AssertionError(f"the {kind} job did not finish in {timeout} s: {runner.list_runs(kind)[:1]}")
 
 
 def wait_for(run_id: str, condition, timeout: float = 120):
     """Poll the run store until `condition(run)` holds; returns that run."""
     deadline = time.time() + timeout
     while time.time() < deadline:
-        run = jobs.get(run_id)
+        run = runner.get(run_id)
         if condition(run):
             return run
         time.sleep(0.1)
-    raise AssertionError(f"timed out after {timeout} s; last state {jobs.get(run_id)}")
+    raise AssertionError(f"timed out after {timeout} s; last state {runner.get(run_id)}")
+
+
+def tiny_settings(at, epochs: int = 1):
+    """Fraction and epochs on the two sliders; a small batch and few rows under Advanced."""
+    at.slider(key="synth_fraction").set_value(0.2)
+    at.slider(key="synth_epochs").set_value(epochs)
+    at.number_input(key="synth_batch").set_value(100)
+    at.number_input(key="synth_rows").set_value(300)
+    at.text_input(key="synth_name").set_value("tiny synthetic")
+    return at.run()
+
+
+def click(at, label: str):
+    return next(b for b in at.button if b.label == label).click().run()

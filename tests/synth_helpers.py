@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from lib.schema import validate
-from lib.simulate import build_sample
-from models.synth_config import SynthConfig
+from lib.data.schema import validate
+from lib.data.simulate.league import build_sample
+from models.synth.config import SynthConfig
 
 TINY = SynthConfig(
     fraction=1.0, epochs=2, batch_size=50, pac=10, embedding_dim=16, generator_dim=(32,), discriminator_dim=(32,),

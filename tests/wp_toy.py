@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from lib.schema import (
+from lib.data.schema import (
     BALL_NUM,
     BALLS_REMAINING,
     BATTER,

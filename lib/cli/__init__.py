@@ -10,6 +10,8 @@ import argparse
 import importlib
 import sys
 
+from lib.data.workspace import NotFound
+
 GROUPS = ["data", "synth", "score", "wp"]
 """Modules of lib.cli that add subcommands, in the order `--help` lists them."""
 
@@ -34,9 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.run(args) or 0)
-    except (ValueError, KeyError, FileNotFoundError, PermissionError) as error:
-        message = error.args[0] if isinstance(error, KeyError) and error.args else error
-        print(f"error: {message}", file=sys.stderr)
+    except (ValueError, NotFound, FileNotFoundError, PermissionError) as error:
+        print(f"error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

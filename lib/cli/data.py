@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from lib.features import FEATURE_VARIANTS as VARIANTS
-from lib.schema import load_t20, summarize, t20_columns, validate
+from lib.data import files
+from lib.data.cricsheet.features import FEATURE_VARIANTS as VARIANTS
+from lib.data.schema import load_t20, summarize, t20_columns, validate
 
 
 def register(groups: argparse._SubParsersAction) -> None:
@@ -32,7 +33,7 @@ def register(groups: argparse._SubParsersAction) -> None:
 
 
 def import_command(args: argparse.Namespace) -> int:
-    from lib.cricsheet import import_cricsheet
+    from lib.data.cricsheet.importer import import_cricsheet
 
     result = import_cricsheet(args.source, features=args.features, name=args.source.name)
     for line in result.report.lines():
@@ -43,7 +44,7 @@ def import_command(args: argparse.Namespace) -> int:
 def sample_command(args: argparse.Namespace) -> int:
     if args.matches < 2:
         raise ValueError(f"--matches must be at least 2, got {args.matches}.")
-    from lib.simulate import build_sample
+    from lib.data.simulate.league import build_sample
 
     result = build_sample(matches=args.matches, seed=args.seed, features=args.features)
     return _write(validate(result.deliveries, "the simulated league", keep_extra=True), args.out)
@@ -58,8 +59,7 @@ def check_command(args: argparse.Namespace) -> int:
 
 
 def _write(frame, out: Path) -> int:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    t20_columns(frame).to_csv(out, index=False)
+    files.write_csv(out, t20_columns(frame))
     print(f"wrote {out}")
     _print_summary(summarize(frame))
     return 0

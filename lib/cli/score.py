@@ -6,6 +6,8 @@ import argparse
 import json
 from pathlib import Path
 
+from lib.data import files
+
 
 def register(groups: argparse._SubParsersAction) -> None:
     score = groups.add_parser("score", help="score a synthetic t20.csv against the real data (sdmetrics)")
@@ -17,15 +19,14 @@ def register(groups: argparse._SubParsersAction) -> None:
 
 
 def score_command(args: argparse.Namespace) -> int:
-    from lib.augment import check_synthetic
-    from lib.schema import load_t20
-    from lib.scorecard import headline, score_report
+    from lib.data.augment import check_synthetic
+    from lib.data.schema import load_t20
+    from lib.quality.report import headline, score_report
 
     real = load_t20(args.real)
     synthetic = check_synthetic(real, load_t20(args.synthetic, require_matches=False), args.synthetic.name)
     report = score_report(real, synthetic, with_privacy=not args.no_privacy)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=1))
+    files.write_text(args.out, json.dumps(report, indent=1))
     print(headline(report).to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     print(f"cricket validity {report['validity_score']:.3f}")
     if report["privacy"]:

@@ -6,7 +6,9 @@ import argparse
 import os
 from pathlib import Path
 
-from models.synth_config import ENCODINGS, SynthConfig
+from lib.data import files
+from lib.data.units import duration, gib
+from models.synth.config import ENCODINGS, SynthConfig
 
 DEFAULTS = SynthConfig()
 
@@ -17,15 +19,17 @@ def register(groups: argparse._SubParsersAction) -> None:
 
     train = commands.add_parser("train", help="t20.csv -> synthesizer folder (prints the estimate, then losses)")
     train.add_argument("--data", type=Path, required=True, help="t20.csv or Parquet file to learn from")
-    train.add_argument("--fraction", type=float, required=True, help="share of rows each shard trains on, (0, 1]")
-    train.add_argument("--epochs", type=int, required=True, help="passes over each shard's rows")
+    train.add_argument("--fraction", type=float, default=DEFAULTS.fraction,
+                       help=f"share of rows each shard trains on, (0, 1] (default {DEFAULTS.fraction})")
+    train.add_argument("--epochs", type=int, default=DEFAULTS.epochs,
+                       help=f"passes over each shard's rows (default {DEFAULTS.epochs})")
     train.add_argument("--player-encoding", choices=ENCODINGS, default=DEFAULTS.player_encoding,
-                       help="how players enter the model")
-    train.add_argument("--top-k", type=int, default=DEFAULTS.top_k, help="players kept as categories with top_k")
+                       help=f"how players enter the model (default {DEFAULTS.player_encoding})")
+    train.add_argument("--top-k", type=int, default=DEFAULTS.top_k, help=f"players kept as categories with top_k (default {DEFAULTS.top_k})")
     train.add_argument("--shards", type=int, default=DEFAULTS.shards,
-                       help="models, each on its own random fraction, samples pooled")
+                       help=f"models, each on its own random fraction, samples pooled (default {DEFAULTS.shards})")
     train.add_argument("--batch-size", type=int, default=DEFAULTS.batch_size,
-                       help=f"even and divisible by pac ({DEFAULTS.pac})")
+                       help=f"even and divisible by pac ({DEFAULTS.pac}) (default {DEFAULTS.batch_size})")
     train.add_argument("--generator-lr", type=float, default=DEFAULTS.generator_lr, help="Adam learning rate, > 0")
     train.add_argument("--discriminator-lr", type=float, default=DEFAULTS.discriminator_lr,
                        help="Adam learning rate, > 0")
@@ -51,11 +55,11 @@ def train_command(args: argparse.Namespace) -> int:
     # stall for whole time slices when another process holds a core; on a busy 2-core machine that made
     # training steps up to 17x slower, while sleeping costs at most a few percent when the machine is idle.
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-    from lib.schema import load_t20
-    from lib.workspace import publish_dir, staging_dir
-    from models.synth_config import check_config
-    from models.synth_estimate import estimate_cost
-    from models.synth_train import train_synthesizer
+    from lib.data import workspace
+    from lib.data.schema import load_t20
+    from models.synth.config import check_config
+    from models.synth.estimate import estimate_cost
+    from models.synth.train import train_synthesizer
 
     if args.resume and args.checkpoint_dir is None:
         raise ValueError("--resume continues a checkpointed run; give its folder with --checkpoint-dir.")
@@ -66,27 +70,25 @@ def train_command(args: argparse.Namespace) -> int:
     )
     check_config(config)
     frame = learning_rows(load_t20(args.data), args.all_matches)
-    estimate = estimate_cost(frame, config)
+    estimate = estimate_cost(frame, config, cache_dir=workspace.cache_root())
     for line in estimate_lines(estimate, config):
         print(line)
     estimate.check_fits()
     model = train_synthesizer(frame, config, on_epoch=_print_epoch, checkpoint_dir=args.checkpoint_dir,
-                              resume=args.resume)
-    staging = staging_dir(args.out.resolve().parent)
-    model.save(staging)
-    publish_dir(staging, args.out.resolve())
+                              resume=args.resume, cache_dir=workspace.cache_root())
+    model.save(args.out.resolve())
     stats = model.stats
     print(f"measured: {stats['seconds_per_epoch']:.1f} s per epoch (predicted "
-          f"{_or_dash(estimate.seconds_per_epoch)}), peak memory {_gib(stats['peak_rss_bytes'])} "
-          f"(predicted {_gib(stats['predicted_peak_bytes'])})")
+          f"{_or_dash(estimate.seconds_per_epoch)}), peak memory {gib(stats['peak_rss_bytes'])} "
+          f"(predicted {gib(stats['predicted_peak_bytes'])})")
     print(f"synthesizer saved to {args.out}")
     return 0
 
 
 def learning_rows(frame, all_matches: bool):
     """The rows a synthesizer learns from, with a line saying which."""
-    from lib.schema import match_ids
-    from lib.tasks import TRAINING_SHARE, training_rows
+    from lib.data.schema import match_ids
+    from lib.data.splits import STANDARD_SPLIT, training_matches
 
     matches = len(set(match_ids(frame)[0]))
     if all_matches:
@@ -94,24 +96,23 @@ def learning_rows(frame, all_matches: bool):
               "synthesizer saw, so use its rows with other data only")
         return frame
     try:
-        train = training_rows(frame)
+        train = training_matches(frame, STANDARD_SPLIT)
     except ValueError as error:
         raise ValueError(f"{error} Or pass --all-matches to learn from every match.") from None
     print(f"learning from {len(set(match_ids(train)[0])):,} of {matches:,} matches, the training matches of the "
-          f"standard split ({TRAINING_SHARE:.0%}); the validation and test matches of `wp compare` are held out")
+          f"standard split ({STANDARD_SPLIT.training_share:.0%}); the validation and test matches of `wp compare` are held out")
     return train
 
 
 def sample_command(args: argparse.Namespace) -> int:
-    from lib.schema import t20_columns
-    from models.synthesizer import CtganSynthesizer
+    from lib.data.schema import t20_columns
+    from models.synth.synthesizer import CtganSynthesizer
 
     if args.rows < 1:
         raise ValueError(f"--rows must be at least 1, got {args.rows}.")
     model = CtganSynthesizer.load(args.model)
     frame, report = model.sample_with_report(args.rows, seed=args.seed)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    t20_columns(frame).to_csv(args.out, index=False)
+    files.write_csv(args.out, t20_columns(frame))
     print(f"wrote {len(frame):,} rows to {args.out}")
     print(f"redrawn: {report.redrawn_share:.2%} of {report.generated:,} generated rows broke a cricket rule")
     for rule, count in report.broken.items():
@@ -125,16 +126,16 @@ def estimate_lines(estimate, config) -> list[str]:
     widths = sorted(set(estimate.widths))
     width = f"{widths[0]:,}" if len(widths) == 1 else f"{widths[0]:,} to {widths[-1]:,}"
     lines = [
-        f"estimate: transformed width {width}, generator {estimate.generator_parameters / 1e6:.2f}M and "
-        f"discriminator {estimate.discriminator_parameters / 1e6:.2f}M parameters",
+        (f"estimate: transformed width {width}, generator {estimate.generator_parameters / 1e6:.2f}M and "
+        f"discriminator {estimate.discriminator_parameters / 1e6:.2f}M parameters"),
         f"  {config.shards} shard(s) of {estimate.rows_per_shard:,} rows, {estimate.steps_per_epoch:,} steps per epoch",
-        f"  peak memory about {_gib(estimate.peak_bytes)} of {_gib(estimate.available_bytes)} available",
+        f"  peak memory about {gib(estimate.peak_bytes)} of {gib(estimate.available_bytes)} available",
     ]
     if estimate.seconds_per_epoch is not None:
-        lines.append(f"  about {estimate.seconds_per_epoch:.1f} s per epoch, {_duration(estimate.total_seconds)} "
+        lines.append(f"  about {estimate.seconds_per_epoch:.1f} s per epoch, {duration(estimate.total_seconds)} "
                      f"for {config.epochs} epoch(s) x {config.shards} shard(s)")
     for suggestion in estimate.suggestions:
-        lines.append(f"  fits instead: {suggestion.label} (about {_gib(suggestion.peak_bytes)})")
+        lines.append(f"  fits instead: {suggestion.label} (about {gib(suggestion.peak_bytes)})")
     return lines
 
 
@@ -144,15 +145,7 @@ def _print_epoch(log) -> None:
           f"discriminator loss {log.losses['discriminator']:.4f} ({log.seconds:.1f} s)", flush=True)
 
 
-def _gib(size: float) -> str:
-    return f"{size / 2**30:.2f} GiB"
-
 
 def _or_dash(seconds: float | None) -> str:
     return "-" if seconds is None else f"{seconds:.1f} s"
 
-
-def _duration(seconds: float) -> str:
-    minutes, rest = divmod(int(round(seconds)), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes} min" if hours else f"{minutes} min {rest} s" if minutes else f"{rest} s"

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from lib.cli import UsageError
+from lib.data import files
 
 
 def register(groups) -> None:
@@ -27,6 +28,8 @@ def register(groups) -> None:
 
 
 def _register_compare(commands) -> None:
+    from lib.wp.arms import DEFAULT_RATIOS, DEFAULT_SEEDS
+
     compare = commands.add_parser(
         "compare",
         help="train real, reference, augmented@R and synthetic arms over seeds; test all on held-out real matches",
@@ -34,9 +37,9 @@ def _register_compare(commands) -> None:
     _add_common(compare)
     compare.add_argument(
         "--ratios", help="comma-separated synthetic rows per real training row, e.g. 0,0.5,1 "
-        "(default 0.25,0.5,1,2 with --synthetic; 0 is the real arm)"
+        f"(default {','.join(f'{r:g}' for r in DEFAULT_RATIOS)} with --synthetic; 0 is the real arm)"
     )
-    compare.add_argument("--seeds", type=int, default=3, help="repetitions per arm (default 3)")
+    compare.add_argument("--seeds", type=int, default=DEFAULT_SEEDS, help=f"repetitions per arm (default {DEFAULT_SEEDS})")
     compare.add_argument(
         "--split", choices=["match", "row"], default="match",
         help="match: hold out whole matches (honest, default); row: leaks, only to compare with published numbers",
@@ -74,16 +77,47 @@ def _register_match(commands) -> None:
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
+    from models.wp.config import TRAINING, WPConfig
+
+    defaults = WPConfig()
     parser.add_argument("--data", required=True, type=Path, help="real deliveries: t20.csv or Parquet")
     parser.add_argument("--synthetic", type=Path, help="synthetic rows: t20.csv or Parquet")
-    parser.add_argument("--epochs", type=int, help="most epochs per model (default: the preset's)")
-    parser.add_argument("--seed", type=int, default=0, help="first training seed (default 0)")
+    model = parser.add_argument_group("model settings (defaults: the published preset, as on the Augment & train page)")
+    model.add_argument("--embedding-dim", type=int, default=defaults.embedding_dim,
+                       help=f"size of the batter and bowler embeddings (default {defaults.embedding_dim})")
+    model.add_argument("--layers", type=_layers, default=defaults.layers,
+                       help=f"hidden Dense units, comma-separated (default {_layers_text(defaults.layers)})")
+    model.add_argument("--dropout", type=float, default=defaults.dropout,
+                       help=f"dropout after each hidden layer, 0..1 (default {defaults.dropout})")
+    model.add_argument("--learning-rate", type=float, default=defaults.learning_rate,
+                       help=f"Adam learning rate (default {defaults.learning_rate})")
+    model.add_argument("--batch-size", type=int, default=defaults.batch_size,
+                       help=f"training rows per step (default {defaults.batch_size})")
+    model.add_argument("--epochs", type=int, default=defaults.epochs,
+                       help=f"most epochs per model; early stopping may end sooner (default {defaults.epochs})")
+    model.add_argument("--patience", type=int, default=defaults.patience,
+                       help=f"epochs without a better validation loss before stopping (default {defaults.patience})")
+    model.add_argument("--training", choices=list(TRAINING), default=defaults.training,
+                       help="; ".join(f"{name}: {what}" for name, what in TRAINING.items())
+                       + f" (default {defaults.training})")
+    model.add_argument("--seed", type=int, default=defaults.seed, help=f"first training seed (default {defaults.seed})")
+
+
+def _layers(text: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(part) for part in text.split(",") if part.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated whole numbers such as 64,32,16,8, got {text!r}") from None
+
+
+def _layers_text(layers: tuple[int, ...]) -> str:
+    return ",".join(str(units) for units in layers)
 
 
 def parse_ratios(text: str | None, with_synthetic: bool) -> tuple[float, ...]:
     """The --ratios option as numbers; the default sweep when not given."""
-    from lib.augment import check_ratio
-    from lib.wpcompare import DEFAULT_RATIOS
+    from lib.data.augment import check_ratio
+    from lib.wp.arms import DEFAULT_RATIOS
 
     if text is None:
         return DEFAULT_RATIOS
@@ -96,13 +130,16 @@ def parse_ratios(text: str | None, with_synthetic: bool) -> tuple[float, ...]:
 
 
 def _config(args):
-    from models.wp import WPConfig
+    """The WPConfig the model-settings options describe."""
+    from models.wp.config import WPConfig
 
-    return WPConfig(seed=args.seed) if args.epochs is None else WPConfig(epochs=args.epochs, seed=args.seed)
+    return WPConfig(embedding_dim=args.embedding_dim, layers=args.layers, dropout=args.dropout,
+                    learning_rate=args.learning_rate, batch_size=args.batch_size, epochs=args.epochs,
+                    patience=args.patience, training=args.training, seed=args.seed)
 
 
 def _load(args):
-    from lib.schema import load_t20
+    from lib.data.schema import load_t20
 
     real = load_t20(args.data)
     synthetic = None if args.synthetic is None else load_t20(args.synthetic, require_matches=False)
@@ -116,15 +153,15 @@ def _print_epoch(log) -> None:
 
 
 def run_compare(args) -> int:
-    from lib.wpcompare import compare_arms
+    from lib.data.splits import SplitSpec
+    from lib.wp.compare import compare_arms
 
     ratios = parse_ratios(args.ratios, args.synthetic is not None)
     config = _config(args)
     real, synthetic = _load(args)
-    report = compare_arms(real, synthetic, ratios=ratios, seeds=args.seeds, config=config, split=args.split,
-                          on_epoch=_print_epoch)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report.to_json(), indent=1))
+    report = compare_arms(real, synthetic, ratios=ratios, seeds=args.seeds, config=config,
+                          split=SplitSpec(kind=args.split), on_epoch=_print_epoch)
+    files.write_text(args.out, json.dumps(report.to_json(), indent=1))
     print(format_report(report))
     print(f"report written to {args.out}")
     return 0
@@ -132,10 +169,13 @@ def run_compare(args) -> int:
 
 def format_report(report) -> str:
     """The comparison as text: each arm's mean [95% interval] per metric, then its paired difference to `real`."""
+    from lib.wp.metrics import METRICS
+
     table = report.table()
     lines = [f"{report.split.label}: {report.split.test_matches:,} test matches, {len(report.seeds)} seed(s)"]
     lines += _format_block(table, "mean", "ci_low", "ci_high")
-    lines += ["", "difference to real, paired by seed (> 0 is better for accuracy and auc, < 0 for brier and log_loss)"]
+    better = ", ".join(f"{'> 0' if metric.higher_is_better else '< 0'} for {name}" for name, metric in METRICS.items())
+    lines += ["", f"difference to real, paired by seed (better: {better})"]
     lines += _format_block(table[table["arm"] != "real"], "diff_mean", "diff_low", "diff_high", signed=True)
     lines += ["", *(f"note: {note}" for note in report.notes)]
     return "\n".join(lines)
@@ -159,7 +199,7 @@ def _cell(mean: float, low: float, high: float, signed: bool) -> str:
 
 
 def run_train(args) -> int:
-    from lib.wptrain import train_and_save
+    from lib.wp.train import train_and_save
 
     if args.synthetic is not None and args.ratio is None:
         raise UsageError("--synthetic needs --ratio: how many synthetic rows per real training row (e.g. 1).")
@@ -176,12 +216,11 @@ def run_train(args) -> int:
 
 
 def run_augment(args) -> int:
-    from lib.wptrain import build_augmented_set
+    from lib.wp.train import build_augmented_set
 
     real, synthetic = _load(args)
     augmented = build_augmented_set(real, synthetic, args.ratio, seed=args.seed)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    augmented.frame.to_csv(args.out, index=False)
+    files.write_csv(args.out, augmented.frame)
     print(f"{augmented.real_rows:,} real training rows + {augmented.synthetic_rows:,} synthetic rows "
           f"({augmented.note}); validation and test matches left out")
     print(f"written to {args.out}")
@@ -189,16 +228,15 @@ def run_augment(args) -> int:
 
 
 def run_match(args) -> int:
-    from lib import matchview
-    from models.wp import WPModel
+    from lib.wp import match_curve
+    from models.wp.model import WPModel
 
     model = WPModel.load(args.model)
     features = model.features or "leakfree"
-    rows = matchview.rows_from_file(args.match, args.match.name, features, model.vocabulary)
-    curve = matchview.win_curve(matchview.for_model(rows, model.vocabulary), model)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    matchview.curve_csv(curve).to_csv(args.out, index=False)
-    print(f"{curve.team1} v {curve.team2}, won by {curve.winner}: {len(curve.deliveries)} deliveries "
-          f"({features} features); {curve.unknown_deliveries} with a player the model does not know")
+    rows = match_curve.rows_from_file(args.match, args.match.name, features, model.vocabulary)
+    match = match_curve.win_curve(match_curve.for_model(rows, model.vocabulary), model)
+    files.write_csv(args.out, match_curve.curve_table(match))
+    print(f"{match.team1} v {match.team2}, won by {match.winner}: {len(match.deliveries)} deliveries "
+          f"({features} features); {match.unknown_deliveries} with a player the model does not know")
     print(f"written to {args.out}")
     return 0

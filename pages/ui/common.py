@@ -1,6 +1,6 @@
 """Cached loaders, the active-dataset selection and error display shared by every page.
 
-State lives on disk (lib.workspace); session state only remembers which dataset the user has selected.
+State lives on disk (lib.data.workspace); session state only remembers which dataset the user has selected.
 """
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from lib import sources, workspace
-from lib.workspace import DatasetInfo
+from lib.data import sources, workspace
+from lib.data.workspace import DatasetInfo
 
 ACTIVE = "active_dataset"
 
@@ -31,7 +31,7 @@ def active_dataset() -> DatasetInfo | None:
         return None
     try:
         return workspace.dataset_info(dataset_id)
-    except KeyError:
+    except workspace.NotFound:
         st.session_state.pop(ACTIVE, None)
         return None
 
@@ -80,4 +80,4 @@ def synthetic_picker(real: DatasetInfo, label: str, key: str, extra: tuple[str, 
 
 def show_error(error: Exception) -> None:
     """A user-facing error: the message, never a traceback."""
-    st.error(str(error.args[0]) if isinstance(error, KeyError) and error.args else str(error))
+    st.error(str(error))

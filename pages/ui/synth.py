@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib import jobs, tasks, workspace
-from lib.runtable import synth_runs_frame
-from lib.schema import to_t20_csv
-from models.synth_config import SynthConfig
-from models.synth_estimate import estimate_cost
+from lib.data import workspace
+from lib.data.schema import to_t20_csv
+from lib.data.units import duration, gib
+from lib.jobs import bodies, runner, store
+from lib.jobs.history import synth_runs_frame
+from models.synth.config import SynthConfig
+from models.synth.estimate import estimate_cost
 from pages.ui.common import frame_of
 
 WIDGET_KEYS = {"fraction": "synth_fraction", "epochs": "synth_epochs", "shards": "synth_shards",
@@ -18,14 +20,15 @@ WIDGET_KEYS = {"fraction": "synth_fraction", "epochs": "synth_epochs", "shards":
 
 @st.cache_data(max_entries=2, show_spinner="Selecting the training matches…")
 def _training_frame(real_id: str, created: str):
-    return tasks.training_matches(real_id)
+    return bodies.training_matches(real_id)
 
 
 @st.cache_data(max_entries=32, ttl=30, show_spinner="Estimating width, memory and time…")
 def cached_estimate(real_id: str, created: str, config: dict):
     """The cost estimate of training `config` on a dataset's training matches. Kept for half a minute only,
     as it compares against the memory available now; recomputing is quick (prepare step and probe cached)."""
-    return estimate_cost(_training_frame(real_id, created), SynthConfig.from_json(config))
+    return estimate_cost(_training_frame(real_id, created), SynthConfig.from_json(config),
+                         cache_dir=workspace.cache_root())
 
 
 def _apply(changes: dict) -> None:
@@ -33,28 +36,23 @@ def _apply(changes: dict) -> None:
         st.session_state[WIDGET_KEYS[name]] = value
 
 
-def _duration(seconds: float | None) -> str:
-    if seconds is None:
-        return "–"
-    return f"{seconds / 60:.1f} min" if seconds >= 90 else f"{seconds:.1f} s"
-
 
 def estimate_ui(estimate, config: SynthConfig) -> bool:
     """Show the estimate; offer settings that fit when it does not. Returns whether the run fits."""
     width = max(estimate.widths)
-    cells = [("Transformed width", f"{width:,}"), ("Parameters", f"{estimate.generator_parameters / 1e6:.1f}M + "
-             f"{estimate.discriminator_parameters / 1e6:.1f}M"), ("Peak memory", f"{estimate.peak_bytes / 2**30:.2f} GiB"),
-             ("Per epoch", _duration(estimate.seconds_per_epoch)), ("Total", _duration(estimate.total_seconds))]
+    cells = [("Transformed width", f"{width:,}"), ("Parameters", (f"{estimate.generator_parameters / 1e6:.1f}M + "
+             f"{estimate.discriminator_parameters / 1e6:.1f}M")), ("Peak memory", gib(estimate.peak_bytes, 2)),
+             ("Per epoch", duration(estimate.seconds_per_epoch)), ("Total", duration(estimate.total_seconds))]
     for column, (label, value) in zip(st.columns(len(cells)), cells):
         column.metric(label, value)
     st.caption(f"{config.shards} model(s) of {estimate.rows_per_shard:,} training rows, {estimate.steps_per_epoch:,} "
-               f"steps per epoch; {estimate.available_bytes / 2**30:.1f} GiB of memory available now.")
+               f"steps per epoch; {gib(estimate.available_bytes)} of memory available now.")
     if estimate.fits:
         return True
-    st.error(f"Refused: this run needs about {estimate.peak_bytes / 2**30:.1f} GiB but "
-             f"{estimate.available_bytes / 2**30:.1f} GiB is available. Pick settings that fit:")
+    st.error(f"Refused: this run needs about {gib(estimate.peak_bytes)} but "
+             f"{gib(estimate.available_bytes)} is available. Pick settings that fit:")
     for column, suggestion in zip(st.columns(max(len(estimate.suggestions), 1)), estimate.suggestions):
-        column.button(f"Use {suggestion.label} (~{suggestion.peak_bytes / 2**30:.1f} GiB)", on_click=_apply,
+        column.button(f"Use {suggestion.label} (~{gib(suggestion.peak_bytes)})", on_click=_apply,
                       args=(suggestion.changes,), key=f"suggest-{suggestion.label}")
     return False
 
@@ -85,7 +83,7 @@ def result_ui(run) -> None:
 def past_runs_ui(real) -> None:
     """Every synthesizer run with its settings and predicted-vs-actual cost; reopen, sample again, resume one
     that did not finish, or delete."""
-    runs = jobs.list_runs("synth")
+    runs = runner.list_runs(bodies.SYNTH)
     if not runs:
         return
     st.subheader("Past runs")
@@ -98,19 +96,19 @@ def past_runs_ui(real) -> None:
     if open_col.button("Reopen"):
         st.session_state["synth_run"] = run.id
         st.rerun()
-    if run.state == "done":
+    if run.state == store.DONE:
         rows = sample_col.number_input("Rows", 100, 5_000_000, 30_000, step=1000, key="resample-rows")
         if sample_col.button("Sample again"):
             params = {"model_id": run.result["model"], "real_id": run.params["real_id"], "rows": int(rows),
                       "name": f"{run.params['name']} (again)", "sample_seed": None}
-            st.session_state["synth_run"] = jobs.submit("synth_sample", params, f"Sample {rows:,} rows from {run.id}").id
+            st.session_state["synth_run"] = runner.submit(bodies.SYNTH_SAMPLE, params, f"Sample {rows:,} rows from {run.id}").id
             st.rerun()
-    if tasks.can_resume(run) and sample_col.button("Resume from checkpoint",
+    if bodies.can_resume(run) and sample_col.button("Resume from checkpoint",
                                                    help="Continue this run from its last checkpoint."):
-        st.session_state["synth_run"] = jobs.submit("synth", tasks.resume_params(run),
+        st.session_state["synth_run"] = runner.submit(bodies.SYNTH, bodies.resume_params(run),
                                                      f"{run.title.removesuffix(' (resumed)')} (resumed)").id
         st.rerun()
     if delete_col.button("Delete", help="Removes the run and its synthesizer; synthetic sets it made stay."):
-        tasks.delete_synth_run(run.id)
+        bodies.delete_synth_run(run.id)
         st.session_state.pop("synth_run", None)
         st.rerun()

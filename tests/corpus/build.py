@@ -18,7 +18,7 @@ import pandas as pd
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
-from lib.schema import MODEL_COLUMNS
+from lib.data.schema import MODEL_COLUMNS
 from tests.cricsheet_fixtures import no_result_match, paper_match, with_changes
 
 LONG_LINE_BYTES = 10 * 1024 * 1024

@@ -1,0 +1,34 @@
+"""Altair charts of training: loss per epoch of a job's trainings. Pages only display what these return."""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+
+def loss_chart(epochs: list[dict], losses: tuple[str, ...], title: str = "Training loss") -> alt.Chart:
+    """Loss per epoch, one line per named loss; epochs of a multi-part job (shards) run on one axis.
+
+    Args:
+        epochs: run-store epoch records (step, stage, epoch, and one key per loss).
+        losses: which loss keys to draw, e.g. ("generator", "discriminator").
+    """
+    frame = pd.DataFrame(epochs)
+    if frame.empty:
+        frame = pd.DataFrame(columns=["step", "stage", "epoch", *losses])
+    frame = frame.assign(overall=np.arange(1, len(frame) + 1))
+    long = frame.melt(id_vars=["overall", "stage", "epoch"], value_vars=[c for c in losses if c in frame],
+                      var_name="loss", value_name="value").dropna(subset=["value"])
+    multi_part = frame["stage"].nunique() > 1 if "stage" in frame else False
+    return (
+        alt.Chart(long, title=title, height=260)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("overall:Q", title="epoch (all parts, in order)" if multi_part else "epoch",
+                    axis=alt.Axis(tickMinStep=1, format="d")),
+            y=alt.Y("value:Q", title="loss"),
+            color=alt.Color("loss:N", title=None),
+            tooltip=["stage:N", "epoch:Q", "loss:N", alt.Tooltip("value:Q", format=".4f")],
+        )
+    )

@@ -1,0 +1,145 @@
+"""Altair chart builders for the win-probability side: arm comparison curves and one match's win probability.
+
+Comparison charts read the JSON report of `lib.wp.compare` (so a report reloaded from disk draws the same);
+match charts read `lib.wp.match_curve.MatchCurve`. ROC and calibration charts carry their reference diagonal.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from lib.data.schema import INNINGS
+from lib.wp.match_curve import MatchCurve, overs_bands
+
+DIAGONAL = pd.DataFrame({"x": [0.0, 1.0], "y": [0.0, 1.0]})
+PHASE_SCALE = alt.Scale(domain=["powerplay", "death overs"], range=["#c6dbef", "#fdd0a2"])
+
+
+def _diagonal(label: str) -> alt.Chart:
+    return alt.Chart(DIAGONAL).mark_line(strokeDash=[4, 4], color="gray").encode(
+        x="x:Q", y="y:Q", tooltip=alt.value(label))
+
+
+def roc_chart(report: dict) -> alt.LayerChart:
+    """ROC curves of every arm overlaid, with the chance diagonal."""
+    rows = [
+        {"arm": arm, "fpr": fpr, "tpr": tpr}
+        for arm, points in report["roc"].items() if points["fpr"]
+        for fpr, tpr in zip(points["fpr"], points["tpr"]) if fpr is not None
+    ]
+    curves = alt.Chart(pd.DataFrame(rows), title="ROC on held-out real matches").mark_line().encode(
+        x=alt.X("fpr:Q", title="false positive rate", scale=alt.Scale(domain=[0, 1])),
+        y=alt.Y("tpr:Q", title="true positive rate", scale=alt.Scale(domain=[0, 1])),
+        color=alt.Color("arm:N", title="arm"),
+        tooltip=["arm:N", alt.Tooltip("fpr:Q", format=".3f"), alt.Tooltip("tpr:Q", format=".3f")],
+    )
+    return (_diagonal("chance") + curves).properties(height=360)
+
+
+def calibration_chart(report: dict) -> alt.LayerChart:
+    """Share of wins against mean predicted probability per bin, per arm, with the perfect-calibration diagonal."""
+    rows = [
+        {"arm": arm, "predicted": p, "observed": o}
+        for arm, points in report["calibration"].items()
+        for p, o in zip(points["prob_pred"], points["prob_true"])
+    ]
+    curves = alt.Chart(pd.DataFrame(rows), title="Calibration on held-out real matches").mark_line(point=True).encode(
+        x=alt.X("predicted:Q", title="mean predicted win probability", scale=alt.Scale(domain=[0, 1])),
+        y=alt.Y("observed:Q", title="share of rows won", scale=alt.Scale(domain=[0, 1])),
+        color=alt.Color("arm:N", title="arm"),
+        tooltip=["arm:N", alt.Tooltip("predicted:Q", format=".3f"), alt.Tooltip("observed:Q", format=".3f")],
+    )
+    return (_diagonal("perfectly calibrated") + curves).properties(height=360)
+
+
+def history_chart(report: dict) -> alt.Chart:
+    """Training and validation loss per epoch of each neural arm (first seed)."""
+    rows = [
+        {"arm": arm, "epoch": epoch["epoch"], "set": name, "loss": epoch[key]}
+        for arm, seeds in report["histories"].items() if seeds and seeds[0]
+        for epoch in seeds[0]
+        for key, name in (("loss", "training"), ("val_loss", "validation")) if epoch.get(key) is not None
+    ]
+    return alt.Chart(pd.DataFrame(rows), title="Loss per epoch (first seed)", height=300).mark_line(point=True).encode(
+        x=alt.X("epoch:Q", title="epoch", axis=alt.Axis(tickMinStep=1)),
+        y=alt.Y("loss:Q", title="binary cross-entropy", scale=alt.Scale(zero=False)),
+        color=alt.Color("arm:N", title="arm"),
+        strokeDash=alt.StrokeDash("set:N", title=None),
+        tooltip=["arm:N", "set:N", "epoch:Q", alt.Tooltip("loss:Q", format=".4f")],
+    )
+
+
+def ratio_chart(report: dict, metric: str = "accuracy") -> alt.LayerChart:
+    """Mean and 95% interval of one metric against the synthetic-to-real ratio (real-only at ratio 0)."""
+    rows = []
+    for arm, summary in report["arms"].items():
+        if arm == "real" or arm.startswith("augmented@"):
+            ratio = 0.0 if arm == "real" else float(arm.split("@")[1])
+            value = summary[metric]
+            low, high = value["ci"]
+            rows.append({"ratio": ratio, "mean": value["mean"], "low": low, "high": high, "arm": arm})
+    frame = pd.DataFrame(rows).sort_values("ratio")
+    base = alt.Chart(frame, title=f"{metric} against synthetic rows per real row", height=300).encode(
+        x=alt.X("ratio:Q", title="synthetic rows per real training row"))
+    line = base.mark_line(point=True).encode(
+        y=alt.Y("mean:Q", title=f"{metric} (mean over seeds)", scale=alt.Scale(zero=False)),
+        tooltip=["arm:N", alt.Tooltip("mean:Q", format=".4f"), alt.Tooltip("low:Q", format=".4f"),
+                 alt.Tooltip("high:Q", format=".4f")])
+    bars = base.mark_errorbar().encode(y=alt.Y("low:Q", title=""), y2="high:Q")
+    return line + bars
+
+
+def _bands(curve: MatchCurve, within_innings: bool) -> alt.Chart:
+    return alt.Chart(overs_bands(curve, within_innings)).mark_rect(opacity=0.35).encode(
+        x="start:Q", x2="end:Q", color=alt.Color("phase:N", scale=PHASE_SCALE, title="phase"))
+
+
+def _phase_shaded(layers: alt.LayerChart) -> alt.LayerChart:
+    """Layers share one colour scale unless told otherwise, and the phase bands' fixed domain would then leave
+    every team's line without a colour (drawn invisible)."""
+    return layers.resolve_scale(color="independent")
+
+
+def side_by_side_chart(curves: dict[str, MatchCurve]) -> alt.LayerChart:
+    """Win probability (0-100) of both teams at every delivery across the match, one line per team (and per
+    model when several), a rule at the innings break, wickets as points, powerplay and death overs shaded."""
+    first = next(iter(curves.values()))
+    rows = []
+    for model, curve in curves.items():
+        frame = curve.deliveries
+        for team, values in ((curve.team1, frame["team1_wp"]), (curve.team2, 100 - frame["team1_wp"])):
+            rows.append(frame.assign(team=team, win=values.to_numpy(), model=model))
+    data = pd.concat(rows, ignore_index=True)
+    x = alt.X("delivery:Q", title="delivery number in the match (both innings)")
+    lines = alt.Chart(data).mark_line().encode(
+        x=x, y=alt.Y("win:Q", title="win probability (%)", scale=alt.Scale(domain=[0, 100])),
+        color=alt.Color("team:N", title="team"),
+        strokeDash=alt.StrokeDash("model:N", title="model", legend=None if len(curves) == 1 else alt.Legend()),
+        tooltip=["model:N", "team:N", "delivery:Q", alt.Tooltip("win:Q", format=".1f"), "batter:N", "bowler:N"])
+    wickets = alt.Chart(data[(data["wicket"] == 1) & (data["team"] == first.team1)]).mark_point(
+        filled=True, size=70, color="black").encode(
+        x=x, y="win:Q", tooltip=["model:N", alt.Tooltip("playerOut:N", title="out"), "bowler:N", "delivery:Q"])
+    rule = alt.Chart(pd.DataFrame({"x": [first.innings_break]})).mark_rule(color="gray").encode(
+        x="x:Q", tooltip=alt.value("innings break"))
+    return _phase_shaded(_bands(first, within_innings=False) + lines + wickets + rule).properties(
+        height=380, title=f"{first.team1} v {first.team2}: side by side")
+
+
+def overlapping_chart(curves: dict[str, MatchCurve]) -> alt.LayerChart:
+    """Each batting side's win probability (0-100) against the delivery number within its innings."""
+    first = next(iter(curves.values()))
+    data = pd.concat([c.deliveries.assign(model=m, win=100 * c.deliveries["wp"]) for m, c in curves.items()],
+                     ignore_index=True)
+    x = alt.X("innings_delivery:Q", title="delivery number within the innings")
+    lines = alt.Chart(data).mark_line().encode(
+        x=x, y=alt.Y("win:Q", title="batting side's win probability (%)", scale=alt.Scale(domain=[0, 100])),
+        color=alt.Color("battingTeam:N", title="batting side"),
+        strokeDash=alt.StrokeDash("model:N", title="model", legend=None if len(curves) == 1 else alt.Legend()),
+        detail=f"{INNINGS}:N",
+        tooltip=["model:N", "battingTeam:N", "innings_delivery:Q", alt.Tooltip("win:Q", format=".1f"), "batter:N",
+                 "bowler:N"])
+    wickets = alt.Chart(data[data["wicket"] == 1]).mark_point(filled=True, size=70, color="black").encode(
+        x=x, y="win:Q", tooltip=["model:N", alt.Tooltip("playerOut:N", title="out"), "bowler:N", "battingTeam:N"])
+    return _phase_shaded(_bands(first, within_innings=True) + lines + wickets).properties(
+        height=380, title=f"{first.team1} v {first.team2}: overlapping innings")

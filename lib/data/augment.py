@@ -1,0 +1,123 @@
+"""Augmenting real training rows with synthetic rows, for the win-probability comparison and for download.
+
+A ratio R means R synthetic rows per real training row. Synthetic rows only ever join a training set: the
+validation and test rows stay real (lib.data.splits).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from lib.data.schema import BATTER, BOWLER, MODEL_COLUMNS, validate
+from lib.data.vocabulary import Vocabulary
+
+
+@dataclass(frozen=True)
+class SyntheticDraw:
+    """Synthetic rows drawn for one training set.
+
+    Attributes:
+        rows: the drawn rows, the ten t20.csv columns.
+        with_replacement: True when more rows were wanted than the synthetic set holds.
+        note: the draw in words, for reports.
+    """
+
+    rows: pd.DataFrame
+    with_replacement: bool
+    note: str
+
+
+def check_ratio(ratio: float) -> float:
+    """`ratio` as a float, or a ValueError when it is not a finite number >= 0."""
+    try:
+        value = float(ratio)
+    except (TypeError, ValueError):
+        value = math.nan
+    if not (math.isfinite(value) and value >= 0):
+        raise ValueError(
+            f"An augmentation ratio is the number of synthetic rows per real training row: a number >= 0 "
+            f"(0 = real rows only); got {ratio!r}."
+        )
+    return value
+
+
+def check_synthetic(
+    real: pd.DataFrame, synthetic: pd.DataFrame, name: str = "the synthetic set", vocabulary: Vocabulary | None = None
+) -> pd.DataFrame:
+    """Validate a synthetic set against the real data it is meant to augment.
+
+    Args:
+        real: the validated real deliveries.
+        synthetic: rows with the ten t20.csv columns (other columns are ignored).
+        name: what to call the synthetic set in messages.
+        vocabulary: the real data's players, when known; otherwise the real data's largest indices are the limit.
+
+    Returns:
+        The synthetic rows, ten t20.csv columns with canonical types.
+
+    Raises:
+        ValueError: a column is missing or malformed, or a player index lies outside the real data's players.
+    """
+    rows = validate(synthetic, name, require_matches=False, keep_extra=True)[MODEL_COLUMNS]
+    source = "the real data's player vocabulary" if vocabulary else "the real data"
+    limits = {
+        BATTER: len(vocabulary.batters) if vocabulary else int(real[BATTER].max()),
+        BOWLER: len(vocabulary.bowlers) if vocabulary else int(real[BOWLER].max()),
+    }
+    for column, limit in limits.items():
+        beyond = rows[column].to_numpy() > limit
+        if beyond.any():
+            raise ValueError(
+                f"{name}, column {column}: {int(beyond.sum()):,} row(s) (first: row {int(np.argmax(beyond)) + 1}) "
+                f"have player indices above {limit}, the largest in {source}. The synthetic set was made "
+                "from other data: generate it with a synthesizer trained on this dataset."
+            )
+    return rows
+
+
+def draw_synthetic(synthetic: pd.DataFrame, rows: int, seed: int) -> SyntheticDraw:
+    """Draw `rows` synthetic rows, without replacement when the set holds enough, else with replacement.
+
+    Args:
+        synthetic: rows as returned by `check_synthetic`.
+        rows: how many to draw, >= 0.
+        seed: seeds the draw.
+    """
+    available = len(synthetic)
+    if rows > 0 and available == 0:
+        raise ValueError("The synthetic set has no rows; generate synthetic rows before augmenting.")
+    replace = rows > available
+    picked = np.random.default_rng(seed).choice(available, size=rows, replace=replace) if rows else []
+    drawn = synthetic.iloc[picked].reset_index(drop=True)
+    how = "with replacement (the set is smaller than that)" if replace else "without replacement"
+    return SyntheticDraw(drawn, replace, f"{rows:,} of {available:,} synthetic rows drawn {how}, seed {seed}")
+
+
+def augment_rows(
+    real_train: pd.DataFrame, synthetic: pd.DataFrame | None, ratio: float, seed: int, keep_real: bool = True
+) -> tuple[pd.DataFrame, SyntheticDraw | None]:
+    """The rows one model trains on: real training rows plus `ratio` x as many synthetic rows.
+
+    Args:
+        real_train: real training rows (validation and test matches already removed).
+        synthetic: rows as returned by `check_synthetic`, or None for real rows only.
+        ratio: synthetic rows per real training row, >= 0.
+        seed: seeds the synthetic draw.
+        keep_real: False trains on the synthetic draw alone (ratio 1 then matches the real row count).
+
+    Returns:
+        (rows, draw): the ten t20.csv columns, real rows first; draw is None when no synthetic row was wanted.
+    """
+    ratio = check_ratio(ratio)
+    wanted = round(ratio * len(real_train))
+    if synthetic is None or wanted == 0:
+        if not keep_real:
+            raise ValueError("Training on synthetic rows alone needs a synthetic set and a ratio above 0.")
+        return real_train[MODEL_COLUMNS].reset_index(drop=True), None
+    draw = draw_synthetic(synthetic, wanted, seed)
+    parts = [real_train[MODEL_COLUMNS], draw.rows] if keep_real else [draw.rows]
+    return pd.concat(parts, ignore_index=True), draw

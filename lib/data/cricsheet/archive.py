@@ -1,0 +1,219 @@
+"""Reading Cricsheet match files from a zip, a folder, one JSON file or an upload, safely and in memory.
+
+A zip is checked before anything is decompressed: member count and declared size against limits, and
+no member may have an absolute or ``..`` path. Members are then read into memory (never extracted to
+disk) while counting the bytes that really come out, since a zip's directory can lie about sizes.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import BinaryIO, NamedTuple
+
+from lib.data.modelfiles import REFUSAL, describe_model_archive, describe_model_file
+from lib.data.units import byte_size
+
+MAX_ARCHIVE_BYTES = 2 * 1024**3
+"""Default limit on the total uncompressed size of a source: 2 GiB (Cricsheet's all-T20 zip is ~1 GiB)."""
+MAX_ARCHIVE_FILES = 50_000
+"""Default limit on the number of members of a zip or files of a folder."""
+
+_CHUNK = 1 << 20
+_ZIP_MAGIC = b"PK"
+_IGNORED_FOLDERS = ("__MACOSX/",)
+"""Resource-fork folders that macOS adds to zips; their ``._x.json`` members are not matches."""
+
+
+class CricsheetError(ValueError):
+    """A source that cannot be imported: not a zip, over a safety limit, unsafe paths, or no usable match."""
+
+
+class MatchFile(NamedTuple):
+    """One JSON file of a source.
+
+    Attributes:
+        name: file name without folders, e.g. "1082648.json".
+        data: raw content; empty when `problem` is set.
+        problem: why the file could not be read (a corrupt or encrypted zip member); "" when it could.
+    """
+
+    name: str
+    data: bytes
+    problem: str = ""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Safety limits on a source.
+
+    Attributes:
+        max_bytes: most uncompressed bytes the whole source may hold, declared or actual.
+        max_files: most members (zip) or files (folder) the source may hold.
+    """
+
+    max_bytes: int = MAX_ARCHIVE_BYTES
+    max_files: int = MAX_ARCHIVE_FILES
+
+
+def source_name(source, name: str | None) -> str:
+    """The name used in messages: `name`, else a path's name or an upload's name."""
+    if name:
+        return name
+    if isinstance(source, (str, Path)):
+        return Path(source).name or str(source)
+    return getattr(source, "name", None) or "the upload"
+
+
+def read_match_files(source, name: str, limits: Limits = Limits()) -> Iterator[MatchFile]:
+    """The JSON match files of a source, in the source's order.
+
+    Args:
+        source: path to a .zip, a folder of .json files or one .json file; or bytes / a binary file
+            object holding a zip or one JSON match (a Streamlit upload).
+        name: the source's name for messages.
+        limits: safety limits on size and file count.
+
+    Returns:
+        An iterator of MatchFile, one per ``*.json`` member; other members (README.txt) are skipped.
+
+    Raises:
+        CricsheetError: the source does not exist, is neither a zip nor JSON, breaks a limit or has an
+            unsafe member path. Checks that need no decompression happen before this returns; a
+            member that decompresses past the size limit raises while iterating.
+    """
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        if path.is_dir():
+            return _read_folder(path, limits)
+        if not path.is_file():
+            raise CricsheetError(
+                f"{path} does not exist. Give a Cricsheet .zip, a folder of .json files or a .json file."
+            )
+        with path.open("rb") as stream:
+            if stream.read(len(_ZIP_MAGIC)) == _ZIP_MAGIC:
+                return _read_zip(path, name, limits)
+        with path.open("rb") as stream:
+            return _read_single(path.name, _read_capped(stream, name, limits), name)
+    data = _read_capped(io.BytesIO(bytes(source)) if _is_buffer(source) else source, name, limits)
+    if data.startswith(_ZIP_MAGIC):
+        return _read_zip(io.BytesIO(data), name, limits)
+    return _read_single(name if name.lower().endswith(".json") else "match.json", data, name)
+
+
+def _is_buffer(source) -> bool:
+    return isinstance(source, (bytes, bytearray, memoryview))
+
+
+def _read_capped(stream: BinaryIO, name: str, limits: Limits) -> bytes:
+    """Read a stream from its current position, refusing it past the size limit; the caller closes it."""
+    data = stream.read(limits.max_bytes + 1)
+    if len(data) > limits.max_bytes:
+        raise CricsheetError(f"{name} is larger than the limit of {byte_size(limits.max_bytes)}; refusing to read it.")
+    return data
+
+
+def _read_single(file_name: str, data: bytes, name: str) -> Iterator[MatchFile]:
+    model = describe_model_file(data)
+    if model:
+        raise CricsheetError(f"{name} is {model}, not a Cricsheet match. {REFUSAL}")
+    if not data.lstrip()[:1] == b"{":
+        raise CricsheetError(
+            f"{name} is neither a zip archive nor a JSON match (it starts with {data[:8]!r}). Upload the zip "
+            "that Cricsheet distributes (e.g. ipl_json.zip) or one match's .json file."
+        )
+    return iter([MatchFile(Path(file_name).name, data)])
+
+
+def _read_folder(path: Path, limits: Limits) -> Iterator[MatchFile]:
+    files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".json")
+    if len(files) > limits.max_files:
+        raise CricsheetError(f"{path} holds {len(files):,} .json files, over the limit of {limits.max_files:,}.")
+    declared = sum(p.stat().st_size for p in files)
+    if declared > limits.max_bytes:
+        raise CricsheetError(
+            f"{path}: its .json files hold {byte_size(declared)}, over the limit of {byte_size(limits.max_bytes)}."
+        )
+    return (MatchFile(p.name, p.read_bytes()) for p in files)
+
+
+def _read_zip(file, name: str, limits: Limits) -> Iterator[MatchFile]:
+    try:
+        archive = zipfile.ZipFile(file)
+    except (zipfile.BadZipFile, OSError) as error:
+        raise CricsheetError(
+            f"{name} is not a readable zip archive ({error}). Download the zip from cricsheet.org again."
+        ) from None
+    members = archive.infolist()
+    model = describe_model_archive([m.filename for m in members])
+    if model:
+        raise CricsheetError(f"{name} is {model}, not Cricsheet matches. {REFUSAL}")
+    _check_directory(members, name, limits)
+    return _zip_members(archive, members, name, limits)
+
+
+def _check_directory(members: list[zipfile.ZipInfo], name: str, limits: Limits) -> None:
+    """Refuse an archive on what its central directory says, before decompressing anything."""
+    if len(members) > limits.max_files:
+        raise CricsheetError(
+            f"{name} holds {len(members):,} members, over the limit of {limits.max_files:,} files; "
+            "refusing it as a possible zip bomb."
+        )
+    declared = sum(m.file_size for m in members)
+    if declared > limits.max_bytes:
+        raise CricsheetError(
+            f"{name} declares {byte_size(declared)} uncompressed, over the limit of {byte_size(limits.max_bytes)}; "
+            "refusing it as a possible zip bomb."
+        )
+    for member in members:
+        if _unsafe_path(member.filename):
+            raise CricsheetError(
+                f"{name} has a member with an unsafe path, {member.filename!r} (absolute or with '..'); "
+                "a Cricsheet zip holds plain file names. Refusing the archive."
+            )
+
+
+def _unsafe_path(member: str) -> bool:
+    text = member.replace("\\", "/")
+    if text.startswith("/") or (len(text) > 1 and text[1] == ":"):
+        return True
+    return ".." in PurePosixPath(text).parts
+
+
+def _zip_members(archive: zipfile.ZipFile, members, name: str, limits: Limits) -> Iterator[MatchFile]:
+    budget = limits.max_bytes
+    with archive:
+        for member in members:
+            if member.is_dir() or not member.filename.lower().endswith(".json"):
+                continue
+            if member.filename.startswith(_IGNORED_FOLDERS):
+                continue
+            file_name = PurePosixPath(member.filename).name
+            try:
+                data = _read_member(archive, member, budget, name, limits)
+            except (zipfile.BadZipFile, zlib.error, RuntimeError, EOFError, NotImplementedError) as error:
+                # One damaged or encrypted member should not sink the other matches.
+                yield MatchFile(file_name, b"", f"cannot be read from the archive ({error})")
+                continue
+            budget -= len(data)
+            yield MatchFile(file_name, data)
+
+
+def _read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, budget: int, name: str, limits: Limits) -> bytes:
+    """A member's bytes, stopping as soon as the archive's actual output passes the limit."""
+    chunks = []
+    with archive.open(member) as stream:
+        while chunk := stream.read(min(_CHUNK, budget + 1)):
+            chunks.append(chunk)
+            budget -= len(chunk)
+            if budget < 0:
+                raise CricsheetError(
+                    f"{name}: {member.filename} decompresses past the limit of {byte_size(limits.max_bytes)} for "
+                    "the whole archive; refusing it as a possible zip bomb."
+                )
+    return b"".join(chunks)
+

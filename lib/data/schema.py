@@ -1,0 +1,367 @@
+"""The t20.csv schema: column names, reading CSV/Parquet, and validation with actionable messages.
+
+One row per delivery. Column names stay exactly as users of the published t20.csv know them;
+every other module refers to them through the constants below.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from lib.data.modelfiles import REFUSAL, describe_model_file
+
+BATTER = "batsmanIdx"
+BOWLER = "bowlerIdx"
+BALL_NUM = "ballNum"
+BALLS_REMAINING = "ballsRemaining"
+RUNS = "runs"
+RUN_RATE = "runRate"
+WICKETS = "numWickets"
+MOMENTUM = "runsMomentum"
+PERF_INDEX = "perfIndex"
+WINNER = "isWinner"
+
+MATCH_ID = "matchId"
+INNINGS = "innings"
+
+MODEL_COLUMNS = [BATTER, BOWLER, BALL_NUM, BALLS_REMAINING, RUNS, RUN_RATE, WICKETS, MOMENTUM, PERF_INDEX, WINNER]
+"""The ten t20.csv columns, in file order."""
+PLAYER_COLUMNS = [BATTER, BOWLER]
+NUMERIC_COLUMNS = [BALL_NUM, BALLS_REMAINING, RUNS, RUN_RATE, WICKETS, MOMENTUM, PERF_INDEX]
+"""The seven match-state inputs of the win-probability model."""
+DISCRETE_COLUMNS = [BATTER, BOWLER, WINNER]
+INTEGER_COLUMNS = [BATTER, BOWLER, BALL_NUM, BALLS_REMAINING, RUNS, WICKETS, WINNER]
+META_COLUMNS = [MATCH_ID, INNINGS]
+"""Optional columns kept when present: which match and which innings a delivery belongs to."""
+
+UNKNOWN_PLAYER = 0
+"""Player index reserved for a player the vocabulary does not know."""
+
+_PARQUET_MAGIC = b"PAR1"
+_NOT_TABLE_MAGIC = {
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"%PDF": "a PDF document",
+    b"PK\x03\x04": "a zip archive (to import Cricsheet matches, use the Cricsheet zip option instead)",
+    b"\x1f\x8b": "a gzip archive (unpack it first)",
+    b"SQLite format 3": "an SQLite database",
+    b"\x7fELF": "a program",
+}
+_MAX_LINE_BYTES = 64 * 1024
+
+
+class SchemaError(ValueError):
+    """A table that is not a valid t20.csv; the message says what, where and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a user wants to know about a dataset at a glance."""
+
+    rows: int
+    matches: int
+    batters: int
+    bowlers: int
+    won_share: float
+    """Share of rows where the batting side went on to win, 0..1."""
+    matches_inferred: bool
+    """True when there was no matchId column and matches were inferred from ballNum restarting at 1."""
+
+
+def read_table(source: str | Path | bytes | BinaryIO, name: str | None = None) -> pd.DataFrame:
+    """Read a t20.csv or Parquet file into a frame, without validating its columns.
+
+    Args:
+        source: a path, raw bytes, or a binary file object (a Streamlit upload).
+        name: file name used in messages; defaults to the path's name.
+
+    Returns:
+        The table as read; columns keep their file names and types.
+
+    Raises:
+        SchemaError: the file is empty, is not a CSV or Parquet table, or cannot be decoded.
+    """
+    data, name = _read_bytes(source, name)
+    if not data.strip():
+        raise SchemaError(f"{name} is empty (0 rows). Export the data with a header row and one row per delivery.")
+    if data.startswith(_PARQUET_MAGIC):
+        return _read_parquet(data, name)
+    model = describe_model_file(data)
+    if model:
+        raise SchemaError(f"{name} is {model}, not a CSV or Parquet table. {REFUSAL}")
+    for magic, what in _NOT_TABLE_MAGIC.items():
+        if data.startswith(magic):
+            raise SchemaError(f"{name} is not a CSV or Parquet table: its first bytes are those of {what}.")
+    return _read_csv(data, name)
+
+
+def _read_bytes(source, name: str | None) -> tuple[bytes, str]:
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        if not path.is_file():
+            raise SchemaError(f"{path} does not exist or is not a file.")
+        return path.read_bytes(), name or path.name
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return bytes(source), name or "the uploaded file"
+    data = source.read()
+    return data, name or getattr(source, "name", None) or "the uploaded file"
+
+
+def _read_parquet(data: bytes, name: str) -> pd.DataFrame:
+    try:
+        table = pq.read_table(pa.BufferReader(data))
+    except (pa.ArrowException, OSError) as error:
+        raise SchemaError(
+            f"{name} starts like a Parquet file but could not be read ({type(error).__name__}); "
+            "it may be truncated. Export it again."
+        ) from None
+    return table.to_pandas()
+
+
+def _read_csv(data: bytes, name: str) -> pd.DataFrame:
+    _check_text(data, name)
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(data),
+            read_options=pacsv.ReadOptions(block_size=max(1 << 20, _MAX_LINE_BYTES * 2)),
+            convert_options=pacsv.ConvertOptions(strings_can_be_null=False),
+        )
+    except pa.ArrowInvalid:
+        raise SchemaError(
+            f"{name} could not be parsed as CSV: rows must be comma-separated with the same number of fields "
+            "as the header. Check that the file is a t20.csv export."
+        ) from None
+    return table.to_pandas()
+
+
+def _check_text(data: bytes, name: str) -> None:
+    """Reject content that is not line-oriented UTF-8 text, naming the first offending line."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise SchemaError(
+            f"{name} is not UTF-8 text: byte {error.start} (line {line}) cannot be decoded. "
+            "Save the file as UTF-8 CSV, or check that it is a t20.csv and not a binary file."
+        ) from None
+    newlines = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == ord("\n"))
+    bounds = np.concatenate(([-1], newlines, [len(data)]))
+    lengths = np.diff(bounds) - 1
+    longest = int(np.argmax(lengths))
+    if lengths[longest] > _MAX_LINE_BYTES:
+        raise SchemaError(
+            f"{name}: line {longest + 1} is {lengths[longest]:,} bytes long; a t20.csv line is well under "
+            f"{_MAX_LINE_BYTES:,} bytes. The file is not a t20.csv or has lost its line breaks."
+        )
+
+
+def validate(
+    table: pd.DataFrame, name: str = "the table", *, require_matches: bool = True, keep_extra: bool = False
+) -> pd.DataFrame:
+    """Check a table against the t20.csv schema and return it with canonical column order and types.
+
+    Args:
+        table: a frame as read by `read_table`.
+        name: file name used in messages.
+        require_matches: demand at least two matches and both outcomes (real data); synthetic sets
+            have no match structure, so their callers pass False.
+        keep_extra: keep columns outside the schema (the Cricsheet importer's names and dates) instead
+            of rejecting them.
+
+    Returns:
+        A new frame: `matchId`, `innings` when present, then the ten model columns; integer columns
+        as int64, the rest float64; then any kept extra columns.
+
+    Raises:
+        SchemaError: naming the column, the first bad row (1-based, as a spreadsheet counts data rows)
+            and how to fix it.
+    """
+    columns = [str(c).strip() for c in table.columns]
+    table = table.set_axis(columns, axis=1)
+    _check_columns(columns, name, keep_extra)
+    if len(table) == 0:
+        raise SchemaError(f"{name} has a header but no rows. Add at least two matches of deliveries.")
+    out = {}
+    for column in [c for c in META_COLUMNS if c in columns] + MODEL_COLUMNS:
+        out[column] = _numeric_column(table[column], column, name, allow_text=column == MATCH_ID)
+    frame = pd.DataFrame(out, index=pd.RangeIndex(len(table)))
+    _check_ranges(frame, name)
+    if require_matches:
+        _check_matches(frame, name)
+    if keep_extra:
+        for column in columns:
+            if column not in frame:
+                frame[column] = table[column].to_numpy()
+    return frame
+
+
+def _check_columns(columns: list[str], name: str, keep_extra: bool) -> None:
+    if len(set(columns)) != len(columns):
+        twice = sorted({c for c in columns if columns.count(c) > 1})
+        raise SchemaError(f"{name} has duplicate columns: {', '.join(twice)}. Keep one of each.")
+    missing = [c for c in MODEL_COLUMNS if c not in columns]
+    if missing:
+        raise SchemaError(
+            f"{name} is missing column(s) {', '.join(missing)}. A t20.csv has the columns "
+            f"{', '.join(MODEL_COLUMNS)} (names are case-sensitive); found {', '.join(columns[:12])}."
+        )
+    unknown = [c for c in columns if c not in MODEL_COLUMNS and c not in META_COLUMNS]
+    if unknown and not keep_extra:
+        hint = " (it looks like a row-number column; write the file without an index)" if _looks_like_index(
+            unknown[0]
+        ) else ""
+        raise SchemaError(
+            f"{name} has unknown column(s) {', '.join(repr(c) for c in unknown[:5])}{hint}. Allowed: the ten "
+            f"t20.csv columns plus optional {', '.join(META_COLUMNS)}. Remove or rename the others."
+        )
+
+
+def _looks_like_index(column: str) -> bool:
+    return column == "" or column.startswith("Unnamed") or column.lower() in {"index", "x"}
+
+
+def _numeric_column(values: pd.Series, column: str, name: str, allow_text: bool) -> np.ndarray:
+    if values.dtype == bool:
+        values = values.astype(np.int64)
+    if allow_text and not pd.api.types.is_numeric_dtype(values):
+        text = values.astype(str)
+        bad = np.flatnonzero(text.str.strip().eq("").to_numpy())
+        if bad.size:
+            raise SchemaError(f"{name}, column {column}: row {bad[0] + 1} is empty. Every delivery needs its match id.")
+        return text.to_numpy()
+    numbers = pd.to_numeric(values, errors="coerce") if not pd.api.types.is_numeric_dtype(values) else values
+    numbers = numbers.to_numpy(dtype=np.float64, na_value=np.nan)
+    bad = ~np.isfinite(numbers)
+    if bad.any():
+        row = int(np.argmax(bad))
+        raw = values.iloc[row]
+        if isinstance(raw, str) and raw.strip() and not _is_float_text(raw):
+            problem = f"has the text {raw[:40]!r}, not a number"
+        elif isinstance(raw, str) and not raw.strip() or pd.isna(raw):
+            problem = "is empty or NaN"
+        else:
+            problem = "is infinite (inf)"
+        raise SchemaError(
+            f"{name}, column {column}: row {row + 1} {problem}. Every value must be a finite number; "
+            "fix or drop that row."
+        )
+    if column in INTEGER_COLUMNS or column == INNINGS or column == MATCH_ID:
+        fractional = numbers != np.round(numbers)
+        if fractional.any():
+            row = int(np.argmax(fractional))
+            raise SchemaError(
+                f"{name}, column {column}: row {row + 1} is {numbers[row]:g}, but this column holds whole numbers."
+            )
+        return numbers.astype(np.int64)
+    return numbers
+
+
+def _is_float_text(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _check_ranges(frame: pd.DataFrame, name: str) -> None:
+    for column in PLAYER_COLUMNS:
+        negative = frame[column].to_numpy() < 0
+        if negative.any():
+            row = int(np.argmax(negative))
+            raise SchemaError(
+                f"{name}, column {column}: row {row + 1} is {frame[column].iat[row]}; player indices start at "
+                f"{UNKNOWN_PLAYER} (unknown player). Re-index the players with non-negative integers."
+            )
+    winner = frame[WINNER].to_numpy()
+    bad = (winner != 0) & (winner != 1)
+    if bad.any():
+        row = int(np.argmax(bad))
+        raise SchemaError(
+            f"{name}, column {WINNER}: row {row + 1} is {winner[row]}; it must be 1 when the batting side won "
+            "and 0 when it lost."
+        )
+    if INNINGS in frame:
+        innings = frame[INNINGS].to_numpy()
+        bad = (innings != 1) & (innings != 2)
+        if bad.any():
+            row = int(np.argmax(bad))
+            raise SchemaError(f"{name}, column {INNINGS}: row {row + 1} is {innings[row]}; it must be 1 or 2.")
+
+
+def _check_matches(frame: pd.DataFrame, name: str) -> None:
+    ids, inferred = match_ids(frame)
+    matches = len(np.unique(ids))
+    if matches < 2:
+        how = f" (inferred from {BALL_NUM} restarting, as there is no {MATCH_ID} column)" if inferred else ""
+        raise SchemaError(
+            f"{name} holds {matches} match{how}; at least 2 are needed so that whole matches can be held out "
+            "for testing. Add more matches."
+        )
+    if frame[WINNER].nunique() < 2:
+        only = int(frame[WINNER].iat[0])
+        raise SchemaError(
+            f"{name}: every row has {WINNER} = {only}, so there is nothing to tell winners from losers. "
+            f"A t20.csv has rows of both the winning and the losing side."
+        )
+
+
+def match_ids(frame: pd.DataFrame) -> tuple[np.ndarray, bool]:
+    """Which match each row belongs to.
+
+    Returns:
+        (ids, inferred): `matchId` when the column exists (inferred False); otherwise consecutive
+        integers starting at 0, a new match beginning wherever `ballNum` fails to increase, as it does
+        when a t20.csv moves on to the next match (inferred True).
+    """
+    if MATCH_ID in frame:
+        return frame[MATCH_ID].to_numpy(), False
+    ball = frame[BALL_NUM].to_numpy()
+    starts = np.ones(len(ball), dtype=bool)
+    starts[1:] = ball[1:] <= ball[:-1]
+    return np.cumsum(starts) - 1, True
+
+
+def summarize(frame: pd.DataFrame) -> Summary:
+    """Rows, matches, distinct batters and bowlers, and share of rows won, of a validated frame."""
+    ids, inferred = match_ids(frame)
+    return Summary(
+        rows=len(frame),
+        matches=len(np.unique(ids)),
+        batters=int(frame[BATTER].nunique()),
+        bowlers=int(frame[BOWLER].nunique()),
+        won_share=float(frame[WINNER].mean()) if len(frame) else float("nan"),
+        matches_inferred=inferred,
+    )
+
+
+def load_t20(source: str | Path | bytes | BinaryIO, name: str | None = None, **options) -> pd.DataFrame:
+    """Read and validate a t20.csv or Parquet file in one step; options go to `validate`."""
+    table = read_table(source, name)
+    return validate(table, name or _default_name(source), **options)
+
+
+def _default_name(source) -> str:
+    if isinstance(source, (str, Path)):
+        return Path(source).name
+    return getattr(source, "name", None) or "the uploaded file"
+
+
+def t20_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """Only the t20.csv columns of a frame: `matchId` and `innings` when present, then the ten model columns."""
+    return frame[[c for c in META_COLUMNS if c in frame] + MODEL_COLUMNS]
+
+
+def to_t20_csv(frame: pd.DataFrame) -> bytes:
+    """The frame as t20.csv bytes (see `t20_columns`)."""
+    return t20_columns(frame).to_csv(index=False).encode()

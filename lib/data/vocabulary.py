@@ -1,0 +1,52 @@
+"""Player vocabularies: name <-> index for batters and for bowlers (separate, as in t20.csv)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lib.data import files
+from lib.data.schema import UNKNOWN_PLAYER
+
+
+@dataclass
+class Vocabulary:
+    """Batter and bowler names by index. Index 0 is the unknown player; known players start at 1.
+
+    Attributes:
+        batters: batters[i - 1] is the name of batter index i.
+        bowlers: bowlers[i - 1] is the name of bowler index i.
+    """
+
+    batters: list[str] = field(default_factory=list)
+    bowlers: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._batter_index = {name: i + 1 for i, name in enumerate(self.batters)}
+        self._bowler_index = {name: i + 1 for i, name in enumerate(self.bowlers)}
+
+    @classmethod
+    def from_names(cls, batters, bowlers) -> Vocabulary:
+        """A vocabulary whose indices follow sorted names, so the same source always gets the same indices."""
+        return cls(sorted(set(batters)), sorted(set(bowlers)))
+
+    def batter_index(self, name: str) -> int:
+        return self._batter_index.get(name, UNKNOWN_PLAYER)
+
+    def bowler_index(self, name: str) -> int:
+        return self._bowler_index.get(name, UNKNOWN_PLAYER)
+
+    def to_json(self) -> dict:
+        return {"unknown_index": UNKNOWN_PLAYER, "batters": self.batters, "bowlers": self.bowlers}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Vocabulary:
+        return cls(list(data["batters"]), list(data["bowlers"]))
+
+    def save(self, path: str | Path) -> None:
+        files.write_text(path, json.dumps(self.to_json()))
+
+    @classmethod
+    def load(cls, path: str | Path) -> Vocabulary:
+        return cls.from_json(json.loads(Path(path).read_text()))

@@ -1,0 +1,234 @@
+"""The workspace folder: every dataset and model the app creates, on disk.
+
+Layout under the root (``./workspace`` or ``$CREASE_WORKSPACE``)::
+
+    datasets/<id>.parquet        the rows
+    datasets/<id>.json           sidecar: name, kind, source, feature variant, created, counts
+    datasets/<id>.players.json   player vocabulary, when the source had player names
+    artifacts/<kind>/<id>/       trained models (synthesizers, win-probability models), one folder each
+    runs.sqlite                  the run store of background jobs (lib.jobs.runner)
+
+Everything is written under a temporary name and renamed into place, so a half-written dataset or
+model never appears as finished.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from lib.data import files
+from lib.data.schema import summarize
+from lib.data.vocabulary import Vocabulary
+
+ENV_VAR = "CREASE_WORKSPACE"
+DEFAULT_ROOT = "workspace"
+KINDS = ("real", "synthetic", "augmented")
+SYNTHESIZERS = "synthesizers"
+"""Artifact folder of trained synthesizers, one folder per run id."""
+SYNTH_CHECKPOINTS = "synth-checkpoints"
+"""Artifact folder of checkpoints of synthesizer runs that have not finished."""
+WP_MODELS = "wp"
+"""Artifact folder of trained win-probability models."""
+COMPARISONS = "comparisons"
+"""Artifact folder of win-probability comparison reports."""
+_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,80}$")
+
+
+class NotFound(LookupError):
+    """A dataset, run or model that was asked for by id is not in the workspace."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else "not found"
+
+
+@dataclass
+class DatasetInfo:
+    """The sidecar of one stored dataset."""
+
+    id: str
+    name: str
+    kind: str
+    """"real" (imported or sample), "synthetic" (from a synthesizer) or "augmented" (real + synthetic)."""
+    source: str
+    """Where the rows came from, in words: "simulated league, 1000 matches, seed 7", a file name, a run id."""
+    features: str | None
+    """Feature variant of a Cricsheet import ("leakfree" or "yorkr"); None when unknown."""
+    created: str
+    rows: int
+    matches: int
+    batters: int
+    bowlers: int
+    won_share: float
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.rows:,} rows, {self.kind})"
+
+
+def root() -> Path:
+    """The workspace root, created on first use."""
+    path = Path(os.environ.get(ENV_VAR, DEFAULT_ROOT)).expanduser().resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def cache_root() -> Path:
+    """Folder of caches that can be rebuilt at any time (prepared synthesizer data, timing probes)."""
+    return root() / "cache"
+
+
+def _datasets() -> Path:
+    path = root() / "datasets"
+    path.mkdir(exist_ok=True)
+    return path
+
+
+def slug(name: str) -> str:
+    """A file-safe id from a human name: lower case, digits, '-' and '_' only."""
+    text = re.sub(r"[^a-z0-9_-]+", "-", name.lower()).strip("-_")
+    return text[:60] or "dataset"
+
+
+def new_id(name: str) -> str:
+    """A fresh id for `name`, unique in the workspace."""
+    return f"{slug(name)}-{uuid.uuid4().hex[:6]}"
+
+
+def check_id(dataset_id: str) -> str:
+    """Refuse ids that could point outside the workspace."""
+    if not isinstance(dataset_id, str) or not _ID.match(dataset_id):
+        raise ValueError(f"{dataset_id!r} is not a workspace id (lower-case letters, digits, '-' and '_').")
+    return dataset_id
+
+
+def save_dataset(
+    frame: pd.DataFrame,
+    *,
+    name: str,
+    kind: str,
+    source: str,
+    features: str | None = None,
+    vocabulary: Vocabulary | None = None,
+    extra: dict | None = None,
+    dataset_id: str | None = None,
+) -> DatasetInfo:
+    """Store a validated frame with its sidecar (and vocabulary) and return the sidecar.
+
+    Args:
+        frame: rows in the t20.csv schema, optionally with metadata columns.
+        name: the name users see; the id is derived from it unless `dataset_id` is given.
+        kind: one of KINDS.
+        source: where the rows came from, in words.
+        features: feature variant, for Cricsheet imports and the simulated sample.
+        vocabulary: player names behind the indices, when known.
+        extra: anything else worth keeping (run id, settings).
+        dataset_id: a fixed id, e.g. for the cached sample; replaces an existing dataset of that id.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}, not {kind!r}.")
+    dataset_id = check_id(dataset_id or new_id(name))
+    counts = summarize(frame)
+    info = DatasetInfo(
+        id=dataset_id,
+        name=name,
+        kind=kind,
+        source=source,
+        features=features,
+        created=datetime.now(UTC).isoformat(timespec="seconds"),
+        rows=counts.rows,
+        matches=counts.matches,
+        batters=counts.batters,
+        bowlers=counts.bowlers,
+        won_share=counts.won_share,
+        extra=dict(extra or {}),
+    )
+    folder = _datasets()
+    if vocabulary is not None:
+        files.write_text(folder / f"{dataset_id}.players.json", json.dumps(vocabulary.to_json()))
+    with files.atomic_path(folder / f"{dataset_id}.parquet") as tmp:
+        frame.reset_index(drop=True).to_parquet(tmp, index=False)
+    # The sidecar goes last: a dataset without one is not listed, so a crash mid-save leaves nothing visible.
+    files.write_text(folder / f"{dataset_id}.json", json.dumps(asdict(info), indent=1))
+    return info
+
+
+def list_datasets(kind: str | None = None) -> list[DatasetInfo]:
+    """Stored datasets, newest first; `kind` filters."""
+    infos = []
+    for sidecar in _datasets().glob("*.json"):
+        if sidecar.name.endswith(".players.json") or not (sidecar.with_suffix(".parquet")).exists():
+            continue
+        try:
+            info = DatasetInfo(**json.loads(sidecar.read_text()))
+        except (ValueError, TypeError):
+            continue  # a foreign or damaged file; not ours to show
+        if kind is None or info.kind == kind:
+            infos.append(info)
+    return sorted(infos, key=lambda info: info.created, reverse=True)
+
+
+def dataset_info(dataset_id: str) -> DatasetInfo:
+    sidecar = _datasets() / f"{check_id(dataset_id)}.json"
+    if not sidecar.exists():
+        raise NotFound(f"No dataset {dataset_id!r} in the workspace {root()}.")
+    return DatasetInfo(**json.loads(sidecar.read_text()))
+
+
+def load_dataset(dataset_id: str) -> pd.DataFrame:
+    """The rows of a stored dataset."""
+    dataset_info(dataset_id)
+    return pd.read_parquet(_datasets() / f"{dataset_id}.parquet")
+
+
+def load_vocabulary(dataset_id: str) -> Vocabulary | None:
+    """The player vocabulary stored with a dataset, or None when it had no player names."""
+    path = _datasets() / f"{check_id(dataset_id)}.players.json"
+    return Vocabulary.load(path) if path.exists() else None
+
+
+def dataset_columns(dataset_id: str) -> list[str]:
+    """Column names of a stored dataset, read from the Parquet footer without loading rows."""
+    import pyarrow.parquet as pq
+
+    return pq.read_schema(dataset_path(dataset_id)).names
+
+
+def dataset_path(dataset_id: str) -> Path:
+    return _datasets() / f"{check_id(dataset_id)}.parquet"
+
+
+def rename_dataset(dataset_id: str, name: str) -> DatasetInfo:
+    info = dataset_info(dataset_id)
+    info.name = name.strip() or info.name
+    files.write_text(_datasets() / f"{dataset_id}.json", json.dumps(asdict(info), indent=1))
+    return info
+
+
+def artifact_root(kind: str) -> Path:
+    """Folder of one kind of artifact ("synthesizers", "wp"), created on first use."""
+    path = root() / "artifacts" / slug(kind)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def artifact_dir(kind: str, artifact_id: str) -> Path:
+    """The folder of a finished artifact; raises NotFound when there is none."""
+    path = artifact_root(kind) / check_id(artifact_id)
+    if not path.is_dir():
+        raise NotFound(f"No {kind} artifact {artifact_id!r} in the workspace {root()}.")
+    return path
+
+
+def list_artifacts(kind: str) -> list[str]:
+    """Ids of finished artifacts of a kind, newest first (unfinished ones live under dot-names)."""
+    folders = [p for p in artifact_root(kind).iterdir() if p.is_dir() and not p.name.startswith(".")]
+    return [p.name for p in sorted(folders, key=lambda p: p.stat().st_mtime, reverse=True)]

@@ -1,0 +1,166 @@
+"""Job bodies: what each kind of background job does, from workspace ids to stored results.
+
+The worker process of lib.jobs.runner looks a run's body up by its kind in `BODIES` and calls it as
+``body(params, context)``; `context` carries the progress protocol (on_epoch, should_stop) and `note` for a line
+of status. Everything they produce goes to the workspace: models under artifacts, reports as JSON, synthetic sets
+as datasets.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+from lib.data import files, splits, workspace
+from lib.data.schema import MODEL_COLUMNS
+from lib.data.splits import STANDARD_SPLIT
+from lib.data.workspace import COMPARISONS, SYNTH_CHECKPOINTS, SYNTHESIZERS, WP_MODELS
+from lib.jobs import store
+
+SYNTH = "synth"
+"""Job kind: train a synthesizer and store a first synthetic set from it."""
+SYNTH_SAMPLE = "synth_sample"
+"""Job kind: sample a stored synthesizer into a new synthetic set."""
+WP_COMPARE = "wp_compare"
+"""Job kind: train and compare win-probability arms over seeds."""
+
+
+def training_matches(real_id: str):
+    """The rows of the standard split's training matches of a stored dataset: all a synthesizer may learn from."""
+    return splits.training_matches(workspace.load_dataset(real_id), STANDARD_SPLIT)
+
+
+def synthesize(params: dict, context) -> dict:
+    """Train a synthesizer on a dataset's training matches, store it, and store a first synthetic set from it.
+
+    Params: real_id, config (SynthConfig JSON), rows, name (of the synthetic set), sample_seed, and
+    resume_from (the run whose checkpoints to continue) when resuming. Checkpoints are removed once the
+    synthesizer is stored: they only serve to resume a run that did not finish.
+    """
+    import shutil
+
+    from models.synth.config import SynthConfig
+    from models.synth.train import train_synthesizer
+
+    context.note("selecting the training matches and fitting the column transforms")
+    frame = training_matches(params["real_id"])
+    checkpoints = _checkpoint_dir(params.get("resume_from") or context.run_id)
+    model = train_synthesizer(frame, SynthConfig.from_json(params["config"]), on_epoch=context.on_epoch,
+                              should_stop=context.should_stop, checkpoint_dir=checkpoints,
+                              resume=bool(params.get("resume_from")), cache_dir=workspace.cache_root())
+    context.note("saving the synthesizer")
+    model.save(workspace.artifact_root(SYNTHESIZERS) / workspace.check_id(context.run_id))
+    shutil.rmtree(checkpoints, ignore_errors=True)
+    sampled = _store_sample(model, {**params, "model_id": context.run_id}, context)
+    return {"model": context.run_id, **sampled, "stats": model.stats}
+
+
+def _checkpoint_dir(run_id: str):
+    return workspace.artifact_root(SYNTH_CHECKPOINTS) / workspace.check_id(run_id)
+
+
+def can_resume(run) -> bool:
+    """Whether a synthesizer run that did not finish left checkpoints to continue from."""
+    folder = _checkpoint_dir(run.params.get("resume_from") or run.id)
+    return run.state in (store.FAILED, store.CANCELLED) and (folder / "progress.json").is_file()
+
+
+def resume_params(run) -> dict:
+    """The params of a job that continues `run` from its last checkpoint, with the same settings."""
+    return {**run.params, "resume_from": run.params.get("resume_from") or run.id}
+
+
+def sample_synthesizer(params: dict, context) -> dict:
+    """Sample a stored synthesizer into a new synthetic dataset. Params: model_id, real_id, rows, name, sample_seed."""
+    from models.synth.synthesizer import CtganSynthesizer
+
+    model = CtganSynthesizer.load(workspace.artifact_dir(SYNTHESIZERS, params["model_id"]))
+    return _store_sample(model, params, context)
+
+
+def _store_sample(model, params: dict, context) -> dict:
+    context.note(f"sampling {params['rows']:,} rows", progress=None)
+    rows, report = model.sample_with_report(params["rows"], seed=params.get("sample_seed"))
+    info = workspace.save_dataset(
+        rows, name=params["name"], kind="synthetic", source=f"synthesizer {params['model_id']}",
+        features=workspace.dataset_info(params["real_id"]).features,
+        extra={"synthesizer": params["model_id"], "real_dataset": params["real_id"], "split": STANDARD_SPLIT.to_json(),
+               "redrawn_share": report.redrawn_share, "generated": report.generated, "broken": report.broken},
+    )
+    return {"dataset": info.id, "rows": len(rows), "redrawn_share": report.redrawn_share}
+
+
+def provenance_note(real_id: str, synthetic_id: str | None) -> str | None:
+    """Why augmented scores can or cannot be trusted, from where the synthetic set came from."""
+    if synthetic_id is None:
+        return None
+    made = workspace.dataset_info(synthetic_id).extra
+    if made.get("real_dataset") == real_id and made.get("split") == STANDARD_SPLIT.to_json():
+        return ("The synthetic set was made in this app from this dataset's training matches only; no test match "
+                "reached the synthesizer.")
+    return ("The synthetic set was not made in this app from this dataset's training matches, so this app cannot "
+            "tell whether its synthesizer saw the test matches; if it did, the augmented scores are optimistic.")
+
+
+def compare_wp(params: dict, context) -> dict:
+    """Train every arm over seeds on the standard split and store the report and each arm's first-seed model.
+
+    Params: real_id, synthetic_id (or None), ratios, seeds, split ("match" or "row"), config (WPConfig JSON).
+    """
+    from lib.wp.compare import compare_arms
+    from models.wp.config import WPConfig
+
+    real_id, synthetic_id = params["real_id"], params.get("synthetic_id")
+    real = workspace.load_dataset(real_id)
+    synthetic = workspace.load_dataset(synthetic_id)[MODEL_COLUMNS] if synthetic_id else None
+    vocabulary, features = workspace.load_vocabulary(real_id), workspace.dataset_info(real_id).features
+    models: dict[str, str] = {}
+
+    def keep(arm: str, seed_index: int, model) -> None:
+        if seed_index == 0:
+            model.features, model.vocabulary = features, vocabulary
+            model.extra.update(arm=arm, run_id=context.run_id, real_id=real_id, synthetic_id=synthetic_id)
+            models[arm] = _save_model(model, f"{context.run_id}-{workspace.slug(arm)}")
+
+    context.note("training the arms")
+    report = compare_arms(
+        real, synthetic, ratios=params["ratios"], seeds=params["seeds"], config=WPConfig.from_json(params["config"]),
+        split=replace(STANDARD_SPLIT, kind=params["split"]), vocabulary=vocabulary, on_epoch=context.on_epoch, should_stop=context.should_stop, on_model=keep,
+        provenance=provenance_note(real_id, synthetic_id),
+    )
+    data = report.to_json()
+    data.update(run_id=context.run_id, real_id=real_id, synthetic_id=synthetic_id, models=models)
+    with files.staged_dir(workspace.artifact_root(COMPARISONS) / workspace.check_id(context.run_id)) as folder:
+        (folder / "report.json").write_text(json.dumps(data, indent=1))
+    return {"report": context.run_id, "models": models, "test_matches": data["test_matches"]}
+
+
+def _save_model(model, model_id: str) -> str:
+    model.save(workspace.artifact_root(WP_MODELS) / workspace.check_id(model_id))
+    return model_id
+
+
+def augmented_training_set(real_id: str, synthetic_id: str, ratio: float, seed: int = 0):
+    """The real training matches of the standard split plus `ratio` x as many synthetic rows, for download
+    (lib.wp.train.AugmentedSet; its validation and test matches are left out, as every arm leaves them out)."""
+    from lib.wp.train import build_augmented_set
+
+    return build_augmented_set(
+        workspace.load_dataset(real_id), workspace.load_dataset(synthetic_id)[MODEL_COLUMNS], ratio, seed=seed,
+        split=STANDARD_SPLIT, vocabulary=workspace.load_vocabulary(real_id),
+    )
+
+
+def delete_synth_run(run_id: str) -> None:
+    """Forget a finished synthesizer run and remove its model and checkpoints; synthetic sets it made stay."""
+    import shutil
+
+    from lib.jobs import runner
+
+    runner.delete(run_id)
+    shutil.rmtree(workspace.artifact_root(SYNTHESIZERS) / workspace.check_id(run_id), ignore_errors=True)
+    shutil.rmtree(_checkpoint_dir(run_id), ignore_errors=True)
+
+
+BODIES = {SYNTH: synthesize, SYNTH_SAMPLE: sample_synthesizer, WP_COMPARE: compare_wp}
+"""Job kind -> its body, called by the worker as body(params, JobContext) -> result dict."""

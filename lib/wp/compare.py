@@ -1,0 +1,274 @@
+"""Does adding synthetic rows make the win-probability model better? Arms trained and tested on the same held-out
+real matches, each repeated over seeds.
+
+Arms:
+- `real`: real training rows only;
+- `augmented@R`: real training rows plus R x as many synthetic rows (R > 0);
+- `synthetic`: as many synthetic rows as there are real training rows, nothing real (validation stays real);
+- `reference`: no embeddings, scikit-learn's HistGradientBoostingClassifier on the seven numeric columns, so
+  users see what the embeddings add.
+All arms share one split; seeds change weights, shuffling, dropout and the synthetic draw, so the interval over
+seeds shows training randomness on these test matches, not how much the test matches themselves vary.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+import keras
+import numpy as np
+import pandas as pd
+from sklearn.ensemble import HistGradientBoostingClassifier
+from threadpoolctl import threadpool_limits
+
+from lib.data.augment import augment_rows
+from lib.data.schema import NUMERIC_COLUMNS, WINNER
+from lib.data.splits import STANDARD_SPLIT, Split, SplitSpec
+from lib.data.vocabulary import Vocabulary
+from lib.wp.arms import DEFAULT_RATIOS, DEFAULT_SEEDS, REAL, REFERENCE_MODEL, Arm, plan_arms
+from lib.wp.metrics import METRICS, calibration_points, mean_interval, roc_points, score_predictions
+from lib.wp.train import WPData, prepare_data, row_counts
+from models.progress import Cancelled, EpochLog, OnEpoch, ShouldStop, ignore, never
+from models.wp.fit import fit_wp
+from models.wp.model import WPConfig, WPModel
+
+
+@dataclass
+class ArmResult:
+    """One arm over all seeds; list entries follow the report's seeds.
+
+    Attributes:
+        name: arm name (`real`, `reference`, `augmented@R`, `synthetic`).
+        scores: per seed, {metric: value} on the test rows.
+        predictions: per seed, the predicted win probabilities of the test rows, shape (n_test,).
+        histories: per seed, one dict per epoch (epoch, loss, val_loss, seconds); empty for `reference`.
+        rows: rows trained on (train_real, train_synthetic), validated and tested on (first seed).
+        sampling: per seed, how synthetic rows were drawn; empty when the arm has none.
+    """
+
+    name: str
+    scores: list[dict[str, float]] = field(default_factory=list)
+    predictions: list[np.ndarray] = field(default_factory=list)
+    histories: list[list[dict]] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)
+    sampling: list[str] = field(default_factory=list)
+
+    def values(self, metric: str) -> list[float]:
+        return [score[metric] for score in self.scores]
+
+    def summary(self) -> dict[str, dict]:
+        """{metric: {"mean": m, "ci": [lo, hi]}} over seeds."""
+        return {metric: mean_interval(self.values(metric), METRICS[metric].bounds) for metric in METRICS}
+
+
+@dataclass
+class CompareReport:
+    """Result of `compare_arms`: scores per arm and seed, test predictions, curves and training histories.
+
+    Attributes:
+        split: the split all arms shared.
+        y_test: outcomes of the test rows, shape (n_test,), 0/1.
+        arms: arm name -> result, in the order they ran.
+        seeds: the training seeds, one per repetition.
+        config: the WP settings (seed replaced per repetition).
+        notes: caveats worth showing with the numbers.
+    """
+
+    split: Split
+    y_test: np.ndarray
+    arms: dict[str, ArmResult]
+    seeds: list[int]
+    config: WPConfig
+    notes: list[str] = field(default_factory=list)
+
+    def differences(self, arm: str) -> dict[str, dict]:
+        """{metric: {"mean", "ci"}} of arm minus `real`, paired seed by seed (same seed, same test rows)."""
+        base = self.arms[REAL]
+        return {
+            metric: mean_interval(np.subtract(self.arms[arm].values(metric), base.values(metric)).tolist(),
+                                  _difference_range(METRICS[metric].bounds))
+            for metric in METRICS
+        }
+
+    def table(self) -> pd.DataFrame:
+        """One row per arm and metric: mean, ci_low, ci_high over seeds, and diff_mean, diff_low, diff_high of the
+        paired difference to `real` (NaN for `real` itself)."""
+        records = []
+        for name, arm in self.arms.items():
+            differences = self.differences(name) if name != REAL else {}
+            for metric, summary in arm.summary().items():
+                diff = differences.get(metric, {"mean": math.nan, "ci": [math.nan, math.nan]})
+                records.append({"arm": name, "metric": metric, "mean": summary["mean"], "ci_low": summary["ci"][0],
+                                    "ci_high": summary["ci"][1], "diff_mean": diff["mean"], "diff_low": diff["ci"][0],
+                                    "diff_high": diff["ci"][1]})
+        return pd.DataFrame.from_records(records)
+
+    def to_json(self) -> dict:
+        """The report as JSON-ready data (NaN written as null); `split`, `test_matches` and `arms` as specified,
+        the rest extra detail."""
+        first = f"first seed ({self.seeds[0]}) of each arm"
+        data = {
+            "split": self.split.kind,
+            "test_matches": self.split.test_matches,
+            "arms": {name: arm.summary() for name, arm in self.arms.items()},
+            "split_label": self.split.label,
+            "matches_inferred": self.split.matches_inferred,
+            "seeds": self.seeds,
+            "metrics": {name: metric.meaning for name, metric in METRICS.items()},
+            "difference_vs_real": {name: self.differences(name) for name in self.arms if name != REAL},
+            "per_seed": {name: {m: arm.values(m) for m in METRICS} for name, arm in self.arms.items()},
+            "rows": {name: arm.rows for name, arm in self.arms.items()},
+            "synthetic_sampling": {name: arm.sampling for name, arm in self.arms.items() if arm.sampling},
+            "curves_from": first,
+            "roc": {name: roc_points(self.y_test, arm.predictions[0]) for name, arm in self.arms.items()},
+            "calibration": {name: calibration_points(self.y_test, arm.predictions[0]) for name, arm in self.arms.items()},
+            "histories": {name: arm.histories for name, arm in self.arms.items()},
+            "config": self.config.to_json(),
+            "reference_model": REFERENCE_MODEL,
+            "notes": self.notes,
+        }
+        return _json_ready(data)
+
+
+def _json_ready(value):
+    """NaN and infinities become None, so the report is valid JSON."""
+    if isinstance(value, dict):
+        return {key: _json_ready(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_ready(item) for item in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+UNKNOWN_PROVENANCE = "Test scores are honest only if the synthesizer was trained on the training matches alone."
+"""The report's note on a synthetic set of unknown origin; callers that know where it came from pass their own."""
+
+
+def compare_arms(
+    real: pd.DataFrame,
+    synthetic: pd.DataFrame | None = None,
+    *,
+    ratios=DEFAULT_RATIOS,
+    seeds: int = DEFAULT_SEEDS,
+    config: WPConfig | None = None,
+    split: SplitSpec = STANDARD_SPLIT,
+    vocabulary: Vocabulary | None = None,
+    on_epoch: OnEpoch = ignore,
+    should_stop: ShouldStop = never,
+    on_model: Callable[[str, int, WPModel], None] | None = None,
+    provenance: str | None = UNKNOWN_PROVENANCE,
+) -> CompareReport:
+    """Train every arm `seeds` times on one split and score each on the same held-out real test rows.
+
+    Args:
+        real: real deliveries (t20.csv columns; matchId when known, else matches are inferred).
+        synthetic: synthetic rows (ten t20.csv columns); None runs only `real` and `reference`. For an honest
+            test its synthesizer must have seen only the training matches: train it on
+            `lib.data.splits.training_matches(real, split)` rows.
+        ratios: synthetic rows per real training row, one `augmented@R` arm each; 0 is the `real` arm.
+        seeds: repetitions per arm, >= 1; seed k is config.seed + k.
+        config: WP settings; the published preset when None.
+        split: kind, shares and seed of the split; kind "match" is honest, "row" leaks (only to reproduce
+            published numbers).
+        vocabulary: the real data's players, to check synthetic player indices against.
+        on_epoch: gets an EpochLog per epoch, `stage` like "augmented@0.5, seed 2/3", step/stages overall.
+        should_stop: polled every epoch and between trainings; True raises models.progress.Cancelled.
+        on_model: called as on_model(arm name, seed index from 0, model) after each neural model is trained,
+            for a caller that keeps models (the app saves each arm's first-seed model).
+        provenance: the report's note on where the synthetic rows came from, for a caller that knows;
+            None for no note.
+
+    Returns:
+        The CompareReport.
+    """
+    config = config or WPConfig()
+    if isinstance(seeds, bool) or not isinstance(seeds, (int, np.integer)) or seeds < 1:
+        raise ValueError(f"seeds is the number of repetitions per arm: a whole number >= 1, got {seeds!r}.")
+    arms = plan_arms(ratios, synthetic is not None)
+    data = prepare_data(real, synthetic, split=split, vocabulary=vocabulary)
+    seed_values = [config.seed + k for k in range(seeds)]
+    results = {arm.name: ArmResult(arm.name) for arm in arms}
+    for step, (arm, k) in enumerate((arm, k) for arm in arms for k in range(seeds)):
+        if should_stop():
+            raise Cancelled(f"The comparison was cancelled before {arm.name}, seed {k + 1}/{seeds}.")
+        progress = _StageProgress(on_epoch, should_stop, f"{arm.name}, seed {k + 1}/{seeds}", step, len(arms) * seeds,
+                                  lambda model, arm=arm.name, k=k: on_model and on_model(arm, k, model))
+        run = _run_neural if arm.neural else _run_reference
+        run(arm, data, replace(config, seed=seed_values[k]), results[arm.name], progress)
+    return CompareReport(data.split, data.test[WINNER].to_numpy(), results, seed_values, config,
+                         _notes(data, provenance))
+
+
+@dataclass(frozen=True)
+class _StageProgress:
+    """Where one training sits in the whole comparison, for its EpochLogs."""
+
+    on_epoch: OnEpoch
+    should_stop: ShouldStop
+    stage: str
+    step: int
+    stages: int
+    trained: Callable[[WPModel], None]
+
+
+def _run_neural(arm: Arm, data: WPData, config: WPConfig, result: ArmResult, progress: _StageProgress) -> None:
+    """Train one WP model for `arm` and add its test predictions and scores to `result`."""
+    rows, draw = augment_rows(data.train, data.synthetic, arm.ratio, config.seed, arm.keep_real)
+    model = fit_wp(rows, data.validation, config, on_epoch=progress.on_epoch, should_stop=progress.should_stop,
+                   stage=progress.stage, step=progress.step, stages=progress.stages)
+    _record(result, data, model.predict(data.test), model.history, row_counts(data, rows, arm.keep_real))
+    progress.trained(model)
+    if draw:
+        result.sampling.append(draw.note)
+    # Each comparison builds many small networks; freeing Keras' global state keeps memory flat across them.
+    del model
+    keras.backend.clear_session()
+
+
+def _run_reference(arm: Arm, data: WPData, config: WPConfig, result: ArmResult, progress: _StageProgress) -> None:
+    """Fit the no-embedding reference on the real training rows and add its test predictions to `result`."""
+    started = time.perf_counter()
+    predictions = reference_predictions(data.train, data.test, config.seed)
+    _record(result, data, predictions, [], row_counts(data, data.train, keep_real=True))
+    progress.on_epoch(EpochLog(1, 1, time.perf_counter() - started, {}, progress.stage, progress.step, progress.stages))
+
+
+def reference_predictions(train: pd.DataFrame, test: pd.DataFrame, seed: int) -> np.ndarray:
+    """Win probabilities (0..1, shape (len(test),)) from the reference: scikit-learn's
+    HistGradientBoostingClassifier fit on `train`'s seven numeric columns, no players."""
+    model = HistGradientBoostingClassifier(random_state=seed)
+    # One OpenMP thread: when another job holds a core, OpenMP's spinning threads wait on each other at every
+    # boosting step (measured 10x slower on a busy 2-core machine); one thread costs under 2x when the cores are free.
+    with threadpool_limits(limits=1, user_api="openmp"):
+        model.fit(train[NUMERIC_COLUMNS].to_numpy(), train[WINNER].to_numpy())
+        return model.predict_proba(test[NUMERIC_COLUMNS].to_numpy())[:, list(model.classes_).index(1)]
+
+
+def _record(result: ArmResult, data: WPData, predictions: np.ndarray, history: list[dict], rows: dict) -> None:
+    result.scores.append(score_predictions(data.test[WINNER].to_numpy(), predictions))
+    result.predictions.append(predictions)
+    result.histories.append(history)
+    result.rows = result.rows or rows
+
+
+def _difference_range(bounds: tuple[float, float]) -> tuple[float, float]:
+    """The values a difference of two scores in `bounds` can take."""
+    return bounds[0] - bounds[1], bounds[1] - bounds[0]
+
+
+def _notes(data: WPData, provenance: str | None) -> list[str]:
+    notes = [
+        ("Intervals are 95% t-intervals over training seeds, cut to each metric's range, on one fixed set of test "
+        "matches; they do not cover how much scores would move with other test matches."),
+    ]
+    if data.split.kind == "row":
+        notes.append(f"{data.split.label}: rows of one match sit in both training and test, so scores are inflated.")
+    if data.split.matches_inferred:
+        notes.append("The data had no matchId; matches were inferred from ballNum restarting.")
+    if data.synthetic is not None and provenance:
+        notes.append(provenance)
+    return notes

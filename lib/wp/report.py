@@ -1,0 +1,44 @@
+"""A finished win-probability comparison's report, read back and shown as a table for people."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pandas as pd
+
+from lib.data import workspace
+from lib.data.workspace import COMPARISONS
+from lib.wp.metrics import METRICS
+
+METRIC_LABELS = {name: f"{metric.label} {metric.arrow}" for name, metric in METRICS.items()}
+"""Column titles of the report table: each metric with the arrow of its better direction."""
+
+
+def load_report(run_id: str) -> dict:
+    """The stored JSON report of a finished comparison."""
+    return json.loads((workspace.artifact_dir(COMPARISONS, run_id) / "report.json").read_text())
+
+
+def report_table(report: dict) -> pd.DataFrame:
+    """One row per arm: each metric as "mean [low, high]" over seeds and its paired difference to `real`."""
+    rows = []
+    for arm, metrics in report["arms"].items():
+        row = {"arm": arm}
+        difference = report.get("difference_vs_real", {}).get(arm, {})
+        for metric, label in METRIC_LABELS.items():
+            row[label] = _interval(metrics[metric])
+            row[f"{label} vs real"] = _interval(difference[metric], signed=True) if metric in difference else ""
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("arm")
+
+
+def _interval(summary: dict, signed: bool = False) -> str:
+    form = "{:+.4f}" if signed else "{:.4f}"
+    mean, (low, high) = summary["mean"], summary["ci"]
+    shown = ["–" if v is None or (isinstance(v, float) and math.isnan(v)) else form.format(v) for v in (mean, low, high)]
+    return shown[0] if shown[1] == "–" else f"{shown[0]} [{shown[1]}, {shown[2]}]"
+
+
+def augmented_ratios(report: dict) -> list[float]:
+    return sorted(float(arm.split("@")[1]) for arm in report["arms"] if arm.startswith("augmented@"))

@@ -1,0 +1,181 @@
+"""Settings of the CTGAN synthesizer and their validation, checked before any work starts."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, fields
+
+import pandas as pd
+
+from lib.data.schema import MODEL_COLUMNS
+
+ENCODINGS = ("categorical", "top_k", "numeric")
+"""How `batsmanIdx` / `bowlerIdx` enter the model.
+
+- ``categorical``: every player is a category, as in the published recipe; exact, but the width grows with the
+  number of players (two blocks of thousands of columns on a full league).
+- ``top_k``: the `top_k` most frequent players of each column are categories; the others share one rare
+  category, and a sampled rare row gets a player drawn from the real frequencies of the rare players.
+- ``numeric``: the index is a continuous column; the narrowest model, without player identity; a sampled value
+  is snapped to the nearest player index that exists in the data.
+"""
+FRACTION_STEP = 0.01
+"""The finest sampling fraction offered (the Synthesize slider's step); suggested fractions are multiples of it."""
+MAX_SHARDS = 50
+"""The most shards offered or suggested."""
+SELECT_STREAM, FIT_STREAM, TRAIN_STREAM, GMM_STREAM = 1, 2, 3, 4
+"""Seed streams of a run: each step draws from np.random.default_rng([seed, stream, ...]). None is 0, because
+numpy pads a seed with zeros: [seed, 0] would be the stream of a plain `seed` (sampling's), and [seed, s, 0]
+(shard 0) that of [seed, s]."""
+
+
+@dataclass(frozen=True)
+class SynthConfig:
+    """Everything that decides a synthesizer run. Defaults train the embedded sample comfortably on a laptop.
+
+    Attributes:
+        fraction: share of the rows each shard trains on, in (0, 1].
+        epochs: passes over each shard's rows, >= 1.
+        shards: number of models, each trained on its own random `fraction` of the rows; samples are pooled.
+        player_encoding: one of ENCODINGS.
+        top_k: players kept as categories per player column with ``top_k``, >= 1.
+        batch_size: rows per step; even and divisible by `pac`.
+        generator_lr, discriminator_lr: Adam learning rates, > 0.
+        generator_decay, discriminator_decay: Adam weight decay, >= 0.
+        embedding_dim: size of the generator's noise input.
+        generator_dim, discriminator_dim: hidden layer sizes, as in ctgan.CTGAN.
+        pac: rows the discriminator judges together (PacGAN).
+        discriminator_steps: discriminator updates per generator update.
+        log_frequency: draw training conditions with log-frequency (ctgan's default) instead of frequency.
+        seed: makes row selection, transforms, training and sampling repeatable.
+        checkpoint_every: epochs between checkpoints when a checkpoint folder is given, >= 1.
+        gmm_rows: at most this many rows (a seeded subsample) fit each continuous column's Bayesian GMM.
+        max_clusters, weight_threshold: Bayesian GMM settings of ctgan's DataTransformer.
+        threads: torch CPU threads; None uses every core of the machine.
+        device: "auto" (CUDA when available, else CPU), "cpu" or "cuda".
+    """
+
+    fraction: float = 0.5
+    epochs: int = 10
+    shards: int = 1
+    player_encoding: str = "top_k"
+    top_k: int = 200
+    batch_size: int = 1000
+    generator_lr: float = 1e-3
+    discriminator_lr: float = 1e-3
+    generator_decay: float = 1e-6
+    discriminator_decay: float = 1e-6
+    embedding_dim: int = 128
+    generator_dim: tuple[int, ...] = (256, 256)
+    discriminator_dim: tuple[int, ...] = (256, 256)
+    pac: int = 10
+    discriminator_steps: int = 1
+    log_frequency: bool = True
+    seed: int = 0
+    checkpoint_every: int = 5
+    gmm_rows: int = 20_000
+    max_clusters: int = 10
+    weight_threshold: float = 0.005
+    threads: int | None = None
+    device: str = "auto"
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["generator_dim"] = list(self.generator_dim)
+        data["discriminator_dim"] = list(self.discriminator_dim)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> SynthConfig:
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        for key in ("generator_dim", "discriminator_dim"):
+            if key in values:
+                values[key] = tuple(values[key])
+        return cls(**values)
+
+    def prepare_key(self) -> dict:
+        """The settings that decide row selection and transforms (the shared "prepare" step)."""
+        names = ("fraction", "shards", "player_encoding", "top_k", "seed", "gmm_rows", "max_clusters",
+                 "weight_threshold")
+        data = {name: getattr(self, name) for name in names}
+        if self.player_encoding != "top_k":
+            data["top_k"] = None  # top_k is irrelevant then; the same preparation serves any value
+        return data
+
+
+def check_config(config: SynthConfig) -> None:
+    """Refuse settings that cannot train, saying how to fix them.
+
+    Raises:
+        ValueError: naming the setting, the value found and a value that works.
+    """
+    _check_batch(config)
+    if not 0 < config.fraction <= 1:
+        raise ValueError(
+            f"fraction {config.fraction} is outside (0, 1]; it is the share of rows each shard trains on, "
+            "e.g. 0.05 for 5% or 1 for all rows."
+        )
+    for name in ("epochs", "shards", "top_k", "embedding_dim", "discriminator_steps", "checkpoint_every",
+                 "gmm_rows", "max_clusters"):
+        value = getattr(config, name)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} is {value!r}; it must be a whole number of at least 1.")
+    for name in ("generator_lr", "discriminator_lr"):
+        if not getattr(config, name) > 0:
+            raise ValueError(f"{name} is {getattr(config, name)}; a learning rate must be > 0, e.g. 1e-3 or 2e-4.")
+    for name in ("generator_decay", "discriminator_decay"):
+        if not getattr(config, name) >= 0:
+            raise ValueError(f"{name} is {getattr(config, name)}; weight decay must be >= 0, e.g. 1e-6.")
+    if config.player_encoding not in ENCODINGS:
+        raise ValueError(
+            f"player encoding {config.player_encoding!r} is unknown; use one of {', '.join(ENCODINGS)}."
+        )
+    if config.device not in ("auto", "cpu", "cuda"):
+        raise ValueError(f"device {config.device!r} is unknown; use auto, cpu or cuda.")
+    if config.threads is not None and (not isinstance(config.threads, int) or config.threads < 1):
+        raise ValueError(f"threads is {config.threads!r}; use a whole number >= 1, or None for every core.")
+    if any(size < 1 for size in (*config.generator_dim, *config.discriminator_dim)):
+        raise ValueError("generator_dim and discriminator_dim hold layer sizes; each must be >= 1.")
+
+
+def _check_batch(config: SynthConfig) -> None:
+    batch, pac = config.batch_size, config.pac
+    if isinstance(pac, bool) or not isinstance(pac, int) or pac < 1:
+        raise ValueError(f"pac is {pac!r}; it must be a whole number >= 1 (ctgan's default is 10).")
+    if isinstance(batch, bool) or not isinstance(batch, int) or batch < 2:
+        raise ValueError(f"batch size is {batch!r}; it must be a whole number >= 2, e.g. 500 or 1000.")
+    step = math.lcm(2, pac)
+    if batch % step == 0:
+        return
+    lower, upper = batch // step * step, (batch // step + 1) * step
+    options = f"{lower} or {upper}" if lower else f"{upper}"
+    reason = f"not divisible by pac {pac}" if batch % pac else "odd (real and fake halves must match)"
+    raise ValueError(f"batch size {batch} is {reason}; use {options}.")
+
+
+def check_frame(frame: pd.DataFrame, config: SynthConfig) -> None:
+    """Refuse a training frame that lacks a column, has nulls, or is too small for one batch.
+
+    Raises:
+        ValueError: naming the column or the row count, and what to do.
+    """
+    missing = [c for c in MODEL_COLUMNS if c not in frame.columns]
+    if missing:
+        raise ValueError(
+            f"the training data lacks column(s) {', '.join(missing)}; a synthesizer trains on the ten t20.csv "
+            f"columns {', '.join(MODEL_COLUMNS)}. Load the data with lib.data.schema.load_t20."
+        )
+    nulls = frame[MODEL_COLUMNS].isna().sum()
+    if nulls.any():
+        column = nulls.index[int(nulls.to_numpy().argmax())]
+        raise ValueError(
+            f"column {column} has {int(nulls[column])} empty value(s); CTGAN cannot train on nulls. "
+            "Drop or fill those rows first."
+        )
+    rows = round(len(frame) * config.fraction)
+    if rows < config.pac:
+        raise ValueError(
+            f"a fraction of {config.fraction} of {len(frame)} rows gives {rows} rows, fewer than one pac group "
+            f"of {config.pac}; raise the fraction or load more data."
+        )

@@ -1,0 +1,102 @@
+"""A short timing probe: the real networks and training steps at a layout's exact width, on random rows.
+
+Seconds per step depend on the widths, the batch, the network sizes, the threads and the machine, not on the
+values of the rows, so the result is cached on disk under a key made of exactly those.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import time
+
+import numpy as np
+import torch
+
+from lib.data import files
+from models.synth.column_transform import DiscreteColumn
+from models.synth.config import SynthConfig
+from models.synth.prepare import cache_folder
+from models.synth.table_layout import CompactRows, TableLayout
+from models.synth.torch_runtime import resolve_device, torch_thread_count, torch_threads
+from models.synth.trainer import ShardTrainer
+
+PROBE_VERSION = 1
+"""Bump when the training step changes, so that older timings are not reused."""
+
+
+def seconds_per_step(layout: TableLayout, config: SynthConfig, cache_dir=None, steps: int = 2) -> float:
+    """Measured seconds of one training step (discriminator steps + one generator step) at `layout`'s widths.
+
+    Args:
+        layout: the layout to time; only its column kinds and widths matter.
+        config: batch size, pac, network sizes, discriminator steps, threads and device are used.
+        cache_dir: the cache folder (probes go in its "synth-probe" folder); None measures every time.
+        steps: timed steps after one warm-up step.
+
+    Returns:
+        Mean wall-clock seconds per step.
+    """
+    device = resolve_device(config.device)
+    key = _key(layout, config, device)
+    cache = cache_folder(cache_dir, "synth-probe")
+    if cache is None:
+        return _measure(layout, config, device, steps)
+    path = cache / f"{hashlib.blake2b(json.dumps(key).encode(), digest_size=12).hexdigest()}.json"
+    if path.exists():
+        return float(json.loads(path.read_text())["seconds_per_step"])
+    seconds = _measure(layout, config, device, steps)
+    files.write_text(path, json.dumps({"key": key, "seconds_per_step": seconds}))
+    return seconds
+
+
+def _measure(layout: TableLayout, config: SynthConfig, device: torch.device, steps: int) -> float:
+    rng = np.random.default_rng(0)
+    probe_layout, rows = _random_rows(layout, 2 * config.batch_size, rng)
+    with torch.random.fork_rng(devices=[device] if device.type == "cuda" else []), torch_threads(config.threads):
+        torch.manual_seed(0)
+        trainer = ShardTrainer(probe_layout, rows, config, device, rng)
+        _step(trainer)
+        _sync(device)
+        started = time.perf_counter()
+        for _ in range(steps):
+            _step(trainer)
+        _sync(device)
+        return (time.perf_counter() - started) / steps
+
+
+def _step(trainer: ShardTrainer) -> None:
+    for _ in range(trainer.config.discriminator_steps):
+        trainer.discriminator_step()
+    trainer.generator_step()
+
+
+def _sync(device: torch.device) -> None:
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+
+
+def _random_rows(layout: TableLayout, n: int, rng: np.random.Generator) -> tuple[TableLayout, CompactRows]:
+    """Random compact rows of `layout`'s widths, and a copy of the layout whose counts match them."""
+    columns, codes = [], []
+    for column in layout.columns:
+        if isinstance(column, DiscreteColumn):
+            code = rng.integers(column.width, size=n)
+            codes.append(code)
+            columns.append(DiscreteColumn(column.name, column.categories, np.bincount(code, minlength=column.width)))
+        else:
+            columns.append(column)
+    modes = np.stack([rng.integers(c.width - 1, size=n) for c in layout.continuous], axis=1).astype(np.int16)
+    normalized = rng.uniform(-1, 1, size=modes.shape).astype(np.float32)
+    return TableLayout(columns), CompactRows(np.stack(codes, axis=1).astype(np.int32), normalized, modes)
+
+
+def _key(layout: TableLayout, config: SynthConfig, device: torch.device) -> list:
+    shape = [[type(c).__name__, c.width] for c in layout.columns]
+    settings = [config.batch_size, config.pac, config.embedding_dim, list(config.generator_dim),
+                list(config.discriminator_dim), config.discriminator_steps]
+    machine = [device.type, torch_thread_count(config.threads), torch.__version__, platform.machine(),
+               platform.processor(), os.cpu_count()]
+    return [PROBE_VERSION, shape, settings, machine]

@@ -1,0 +1,71 @@
+"""Settings of the win-probability model, checked before any work starts; importing this module loads no Keras."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+TRAINING = {
+    "state_first": "match state first (players unknown), then the players with the deeper layers frozen",
+    "joint": "players and match state at once, as published (players memorise matches)",
+}
+"""Training procedure -> what it does, as the UI describes it."""
+
+
+@dataclass
+class WPConfig:
+    """Settings of one WP model; the defaults are the published preset.
+
+    Attributes:
+        embedding_dim: size of the batter and of the bowler embedding vectors.
+        layers: units of the hidden Dense layers, first to last.
+        dropout: dropout rate after each hidden layer, 0..1.
+        learning_rate: Adam learning rate (amsgrad on, as published).
+        batch_size: training rows per gradient step.
+        epochs: most epochs to train; early stopping may end sooner.
+        patience: epochs without a lower validation loss before training stops.
+        unknown_share: share of training deliveries whose batter (and, drawn separately, bowler) is replaced by
+            the unknown player 0, 0..1, so that index 0 is trained.
+        training: "state_first" (default) or "joint" (as published); see TRAINING.
+        player_checks: validation checks per epoch while the players are learned ("state_first" only).
+        seed: seeds weights, shuffling, dropout and the unknown-player mask.
+    """
+
+    embedding_dim: int = 16
+    layers: tuple[int, ...] = (64, 32, 16, 8)
+    dropout: float = 0.1
+    learning_rate: float = 0.01
+    batch_size: int = 1024
+    epochs: int = 10
+    patience: int = 2
+    unknown_share: float = 0.05
+    training: str = "state_first"
+    player_checks: int = 8
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        self.layers = tuple(int(units) for units in self.layers)
+        problems = [
+            f"embedding_dim must be >= 1, got {self.embedding_dim}" if self.embedding_dim < 1 else "",
+            f"layers must be positive unit counts, got {list(self.layers)}" if any(u < 1 for u in self.layers) else "",
+            f"dropout must be in [0, 1), got {self.dropout}" if not 0 <= self.dropout < 1 else "",
+            f"learning_rate must be > 0, got {self.learning_rate}" if not self.learning_rate > 0 else "",
+            f"batch_size must be >= 1, got {self.batch_size}" if self.batch_size < 1 else "",
+            f"epochs must be >= 1, got {self.epochs}" if self.epochs < 1 else "",
+            f"patience must be >= 0, got {self.patience}" if self.patience < 0 else "",
+            f"unknown_share must be in [0, 1), got {self.unknown_share}" if not 0 <= self.unknown_share < 1 else "",
+            f"training must be one of {', '.join(TRAINING)}, got {self.training!r}" if self.training not in TRAINING
+            else "",
+            f"player_checks must be >= 1, got {self.player_checks}" if self.player_checks < 1 else "",
+        ]
+        problems = [p for p in problems if p]
+        if problems:
+            raise ValueError("Invalid WP model settings: " + "; ".join(problems) + ".")
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["layers"] = list(self.layers)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> WPConfig:
+        return cls(**data)

@@ -1,0 +1,167 @@
+"""The main flow in a real browser: Debian's chromium driven by Playwright against the app on a free port.
+
+Home loads the sample -> Synthesize trains a tiny synthesizer (1 epoch) and shows its loss chart -> the CSV
+downloads -> Evaluate shows the four scores -> Augment & train runs a tiny comparison -> Compare shows the ROC
+chart. A screenshot of each page lands in test-artifacts/browser/.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("CREASE_CHROMIUM", "/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts" / "browser"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
+               "--disable-background-networking", "--disable-component-update"]
+MINUTE = 60_000
+
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).is_file(),
+    reason=f"no chromium at {CHROMIUM}: install Debian's package (sudo apt-get install chromium) to run the "
+           "browser test, or point CREASE_CHROMIUM at a Chromium binary",
+)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def app(workspace):
+    """The app, started as the README starts it, on a free localhost port; stopped after the test.
+
+    Its log lands next to the screenshots, to read when the test fails.
+    """
+    port = free_port()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with open(ARTIFACTS / "streamlit.log", "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "Home.py", "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true"],
+            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+            env={**os.environ, "CREASE_WORKSPACE": str(workspace)},
+        )
+        try:
+            url = wait_until_serving(f"http://127.0.0.1:{port}", seconds=60)
+            yield url
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def wait_until_serving(url: str, seconds: float) -> str:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+            return url
+        except OSError:
+            time.sleep(0.5)
+    pytest.fail(f"the app did not start within {seconds:.0f} s; see {ARTIFACTS / 'streamlit.log'}")
+
+
+@pytest.fixture
+def browser_page():
+    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements-test.txt")
+    sync_playwright = sync_api.sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1600}, accept_downloads=True)
+        page.set_default_timeout(2 * MINUTE)
+        yield page
+        browser.close()
+
+
+def shot(page, name: str, anchor=None) -> None:
+    """Save the visible page; Streamlit scrolls inside its own container, so bring `anchor` into view first."""
+    if anchor is not None:
+        anchor.scroll_into_view_if_needed()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"{name}.png")
+
+
+def open_page(page, link: str, heading: str | None = None) -> None:
+    """Follow the sidebar link and wait for the page's title (the link text unless the page titles itself otherwise)."""
+    page.locator('[data-testid="stSidebarNavLink"]').filter(has_text=link).click()
+    page.get_by_role("heading", name=heading or link, exact=True).wait_for()
+
+
+def slider_to_minimum(page, label: str) -> None:
+    page.get_by_role("slider", name=label).press("Home")
+
+
+def number(page, label: str, value: int) -> None:
+    field = page.get_by_label(label, exact=True)
+    field.fill(str(value))
+    field.press("Enter")
+
+
+def test_main_flow_in_a_real_browser(app, browser_page):
+    page = browser_page
+    # Home: the embedded sample loads by itself
+    page.goto(app)
+    page.get_by_text("Deliveries", exact=True).wait_for(timeout=3 * MINUTE)
+    page.locator('[data-testid="stVegaLiteChart"]').first.wait_for()
+    shot(page, "1-home")
+
+    # Synthesize: a tiny synthesizer, one epoch on 1% of the training rows
+    open_page(page, "Synthesize")
+    page.get_by_text("Transformed width").wait_for(timeout=3 * MINUTE)
+    slider_to_minimum(page, "Sampling fraction")
+    slider_to_minimum(page, "Epochs")
+    page.get_by_text("Advanced").click()
+    number(page, "Rows to generate", 500)
+    page.get_by_text("Total", exact=True).wait_for()
+    page.get_by_role("button", name="Train").click()
+    page.get_by_text("Synthetic set", exact=True).wait_for(timeout=5 * MINUTE)
+    loss_chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    loss_chart.wait_for()
+    shot(page, "2-synthesize", loss_chart)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download synthetic t20.csv").click()
+    rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text())))
+    assert rows[0][:2] == ["batsmanIdx", "bowlerIdx"] and len(rows) == 501
+
+    # Evaluate: the four scores
+    open_page(page, "Evaluate")
+    headline = page.get_by_text("Headline", exact=True)
+    headline.wait_for(timeout=3 * MINUTE)
+    for group in ("Column shapes, numeric", "Column shapes, discrete", "Column pair trends", "Player coverage"):
+        card = page.locator('[data-testid="stMetric"]').filter(has_text=group)
+        assert 0 <= float(card.locator('[data-testid="stMetricValue"]').inner_text()) <= 1
+    shot(page, "3-evaluate", headline)
+
+    # Augment & train: one ratio, one seed, one epoch per phase
+    open_page(page, "Augment and Train", "Augment & train")
+    ratios = page.locator('[data-testid="stMultiSelect"]').first
+    for ratio in ("0.25", "0.5", "2.0"):
+        ratios.get_by_role("button", name=f"Remove {ratio}", exact=True).click()
+    slider_to_minimum(page, "Seeds per arm")
+    page.get_by_text("Model settings").click()
+    number(page, "Most epochs", 1)
+    page.get_by_role("button", name="Train and compare").click()
+    finished = page.get_by_text("Finished: open the Compare page")
+    finished.wait_for(timeout=8 * MINUTE)
+    shot(page, "4-augment", finished)
+
+    # Compare: the ROC chart
+    open_page(page, "Compare")
+    page.get_by_text("held-out", exact=False).first.wait_for()
+    roc_chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    roc_chart.wait_for()
+    assert page.get_by_role("tab", name="ROC").is_visible()
+    shot(page, "5-compare", roc_chart)

@@ -1,0 +1,85 @@
+"""Fidelity and privacy scores on hand-made frames whose answers are known."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lib.data import schema
+from lib.quality.fidelity import NUMERIC_PAIRS, PUBLISHED, fidelity
+from lib.quality.privacy import privacy
+
+
+def deliveries(rows: int = 400, seed: int = 0, players: tuple[int, int] = (1, 40)) -> pd.DataFrame:
+    """Random but plausible rows: integer match state, a few dozen players, both outcomes."""
+    rng = np.random.default_rng(seed)
+    ball = rng.integers(1, 241, rows)
+    wickets = rng.integers(0, 11, rows)
+    remaining = np.maximum(120 - ball % 120, 1)
+    runs = rng.integers(0, 200, rows)
+    return pd.DataFrame({
+        schema.BATTER: rng.integers(*players, rows), schema.BOWLER: rng.integers(*players, rows),
+        schema.BALL_NUM: ball, schema.BALLS_REMAINING: remaining, schema.RUNS: runs,
+        schema.RUN_RATE: runs / ball, schema.WICKETS: wickets, schema.MOMENTUM: (11 - wickets) / remaining,
+        schema.PERF_INDEX: runs / ball * (11 - wickets), schema.WINNER: rng.integers(0, 2, rows),
+    })
+
+
+def test_identical_frames_score_one_everywhere():
+    real = deliveries()
+    report = fidelity(real, real.copy())
+    assert report.averages == pytest.approx({k: 1.0 for k in PUBLISHED})
+    assert len(report.correlation) == 21 == len(NUMERIC_PAIRS)
+    assert report.missing_regulars == {schema.BATTER: [], schema.BOWLER: []}
+
+
+def test_disjoint_players_cover_nothing_and_are_reported_missing():
+    real = deliveries(players=(1, 40))
+    synthetic = deliveries(seed=1, players=(100, 140))
+    report = fidelity(real, synthetic)
+    assert report.coverage == {schema.BATTER: 0.0, schema.BOWLER: 0.0}
+    assert report.tv[schema.BATTER] == pytest.approx(0.0, abs=1e-6)
+    top = real[schema.BATTER].value_counts().index[:20].tolist()
+    assert report.missing_regulars[schema.BATTER] == top
+
+
+def test_headline_puts_each_average_next_to_the_published_reference():
+    real = deliveries()
+    synthetic = deliveries(seed=2)
+    table = fidelity(real, synthetic).headline()
+    assert table["published"].tolist() == list(PUBLISHED.values())
+    assert ((table["score"] >= 0) & (table["score"] <= 1)).all()
+    assert np.allclose(table["difference"], table["score"] - table["published"])
+
+
+def test_a_constant_column_gives_nan_pairs_with_a_warning():
+    real = deliveries()
+    synthetic = deliveries(seed=3).assign(**{schema.WICKETS: 4})
+    with pytest.warns(UserWarning, match="numWickets constant"):
+        report = fidelity(real, synthetic)
+    assert np.isnan(report.correlation["ballNum / numWickets"])
+    assert not np.isnan(report.averages["correlation_score"])
+
+
+def test_privacy_counts_exact_copies():
+    # Setup: 30 of 60 synthetic rows copied from the real data, 30 moved off every real row
+    real = deliveries(rows=300)
+    synthetic = real.sample(60, random_state=0).reset_index(drop=True)
+    synthetic.loc[30:, schema.RUN_RATE] += 0.5
+    # Run
+    report = privacy(real, synthetic, sample_rows=60)
+    # Assert
+    assert report.copy_share == pytest.approx(0.5)
+    assert report.sampled_rows == 60 and 0 <= report.dcr_baseline_score <= 1
+
+
+def test_score_bars_give_each_player_score_its_own_bar():
+    # Setup: a player column has two scores (TV complement and coverage) that must not stack into a sum
+    from lib.charts.quality import score_bars
+
+    per_column = fidelity(deliveries(), deliveries(seed=4)).per_column()
+    # Run
+    spec = score_bars(per_column).to_dict()
+    # Assert: one bar per (column, metric), each at its own score, no stacking
+    bars = pd.DataFrame(spec["datasets"][spec["data"]["name"]])
+    assert bars["bar"].is_unique and len(bars) == len(per_column) == 12
+    assert spec["encoding"]["y"]["field"] == "bar"

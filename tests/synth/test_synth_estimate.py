@@ -1,0 +1,72 @@
+"""The cost estimate: exact widths and parameters, a cached timing probe, and refusal with settings that fit."""
+
+from collections import namedtuple
+from dataclasses import replace
+
+import pytest
+
+import models.synth.estimate as estimate_module
+from models.synth import probe
+from models.synth.config import FRACTION_STEP, MAX_SHARDS
+from models.synth.estimate import NotEnoughMemory, estimate_cost, parameter_counts
+from models.synth.train import train_synthesizer
+from tests.synth_helpers import tiny, tiny_league
+
+Memory = namedtuple("Memory", "available")
+
+
+def test_parameters_are_counted_like_ctgans_networks():
+    # Setup: width 10 (condition 6), noise 4, one hidden layer of 3 in each network, pac 2
+    config = tiny(embedding_dim=4, generator_dim=(3,), discriminator_dim=(3,), pac=2, batch_size=4)
+
+    # Run
+    generator, discriminator = parameter_counts(10, 6, config)
+
+    # Assert: residual Linear(10, 3) + BatchNorm(3) + Linear(13, 10); Linear(2 * 16, 3) + Linear(3, 1)
+    assert generator == (10 * 3 + 3) + 2 * 3 + (13 * 10 + 10)
+    assert discriminator == (32 * 3 + 3) + (3 + 1)
+
+
+def test_seconds_come_from_a_probe_cached_per_width_and_settings(monkeypatch, tmp_path):
+    # Setup
+    frame, config = tiny_league(), tiny(epochs=3, shards=2, fraction=0.5)
+    first = estimate_cost(frame, config, cache_dir=tmp_path)
+    monkeypatch.setattr(probe, "_measure", lambda *args: pytest.fail("the probe ran again"))
+
+    # Run
+    again = estimate_cost(frame, replace(config, epochs=5), cache_dir=tmp_path)
+
+    # Assert
+    assert again.seconds_per_step == first.seconds_per_step > 0
+    assert again.steps_per_epoch == round(0.5 * len(frame)) // config.batch_size
+    assert again.seconds_per_epoch == pytest.approx(again.seconds_per_step * again.steps_per_epoch)
+    assert again.total_seconds == pytest.approx(again.seconds_per_epoch * 5 * 2)
+
+
+def test_a_run_that_does_not_fit_is_refused_with_settings_that_fit(monkeypatch):
+    # Setup: a league with hundreds of players; memory just short of the categorical run's predicted peak
+    frame = tiny_league(matches=20)
+    config = tiny(player_encoding="categorical", fraction=1.0)
+    peak = estimate_cost(frame, config, probe=False).peak_bytes
+    available = int(peak / estimate_module.MEMORY_HEADROOM) - 1
+    monkeypatch.setattr(estimate_module.psutil, "virtual_memory", lambda: Memory(available))
+
+    # Run
+    estimate = estimate_cost(frame, config)
+    with pytest.raises(NotEnoughMemory) as refused:
+        train_synthesizer(frame, config, on_epoch=lambda log: pytest.fail("training started"))
+
+    # Assert: top_k (fewer than the 123 batters and 105 bowlers) and a smaller fraction are offered, and each
+    # fits when applied
+    assert not estimate.fits and estimate.seconds_per_step is None
+    changes = [s.changes for s in estimate.suggestions]
+    assert changes[0] == {"player_encoding": "top_k", "top_k": 100}
+    assert any("fraction" in change for change in changes)
+    assert "Settings that fit: top_k with the 100 most frequent players" in str(refused.value)
+    assert refused.value.suggestions == estimate.suggestions
+    for change in changes:
+        assert estimate_cost(frame, replace(config, **change), probe=False).fits, change
+        # one click sets the page's widgets: fractions on the slider's grid, shards within the input's range
+        if "fraction" in change:
+            assert change["fraction"] >= FRACTION_STEP and round(change["fraction"] / FRACTION_STEP, 9).is_integer()
+        assert change.get("shards", 1) <= MAX_SHARDS
