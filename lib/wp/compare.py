@@ -17,6 +17,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import keras
 import numpy as np
@@ -25,12 +26,13 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from threadpoolctl import threadpool_limits
 
 from lib.data.augment import augment_rows
-from lib.data.schema import NUMERIC_COLUMNS, WINNER
+from lib.data.schema import NUMERIC_COLUMNS, WINNER, match_ids
 from lib.data.splits import STANDARD_SPLIT, Split, SplitSpec
 from lib.data.vocabulary import Vocabulary
 from lib.wp.arms import DEFAULT_RATIOS, DEFAULT_SEEDS, REAL, REFERENCE_MODEL, Arm, plan_arms
 from lib.wp.metrics import METRICS, calibration_points, mean_interval, roc_points, score_predictions
 from lib.wp.train import WPData, prepare_data, row_counts
+from lib.wp.verdict import ComparisonPredictions, verdicts
 from models.progress import Cancelled, EpochLog, OnEpoch, ShouldStop, ignore, never
 from models.wp.fit import fit_wp
 from models.wp.model import WPConfig, WPModel
@@ -75,6 +77,8 @@ class CompareReport:
         seeds: the training seeds, one per repetition.
         config: the WP settings (seed replaced per repetition).
         notes: caveats worth showing with the numbers.
+        test_match_ids: the test match of each test row, shape (n_test,), for the bootstrap over test matches
+            (lib.wp.verdict); None leaves the verdict out of the JSON.
     """
 
     split: Split
@@ -83,6 +87,16 @@ class CompareReport:
     seeds: list[int]
     config: WPConfig
     notes: list[str] = field(default_factory=list)
+    test_match_ids: np.ndarray | None = None
+
+    @cached_property
+    def verdicts(self) -> tuple[dict, dict]:
+        """Bootstrap intervals (seeds and test matches) of each arm's scores, and each arm's verdict against
+        `real`; see lib.wp.verdict.verdicts. Computed once: scoring the resamples takes seconds to minutes."""
+        data = ComparisonPredictions(self.y_test, self.test_match_ids,
+                                     {name: arm.predictions for name, arm in self.arms.items()})
+        full = {name: {metric: arm.values(metric) for metric in METRICS} for name, arm in self.arms.items()}
+        return verdicts(data, full)
 
     def differences(self, arm: str) -> dict[str, dict]:
         """{metric: {"mean", "ci"}} of arm minus `real`, paired seed by seed (same seed, same test rows)."""
@@ -130,6 +144,8 @@ class CompareReport:
             "reference_model": REFERENCE_MODEL,
             "notes": self.notes,
         }
+        if self.test_match_ids is not None:
+            data["bootstrap_scores"], data["verdict"] = self.verdicts
         return _json_ready(data)
 
 
@@ -200,7 +216,7 @@ def compare_arms(
         run = _run_neural if arm.neural else _run_reference
         run(arm, data, replace(config, seed=seed_values[k]), results[arm.name], progress)
     return CompareReport(data.split, data.test[WINNER].to_numpy(), results, seed_values, config,
-                         _notes(data, provenance))
+                         _notes(data, provenance), match_ids(data.real)[0][data.split.test])
 
 
 @dataclass(frozen=True)
@@ -262,8 +278,8 @@ def _difference_range(bounds: tuple[float, float]) -> tuple[float, float]:
 
 def _notes(data: WPData, provenance: str | None) -> list[str]:
     notes = [
-        ("Intervals are 95% t-intervals over training seeds, cut to each metric's range, on one fixed set of test "
-        "matches; they do not cover how much scores would move with other test matches."),
+        ("The table's intervals are 95% t-intervals over training seeds on one fixed set of test matches; the "
+         "verdict's intervals also resample whole test matches (paired across arms), so they cover both."),
     ]
     if data.split.kind == "row":
         notes.append(f"{data.split.label}: rows of one match sit in both training and test, so scores are inflated.")

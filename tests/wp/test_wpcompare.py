@@ -116,6 +116,12 @@ def test_report_json_has_the_promised_shape(comparison):
         for summary in data["arms"][name].values():
             assert set(summary) == {"mean", "ci"} and len(summary["ci"]) == 2
     assert set(data["difference_vs_real"]) == {"reference", "augmented@0.5", "synthetic"}
+    # The verdict: one object per arm but real; two seeds are too few for one.
+    assert set(data["verdict"]) == {"reference", "augmented@0.5", "synthetic"}
+    verdict = data["verdict"]["augmented@0.5"]
+    assert verdict["seeds"] == 2 and verdict["effect"] == "no verdict" and set(verdict["auc"]) == {"mean", "ci"}
+    assert "run at least 3 seeds (needs 1 more)" in verdict["sentence"]
+    assert set(data["bootstrap_scores"]) == set(data["arms"])
     assert len(data["histories"]["real"]) == 2 and data["histories"]["reference"] == [[], []]
     assert data["roc"]["real"]["fpr"][0] == 0 and data["roc"]["real"]["tpr"][-1] == 1
     calibration = data["calibration"]["real"]
