@@ -8,7 +8,7 @@ from lib.charts.wp import calibration_chart, history_chart, ratio_chart, roc_cha
 from lib.jobs import runner, store
 from lib.jobs.bodies import WP_COMPARE
 from lib.wp.metrics import METRICS
-from lib.wp.report import augmented_ratios, load_report, report_table
+from lib.wp.report import REFERENCE_MEANING, augmented_ratios, load_report, report_table, verdict_lines
 from lib.wp.saved import model_zip
 
 st.set_page_config(page_title="Compare · Crease Lab", page_icon="🏏", layout="wide")
@@ -28,13 +28,24 @@ def run_ui():
         st.info("No finished comparison yet: run one on the Augment & train page.")
         st.page_link("pages/3_Augment_and_Train.py", label="Augment & train →")
         st.stop()
-    return st.selectbox("Comparison", runs, format_func=lambda run: f"{run.title} · {run.id}")
+    return st.selectbox("Comparison", runs, format_func=lambda run: run.title)
 
 
 run = run_ui()
 report = cached_report(run.id)
 st.markdown(f"**{report['split_label']}.** Every score is on the same {report['test_matches']:,} held-out **real** "
             "matches; no synthetic row is in any test or validation set.")
+VERDICT_BOX = {"helps": st.success, "hurts": st.error, "mixed": st.warning}
+st.subheader("Verdict")
+lines = verdict_lines(report)
+if not lines:
+    st.info("This comparison was stored before verdicts existed; run it again to get one.")
+for effect, sentence in lines:
+    VERDICT_BOX.get(effect, st.info)(sentence)
+st.caption("Each verdict reads the 95% interval of the paired difference to real-only, over training seeds and "
+           "over test sets resampled match by match: **helps** or **hurts** when the whole interval lies on one "
+           "side of 0, **no detectable effect** when it holds 0.")
+st.markdown(REFERENCE_MEANING)
 st.dataframe(report_table(report), width="stretch")
 tabs = ["ROC", "Calibration", "Loss per epoch"] + (["Ratio sweep"] if len(augmented_ratios(report)) > 1 else [])
 for tab, name in zip(st.tabs(tabs), tabs):

@@ -14,6 +14,27 @@ from lib.wp.match_curve import MatchCurve, overs_bands
 
 DIAGONAL = pd.DataFrame({"x": [0.0, 1.0], "y": [0.0, 1.0]})
 PHASE_SCALE = alt.Scale(domain=["powerplay", "death overs"], range=["#c6dbef", "#fdd0a2"])
+# Okabe & Ito's colour-blind-safe palette: each arm keeps its colour in every chart and report, real-only is black
+# so that it reads as the baseline, the reference grey as it is not a neural model.
+ARM_COLOURS = {"real": "#000000", "reference": "#999999", "synthetic": "#D55E00", "augmented@0.25": "#E69F00",
+               "augmented@0.5": "#56B4E9", "augmented@1": "#009E73", "augmented@2": "#0072B2"}
+_OTHER_ARM_COLOURS = ["#CC79A7", "#F0E442", "#882255", "#44AA99"]
+
+
+def arm_scale(arms) -> alt.Scale:
+    """The colour scale of these arms: fixed colours for the usual arms, further ratios in order after them."""
+    arms = list(dict.fromkeys(arms))
+    others = iter(_OTHER_ARM_COLOURS * len(arms))
+    return alt.Scale(domain=arms, range=[ARM_COLOURS.get(arm) or next(others) for arm in arms])
+
+
+def _arm_colour(arms) -> alt.Color:
+    return alt.Color("arm:N", title="arm", scale=arm_scale(arms), sort=list(dict.fromkeys(arms)))
+
+
+def _real_on_top(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows of `real` last, so its line is drawn over the others rather than hidden under them."""
+    return frame.assign(_top=frame["arm"].eq("real")).sort_values("_top", kind="stable").drop(columns="_top")
 
 
 def _diagonal(label: str) -> alt.Chart:
@@ -28,10 +49,12 @@ def roc_chart(report: dict) -> alt.LayerChart:
         for arm, points in report["roc"].items() if points["fpr"]
         for fpr, tpr in zip(points["fpr"], points["tpr"]) if fpr is not None
     ]
-    curves = alt.Chart(pd.DataFrame(rows), title="ROC on held-out real matches").mark_line().encode(
+    frame = _real_on_top(pd.DataFrame(rows))
+    curves = alt.Chart(frame, title="ROC on held-out real matches").mark_line().encode(
         x=alt.X("fpr:Q", title="false positive rate", scale=alt.Scale(domain=[0, 1])),
         y=alt.Y("tpr:Q", title="true positive rate", scale=alt.Scale(domain=[0, 1])),
-        color=alt.Color("arm:N", title="arm"),
+        color=_arm_colour(report["roc"]),
+        strokeWidth=alt.condition(alt.datum.arm == "real", alt.value(3), alt.value(1.5)),
         tooltip=["arm:N", alt.Tooltip("fpr:Q", format=".3f"), alt.Tooltip("tpr:Q", format=".3f")],
     )
     return (_diagonal("chance") + curves).properties(height=360)
@@ -44,30 +67,38 @@ def calibration_chart(report: dict) -> alt.LayerChart:
         for arm, points in report["calibration"].items()
         for p, o in zip(points["prob_pred"], points["prob_true"])
     ]
-    curves = alt.Chart(pd.DataFrame(rows), title="Calibration on held-out real matches").mark_line(point=True).encode(
+    frame = _real_on_top(pd.DataFrame(rows))
+    curves = alt.Chart(frame, title="Calibration on held-out real matches").mark_line(point=True).encode(
         x=alt.X("predicted:Q", title="mean predicted win probability", scale=alt.Scale(domain=[0, 1])),
         y=alt.Y("observed:Q", title="share of rows won", scale=alt.Scale(domain=[0, 1])),
-        color=alt.Color("arm:N", title="arm"),
+        color=_arm_colour(report["calibration"]),
+        strokeWidth=alt.condition(alt.datum.arm == "real", alt.value(3), alt.value(1.5)),
         tooltip=["arm:N", alt.Tooltip("predicted:Q", format=".3f"), alt.Tooltip("observed:Q", format=".3f")],
     )
     return (_diagonal("perfectly calibrated") + curves).properties(height=360)
 
 
-def history_chart(report: dict) -> alt.Chart:
-    """Training and validation loss per epoch of each neural arm (first seed)."""
+def history_chart(report: dict) -> alt.FacetChart:
+    """Training and validation loss per epoch of each neural arm (first seed), one panel per arm and one line per
+    training phase, so neither arms nor phases are joined into a line that would read as overfitting."""
     rows = [
-        {"arm": arm, "epoch": epoch["epoch"], "set": name, "loss": epoch[key]}
+        {"arm": arm, "epoch": epoch["epoch"], "phase": epoch.get("phase") or "training", "set": name,
+         "loss": epoch[key]}
         for arm, seeds in report["histories"].items() if seeds and seeds[0]
         for epoch in seeds[0]
         for key, name in (("loss", "training"), ("val_loss", "validation")) if epoch.get(key) is not None
     ]
-    return alt.Chart(pd.DataFrame(rows), title="Loss per epoch (first seed)", height=300).mark_line(point=True).encode(
-        x=alt.X("epoch:Q", title="epoch", axis=alt.Axis(tickMinStep=1)),
+    frame = pd.DataFrame(rows, columns=["arm", "epoch", "phase", "set", "loss"])
+    frame["line"] = frame["phase"] + ", " + frame["set"]
+    return alt.Chart(frame, height=220, width=220).mark_line(point=True).encode(
+        x=alt.X("epoch:Q", title="epoch (phases in order)", axis=alt.Axis(tickMinStep=1, format="d")),
         y=alt.Y("loss:Q", title="binary cross-entropy", scale=alt.Scale(zero=False)),
-        color=alt.Color("arm:N", title="arm"),
-        strokeDash=alt.StrokeDash("set:N", title=None),
-        tooltip=["arm:N", "set:N", "epoch:Q", alt.Tooltip("loss:Q", format=".4f")],
-    )
+        color=_arm_colour(report["histories"]),
+        strokeDash=alt.StrokeDash("set:N", title="loss on"),
+        detail="line:N",
+        tooltip=["arm:N", "phase:N", "set:N", "epoch:Q", alt.Tooltip("loss:Q", format=".4f")],
+    ).facet(facet=alt.Facet("arm:N", title=None, sort=list(report["histories"])), columns=3).properties(
+        title="Loss per epoch (first seed); a new phase starts a new line")
 
 
 def ratio_chart(report: dict, metric: str = "accuracy") -> alt.LayerChart:

@@ -177,6 +177,9 @@ def format_report(report) -> str:
     better = ", ".join(f"{'> 0' if metric.higher_is_better else '< 0'} for {name}" for name, metric in METRICS.items())
     lines += ["", f"difference to real, paired by seed (better: {better})"]
     lines += _format_block(table[table["arm"] != "real"], "diff_mean", "diff_low", "diff_high", signed=True)
+    if report.test_match_ids is not None:
+        lines += ["", "verdict (95% intervals over seeds and resampled test matches, paired with real):"]
+        lines += [f"  {verdict['sentence']}" for verdict in report.verdicts[1].values()]
     lines += ["", *(f"note: {note}" for note in report.notes)]
     return "\n".join(lines)
 

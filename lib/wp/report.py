@@ -21,11 +21,17 @@ def load_report(run_id: str) -> dict:
 
 
 def report_table(report: dict) -> pd.DataFrame:
-    """One row per arm: each metric as "mean [low, high]" over seeds and its paired difference to `real`."""
+    """One row per arm: each metric as "mean [low, high]" and its paired difference to `real`.
+
+    The intervals of ROC AUC and Brier cover seeds and resampled test matches when the report has them (reports
+    written since the verdict was added); the other intervals cover training seeds only.
+    """
     rows = []
     for arm, metrics in report["arms"].items():
         row = {"arm": arm}
-        difference = report.get("difference_vs_real", {}).get(arm, {})
+        difference = {**report.get("difference_vs_real", {}).get(arm, {}),
+                      **{m: v for m, v in (report.get("verdict") or {}).get(arm, {}).items() if m in METRICS}}
+        metrics = {**metrics, **(report.get("bootstrap_scores") or {}).get(arm, {})}
         for metric, label in METRIC_LABELS.items():
             row[label] = _interval(metrics[metric])
             row[f"{label} vs real"] = _interval(difference[metric], signed=True) if metric in difference else ""
@@ -38,6 +44,18 @@ def _interval(summary: dict, signed: bool = False) -> str:
     mean, (low, high) = summary["mean"], summary["ci"]
     shown = ["–" if v is None or (isinstance(v, float) and math.isnan(v)) else form.format(v) for v in (mean, low, high)]
     return shown[0] if shown[1] == "–" else f"{shown[0]} [{shown[1]}, {shown[2]}]"
+
+
+REFERENCE_MEANING = ("**reference** is not a neural model: gradient boosting (scikit-learn's "
+                     "HistGradientBoostingClassifier) on the seven numeric columns, without players. It shows what "
+                     "the player embeddings add.")
+"""How the pages explain the `reference` arm wherever it appears."""
+
+
+def verdict_lines(report: dict) -> list[tuple[str, str]]:
+    """The verdict of each arm against real-only, for people: (effect, sentence) in the report's arm order;
+    empty for a report written before verdicts existed."""
+    return [(verdict["effect"], verdict["sentence"]) for verdict in (report.get("verdict") or {}).values()]
 
 
 def augmented_ratios(report: dict) -> list[float]:

@@ -51,6 +51,9 @@ def test_a_tiny_comparison_runs_in_the_background_and_compare_shows_it(datasets)
     assert list(table.index) == ["real", "reference", "augmented@1", "synthetic"]
     assert any("held-out **real** matches" in m.value for m in compare.markdown)
     assert len(compare.get("vega_lite_chart")) >= 3, "ROC, calibration and loss charts"
+    verdicts = [box.value for box in compare.info]
+    assert any(v.startswith("augmented@1: no verdict with 1 seed; run at least 3 seeds (needs 2 more)") for v in verdicts)
+    assert any("gradient boosting" in m.value and "seven numeric columns" in m.value for m in compare.markdown)
     notes = " ".join(c.value for c in compare.caption)
     assert "cannot tell whether its synthesizer saw the test matches" in notes, "a stand-in set of unknown origin"
     assert "honest only if" not in notes, "the precise provenance note replaces the generic one"

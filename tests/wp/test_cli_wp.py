@@ -44,6 +44,8 @@ def test_compare_writes_the_report_and_prints_the_table(files, capsys):
     printed = capsys.readouterr()
     assert "match split (whole matches held out): 6 test matches, 1 seed(s)" in printed.out
     assert "difference to real" in printed.out and "augmented@1" in printed.out
+    assert "augmented@1: no verdict with 1 seed; run at least 3 seeds" in printed.out
+    assert report["verdict"]["augmented@1"]["sentence"] in printed.out
     assert "augmented@1, seed 1/1: epoch 1/2 loss" in printed.err
 
 
