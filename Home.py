@@ -5,6 +5,7 @@ import streamlit as st
 from lib.charts.data import column_histograms
 from lib.data import sources, workspace
 from lib.data.schema import MATCH_ID, MODEL_COLUMNS, t20_columns, to_t20_csv
+from pages.ui import settings
 from pages.ui.common import active_dataset, dataset_picker, frame_of, load_frame, set_active, show_error
 
 st.set_page_config(page_title="Crease Lab", page_icon="🏏", layout="wide")
@@ -18,7 +19,10 @@ st.write(
 SAMPLE, TABLE, CRICSHEET, STORED = (
     "Embedded sample (simulated league)", "Upload t20.csv or Parquet", "Upload Cricsheet JSON", "Workspace dataset",
 )
+SOURCES = [SAMPLE, TABLE, CRICSHEET, STORED]
 VARIANTS = {"leakfree": "leak-free (recommended)", "yorkr": "yorkr (as the published t20.csv)"}
+SOURCE_KEYS = ["home_source", "home_features"]
+"""Widgets whose values are kept in the workspace (pages.ui.settings)."""
 
 
 def flow_ui() -> None:
@@ -31,14 +35,16 @@ def flow_ui() -> None:
 
 def source_ui() -> dict:
     """The dataset chooser; returns the user's choice as plain values."""
-    choice = st.radio("Data source", [SAMPLE, TABLE, CRICSHEET, STORED], horizontal=True)
+    settings.restore("home", SOURCE_KEYS, valid={"home_source": SOURCES, "home_features": list(VARIANTS)})
+    choice = st.radio("Data source", SOURCES, horizontal=True, key="home_source")
     picked = {"source": choice, "file": None, "features": sources.DEFAULT_FEATURES, "stored": None}
     if choice == TABLE:
         picked["file"] = st.file_uploader("t20.csv or Parquet, one row per delivery", type=["csv", "parquet"])
     elif choice == CRICSHEET:
         from lib.data.cricsheet.importer import VARIANT_HELP
 
-        picked["features"] = st.radio("Feature variant", list(VARIANTS), format_func=VARIANTS.get, horizontal=True)
+        picked["features"] = st.radio("Feature variant", list(VARIANTS), format_func=VARIANTS.get, horizontal=True,
+                                      key="home_features")
         st.caption(VARIANT_HELP[picked["features"]])
         picked["file"] = st.file_uploader("Cricsheet JSON zip (e.g. ipl_json.zip) or one match .json",
                                           type=["zip", "json"])
@@ -46,6 +52,7 @@ def source_ui() -> dict:
         picked["stored"] = dataset_picker("Stored dataset", kind="real", default=st.session_state.get("active_dataset"))
         if picked["stored"] is None:
             st.info("No datasets in the workspace yet.")
+    settings.remember("home", SOURCE_KEYS)
     return picked
 
 

@@ -6,8 +6,9 @@ from lib.data.splits import STANDARD_SPLIT
 from lib.jobs import runner, store
 from lib.jobs.bodies import SYNTH
 from models.synth.config import ENCODINGS, FRACTION_STEP, MAX_SHARDS, SynthConfig
+from pages.ui import settings
 from pages.ui.common import active_dataset, dataset_picker, show_error
-from pages.ui.jobs import latest_run, watch
+from pages.ui.jobs import latest_run, running_run, running_ui, watch
 from pages.ui.synth import cached_estimate, estimate_ui, past_runs_ui, result_ui
 
 st.set_page_config(page_title="Synthesize · Crease Lab", page_icon="🏏", layout="wide")
@@ -18,6 +19,9 @@ st.write(
     "testing the win-probability model never reach it."
 )
 DEFAULTS = SynthConfig()
+SETTING_KEYS = ["synth_fraction", "synth_epochs", "synth_encoding", "synth_top_k", "synth_shards", "synth_batch",
+                "synth_rows", "synth_generator_lr", "synth_discriminator_lr", "synth_seed", "synth_name"]
+"""Widgets whose values are kept in the workspace, so leaving the page or reloading keeps them."""
 ENCODING_HELP = {
     "categorical": "every player a category (as published; exact but wide)",
     "top_k": "the K most frequent players as categories, the rest pooled",
@@ -42,10 +46,11 @@ def settings_ui() -> tuple[SynthConfig, int, str]:
                                 help="Models, each on its own random fraction of the rows; samples are pooled.")
         batch = b.number_input("Batch size", 10, 20_000, DEFAULTS.batch_size, step=10, key="synth_batch")
         rows = b.number_input("Rows to generate", 100, 5_000_000, 30_000, step=1000, key="synth_rows")
-        generator_lr = c.number_input("Generator learning rate", 1e-6, 1.0, DEFAULTS.generator_lr, format="%.5f")
+        generator_lr = c.number_input("Generator learning rate", 1e-6, 1.0, DEFAULTS.generator_lr, format="%.5f",
+                                      key="synth_generator_lr")
         discriminator_lr = c.number_input("Discriminator learning rate", 1e-6, 1.0, DEFAULTS.discriminator_lr,
-                                          format="%.5f")
-        seed = c.number_input("Seed", 0, 2**31 - 1, DEFAULTS.seed)
+                                          format="%.5f", key="synth_discriminator_lr")
+        seed = c.number_input("Seed", 0, 2**31 - 1, DEFAULTS.seed, key="synth_seed")
     config = SynthConfig(fraction=fraction, epochs=epochs, shards=int(shards), player_encoding=encoding,
                          top_k=int(top_k), batch_size=int(batch), generator_lr=generator_lr,
                          discriminator_lr=discriminator_lr, seed=int(seed))
@@ -56,14 +61,19 @@ real = dataset_picker("Real dataset", kind="real", default=getattr(active_datase
 if real is None:
     st.info("Load a dataset on the Home page first.")
     st.stop()
+settings.restore("synthesize", SETTING_KEYS, valid={"synth_encoding": list(ENCODINGS)})
 config, rows, name = settings_ui()
+settings.remember("synthesize", SETTING_KEYS)
 try:
     estimate = cached_estimate(real.id, real.created, config.to_json())
 except ValueError as error:
     show_error(error)
     st.stop()
 fits = estimate_ui(estimate, config)
-if st.button("Train", type="primary", disabled=not fits):
+running = running_run(SYNTH)
+if running:
+    running_ui(running)
+if st.button("Train another run" if running else "Train", type="primary", disabled=not fits):
     params = {"real_id": real.id, "config": config.to_json(), "rows": rows, "name": name, "sample_seed": config.seed}
     title = f"CTGAN on {real.name}: fraction {config.fraction:g}, {config.epochs} epochs, {config.player_encoding}"
     st.session_state["synth_run"] = runner.submit(SYNTH, params, title, estimate=estimate.to_json()).id

@@ -8,8 +8,9 @@ from lib.jobs import runner, store
 from lib.jobs.bodies import WP_COMPARE, augmented_training_set, provenance_note
 from lib.wp.arms import DEFAULT_RATIOS, DEFAULT_SEEDS
 from models.wp.config import TRAINING, WPConfig
+from pages.ui import settings
 from pages.ui.common import active_dataset, dataset_picker, show_error, synthetic_picker
-from pages.ui.jobs import latest_run, watch
+from pages.ui.jobs import latest_run, running_run, running_ui, watch
 
 st.set_page_config(page_title="Augment & train · Crease Lab", page_icon="🏏", layout="wide")
 st.title("Augment & train")
@@ -19,29 +20,33 @@ st.write(
 )
 NO_SYNTHETIC = "None (real and reference arms only)"
 PRESET = WPConfig()
+SETTING_KEYS = ["wp_ratios", "wp_seeds", "wp_split", "wp_layers", "wp_embedding_dim", "wp_dropout",
+                "wp_learning_rate", "wp_epochs", "wp_patience", "wp_training"]
+"""Widgets whose values are kept in the workspace, so leaving the page or reloading keeps them."""
 
 
 def settings_ui() -> dict:
     """Arms, seeds, split and model settings as plain values."""
     left, middle, right = st.columns(3)
     ratios = left.multiselect("Synthetic rows per real training row", DEFAULT_RATIOS, default=DEFAULT_RATIOS,
-                              help="One augmented arm per ratio; pick several for a sweep.")
-    seeds = middle.slider("Seeds per arm", 1, 5, DEFAULT_SEEDS,
+                              key="wp_ratios", help="One augmented arm per ratio; pick several for a sweep.")
+    seeds = middle.slider("Seeds per arm", 1, 5, DEFAULT_SEEDS, key="wp_seeds",
                           help="Each arm is trained this many times; means get 95% intervals.")
-    split = right.radio("Split", list(SPLIT_KINDS), format_func=SPLIT_KINDS.get)
+    split = right.radio("Split", list(SPLIT_KINDS), format_func=SPLIT_KINDS.get, key="wp_split")
     with st.expander("Model settings (default: the published preset)"):
         a, b, c = st.columns(3)
-        layers = b.text_input("Dense layers", ",".join(str(units) for units in PRESET.layers))
+        layers = b.text_input("Dense layers", ",".join(str(units) for units in PRESET.layers), key="wp_layers")
         config = WPConfig(
-            embedding_dim=a.number_input("Embedding size", 1, 128, PRESET.embedding_dim),
+            embedding_dim=a.number_input("Embedding size", 1, 128, PRESET.embedding_dim, key="wp_embedding_dim"),
             layers=_layers(layers),
-            dropout=c.number_input("Dropout", 0.0, 0.9, PRESET.dropout, step=0.05),
-            learning_rate=a.number_input("Learning rate", 1e-5, 1.0, PRESET.learning_rate, format="%.4f"),
-            epochs=b.number_input("Most epochs", 1, 100, PRESET.epochs),
-            patience=c.number_input("Patience (epochs)", 0, 20, PRESET.patience,
+            dropout=c.number_input("Dropout", 0.0, 0.9, PRESET.dropout, step=0.05, key="wp_dropout"),
+            learning_rate=a.number_input("Learning rate", 1e-5, 1.0, PRESET.learning_rate, format="%.4f",
+                                         key="wp_learning_rate"),
+            epochs=b.number_input("Most epochs", 1, 100, PRESET.epochs, key="wp_epochs"),
+            patience=c.number_input("Patience (epochs)", 0, 20, PRESET.patience, key="wp_patience",
                                     help="Epochs without a better validation loss before training stops."),
             training=a.selectbox("Training", list(TRAINING), index=list(TRAINING).index(PRESET.training),
-                                 format_func=lambda k: f"{k}: {TRAINING[k]}"),
+                                 format_func=lambda k: f"{k}: {TRAINING[k]}", key="wp_training"),
         )
     return {"ratios": ratios, "seeds": seeds, "split": split, "config": config.to_json()}
 
@@ -73,7 +78,10 @@ if real is None:
 try:
     synthetic = synthetic_picker(real, "Synthetic rows", key="wp-synthetic", extra=(NO_SYNTHETIC,))
     synthetic_id = synthetic.id if synthetic else None
-    settings = settings_ui()
+    settings.restore("augment", SETTING_KEYS, valid={"wp_ratios": list(DEFAULT_RATIOS), "wp_split": list(SPLIT_KINDS),
+                                                     "wp_training": list(TRAINING)})
+    chosen = settings_ui()
+    settings.remember("augment", SETTING_KEYS)
 except ValueError as error:
     show_error(error)
     st.stop()
@@ -82,9 +90,12 @@ if note:
     st.caption(note)
 if synthetic_id:
     download_ui(real, synthetic_id)
-if st.button("Train and compare", type="primary"):
-    params = {"real_id": real.id, "synthetic_id": synthetic_id, **settings,
-              "ratios": settings["ratios"] if synthetic_id else []}
+running = running_run(WP_COMPARE)
+if running:
+    running_ui(running)
+if st.button("Queue another comparison" if running else "Train and compare", type="primary"):
+    params = {"real_id": real.id, "synthetic_id": synthetic_id, **chosen,
+              "ratios": chosen["ratios"] if synthetic_id else []}
     title = f"WP comparison on {real.name}" + (" with synthetic rows" if synthetic_id else "")
     st.session_state["wp_run"] = runner.submit(WP_COMPARE, params, title).id
 run_id = latest_run("wp_run", WP_COMPARE)

@@ -1,6 +1,7 @@
 """Cached loaders, the active-dataset selection and error display shared by every page.
 
-State lives on disk (lib.data.workspace); session state only remembers which dataset the user has selected.
+State lives on disk (lib.data.workspace); the selected dataset is kept in the workspace's settings too
+(pages.ui.settings), so a reload or a visit to another page does not lose it.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import streamlit as st
 
 from lib.data import sources, workspace
 from lib.data.workspace import DatasetInfo
+from pages.ui import settings
 
 ACTIVE = "active_dataset"
 
@@ -25,19 +27,24 @@ def frame_of(info: DatasetInfo) -> pd.DataFrame:
 
 
 def active_dataset() -> DatasetInfo | None:
-    """The real dataset the user picked on Home, if it still exists."""
-    dataset_id = st.session_state.get(ACTIVE)
+    """The real dataset the user picked on Home (in this session, else as stored in the workspace), if it still
+    exists."""
+    dataset_id = st.session_state.get(ACTIVE) or settings.stored("home", ACTIVE)
     if not dataset_id:
         return None
     try:
-        return workspace.dataset_info(dataset_id)
+        info = workspace.dataset_info(dataset_id)
     except workspace.NotFound:
         st.session_state.pop(ACTIVE, None)
         return None
+    st.session_state[ACTIVE] = info.id
+    return info
 
 
 def set_active(info: DatasetInfo) -> None:
+    """Make `info` the dataset every page works on, now and after a reload."""
     st.session_state[ACTIVE] = info.id
+    settings.store_value("home", ACTIVE, info.id)
 
 
 def dataset_picker(label: str, kind: str = "real", key: str | None = None, default: str | None = None):

@@ -22,6 +22,26 @@ def latest_run(state_key: str, kind: str) -> str | None:
     return st.session_state.get(state_key) or (runs[0].id if runs else None)
 
 
+def running_run(kind: str) -> Run | None:
+    """The newest run of `kind` that is queued or running, if any."""
+    return next((run for run in runner.list_runs(kind) if run.active), None)
+
+
+def _setting_text(name: str, value) -> str:
+    if isinstance(value, dict):
+        return ", ".join(_setting_text(key, item) for key, item in value.items())
+    if isinstance(value, list):
+        value = ", ".join(f"{item:g}" if isinstance(item, float) else str(item) for item in value) or "none"
+    return f"{name.replace('_', ' ')} {value}"
+
+
+def running_ui(run: Run) -> None:
+    """What a running job was started with, and what pressing Train now would do instead."""
+    shown = {key: value for key, value in run.params.items() if not key.endswith("_id") and key != "sample_seed"}
+    st.info(f"**{run.title}** is {run.state} with: {_setting_text('', shown).strip()}. "
+            "The settings above describe a new run: Train would queue it to start when this one ends.")
+
+
 def _eta(run: Run) -> str:
     if run.state != store.RUNNING or not run.progress or run.seconds is None:
         return ""

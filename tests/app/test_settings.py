@@ -1,0 +1,92 @@
+"""Choices kept across page switches and reloads: the active dataset and the pages' settings (a fresh AppTest is a
+reload: a new session with nothing in session state)."""
+
+import io
+import json
+import zipfile
+
+from lib.data import workspace as ws
+from lib.jobs import runner, store
+from lib.jobs.bodies import SYNTH
+from tests.cricsheet_fixtures import paper_match
+from tests.pages_helpers import page, tiny_settings, wait_for
+
+
+def _metric(at, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_an_imported_dataset_stays_active_after_visiting_pages_and_reloading():
+    # Setup: Home on the sample, then a two-match Cricsheet zip (IPL-like) imported as the user's choice.
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for match_id in (1001, 1002):
+            archive.writestr(f"{match_id}.json", json.dumps(paper_match()))
+    home = page("Home.py").run()
+    home.radio(key="home_source").set_value("Upload Cricsheet JSON").run()
+    home.file_uploader[0].set_value(("ipl_like.zip", buffer.getvalue(), "application/zip")).run()
+    imported = next(info for info in ws.list_datasets("real") if info.name.startswith("ipl_like"))
+
+    # Run: other pages in a new session, then Home again in another.
+    synthesize = page("pages/1_Synthesize.py").run()
+    match = page("pages/5_Match.py").run()
+    again = page("Home.py").run()
+
+    # Assert: the imported dataset is the one every page works on; Home neither reverts to the sample nor
+    # forgets the source chosen.
+    assert not home.exception and not synthesize.exception and not match.exception and not again.exception
+    assert synthesize.selectbox(key="synth-real").value.id == imported.id
+    assert again.radio(key="home_source").value == "Upload Cricsheet JSON"
+    assert _metric(again, "Matches") == "2" and again.subheader[0].value == imported.name
+
+
+def test_synthesize_settings_survive_a_reload(stored_league):
+    # Setup
+    at = page("pages/1_Synthesize.py").run()
+    at.slider(key="synth_epochs").set_value(7)
+    at.text_input(key="synth_name").set_value("kept name")
+    at.run()
+
+    # Run: a reload
+    reloaded = page("pages/1_Synthesize.py").run()
+
+    # Assert
+    assert not at.exception and not reloaded.exception
+    assert reloaded.slider(key="synth_epochs").value == 7
+    assert reloaded.text_input(key="synth_name").value == "kept name"
+
+
+def test_a_reload_during_a_run_shows_the_runs_settings_and_what_train_would_do(stored_league):
+    # Setup: a tiny run started from the page
+    at = page("pages/1_Synthesize.py").run()
+    at = tiny_settings(at, epochs=2)
+    next(b for b in at.button if b.label == "Train").click().run()
+    run = runner.list_runs(SYNTH)[0]
+
+    # Run: reload while it is queued or running
+    reloaded = page("pages/1_Synthesize.py").run()
+
+    # Assert: if the run is still active, the page says with what and what Train would do; the settings are the
+    # ones the run was started with either way.
+    assert not reloaded.exception
+    assert reloaded.slider(key="synth_epochs").value == 2 and reloaded.number_input(key="synth_rows").value == 300
+    if runner.get(run.id).active:
+        shown = " ".join(box.value for box in reloaded.info)
+        assert "epochs 2" in shown and "Train would queue it" in shown
+    wait_for(run.id, lambda r: not r.active, timeout=300)
+    assert runner.get(run.id).state == store.DONE
+
+
+def test_augment_settings_survive_a_reload(stored_league):
+    # Setup
+    at = page("pages/3_Augment_and_Train.py").run()
+    at.slider(key="wp_seeds").set_value(4)
+    at.multiselect(key="wp_ratios").set_value([0.5])
+    at.run()
+
+    # Run
+    reloaded = page("pages/3_Augment_and_Train.py").run()
+
+    # Assert
+    assert not at.exception and not reloaded.exception
+    assert reloaded.slider(key="wp_seeds").value == 4 and reloaded.multiselect(key="wp_ratios").value == [0.5]
