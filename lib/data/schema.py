@@ -94,7 +94,7 @@ def read_table(source: str | Path | bytes | BinaryIO, name: str | None = None) -
     data, name = _read_bytes(source, name)
     if not data.strip():
         raise SchemaError(f"{name} is empty (0 rows). Export the data with a header row and one row per delivery.")
-    if data.startswith(_PARQUET_MAGIC):
+    if data.startswith(_PARQUET_MAGIC) or name.lower().endswith(".parquet"):
         return _read_parquet(data, name)
     model = describe_model_file(data)
     if model:
@@ -122,8 +122,8 @@ def _read_parquet(data: bytes, name: str) -> pd.DataFrame:
         table = pq.read_table(pa.BufferReader(data))
     except (pa.ArrowException, OSError) as error:
         raise SchemaError(
-            f"{name} starts like a Parquet file but could not be read ({type(error).__name__}); "
-            "it may be truncated. Export it again."
+            f"{name} is not a readable Parquet file ({type(error).__name__}): it may be truncated or corrupt. "
+            "Export it again, or save the table as a UTF-8 t20.csv."
         ) from None
     return table.to_pandas()
 

@@ -97,12 +97,18 @@ def test_bad_tables_are_rejected_with_what_and_where(mutate, expected):
         (b"PK\x03\x04" + bytes(100), "zip archive"),
         ("batsmanIdx,bowlerIdx\n1,caf\xe9\n".encode("latin-1"), "not UTF-8 text: byte 26 \\(line 2\\)"),
         (b"x" * 200_000, "line 1 is 200,000 bytes long"),
-        (b"PAR1garbage", "starts like a Parquet file"),
+        (b"PAR1garbage", "not a readable Parquet file"),
     ],
 )
 def test_files_that_are_not_tables_are_named_as_such(data, expected):
     with pytest.raises(SchemaError, match=expected):
         schema.read_table(data, "upload.csv")
+
+
+def test_a_corrupt_parquet_upload_is_named_as_parquet_not_as_bad_text():
+    # A .parquet whose first bytes were lost: the message speaks of Parquet, not of UTF-8 text.
+    with pytest.raises(SchemaError, match="t20.parquet is not a readable Parquet file"):
+        schema.read_table(bytes(range(256)) * 4, "t20.parquet")
 
 
 def test_index_column_gets_a_hint():
