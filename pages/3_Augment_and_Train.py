@@ -3,9 +3,10 @@ tested on the same held-out real matches."""
 
 import streamlit as st
 
+from lib.data.augment import MAX_REPEATS, repeats
 from lib.data.splits import SPLIT_KINDS, STANDARD_SPLIT
 from lib.jobs import runner, store
-from lib.jobs.bodies import WP_COMPARE, augmented_training_set, provenance_note
+from lib.jobs.bodies import SYNTH_SAMPLE, WP_COMPARE, augmented_training_set, provenance_note, training_matches
 from lib.wp.arms import DEFAULT_RATIOS, DEFAULT_SEEDS
 from models.wp.config import TRAINING, WPConfig
 from pages.ui import settings
@@ -58,6 +59,35 @@ def _layers(text: str) -> tuple[int, ...]:
         raise ValueError(f"Dense layers must be comma-separated whole numbers such as 64,32,16,8, not {text!r}.") from None
 
 
+@st.cache_data(max_entries=4, show_spinner=False)
+def training_rows(real_id: str, created: str) -> int:
+    """Real training rows of the standard split: what a ratio multiplies."""
+    return len(training_matches(real_id))
+
+
+def repeats_ui(real, synthetic, ratios: list[float]) -> None:
+    """How often each synthetic row would be used per arm; a warning and an offer to generate enough rows when a
+    row would be used more than a few times."""
+    train = training_rows(real.id, real.created)
+    # the synthetic-only arm draws as many synthetic rows as there are real training rows: ratio 1
+    plans = {f"augmented@{r:g}": repeats(train, synthetic.rows, r) for r in sorted(ratios)}
+    plans["synthetic"] = repeats(train, synthetic.rows, 1.0)
+    st.caption("Synthetic rows per arm: " + "; ".join(f"{arm}: {plan.sentence()}" for arm, plan in plans.items()))
+    worst = max(plans.values(), key=lambda plan: plan.per_row)
+    if not worst.too_many:
+        return
+    st.warning(f"Each synthetic row would be used about {worst.per_row:.0f} times (more than {MAX_REPEATS:g}): a "
+               f"model trained on them learns those {synthetic.rows:,} rows, not the game. Generate "
+               f"{worst.wanted:,} rows instead ({worst.missing:,} more than the set holds).")
+    model_id = synthetic.extra.get("synthesizer")
+    if model_id and st.button(f"Generate {worst.wanted:,} rows from the stored synthesizer"):
+        params = {"model_id": model_id, "real_id": real.id, "rows": worst.wanted,
+                  "name": f"{synthetic.name} ({worst.wanted:,} rows)", "sample_seed": None}
+        runner.submit(SYNTH_SAMPLE, params, f"Sample {worst.wanted:,} rows for {synthetic.name}")
+        st.info("Generating: the new set appears under Workspace synthetic set when the job ends (see the "
+                "Synthesize page for its progress).")
+
+
 def download_ui(real, synthetic_id: str) -> None:
     """The augmented training set of one ratio, built only when the user asks for the file."""
     with st.expander("Download an augmented training set"):
@@ -89,6 +119,7 @@ note = provenance_note(real.id, synthetic_id)
 if note:
     st.caption(note)
 if synthetic_id:
+    repeats_ui(real, synthetic, chosen["ratios"])
     download_ui(real, synthetic_id)
 running = running_run(WP_COMPARE)
 if running:

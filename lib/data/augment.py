@@ -15,6 +15,49 @@ import pandas as pd
 from lib.data.schema import BATTER, BOWLER, MODEL_COLUMNS, validate
 from lib.data.vocabulary import Vocabulary
 
+MAX_REPEATS = 3.0
+"""Uses per synthetic row above which a draw with replacement is warned about: a model then sees the same few rows
+again and again and learns them, not the game."""
+
+
+@dataclass(frozen=True)
+class Repeats:
+    """How often each synthetic row is used when `wanted` rows are drawn from a set of `available`.
+
+    Attributes:
+        wanted: synthetic rows one training set needs (ratio x real training rows).
+        available: rows the synthetic set holds.
+    """
+
+    wanted: int
+    available: int
+
+    @property
+    def per_row(self) -> float:
+        """Mean uses of each synthetic row, >= 0; 1 or less means no row is used twice."""
+        return self.wanted / self.available if self.available else math.inf
+
+    @property
+    def too_many(self) -> bool:
+        return self.per_row > MAX_REPEATS
+
+    @property
+    def missing(self) -> int:
+        """Rows to generate so that no row is used twice."""
+        return max(self.wanted - self.available, 0)
+
+    def sentence(self) -> str:
+        """The draw in words: how many rows, from how many, each used how often."""
+        if self.per_row <= 1:
+            return f"{self.wanted:,} of {self.available:,} synthetic rows, each used once at most"
+        return (f"{self.wanted:,} rows drawn with replacement from {self.available:,} synthetic rows: each used "
+                f"about {self.per_row:.1f} times")
+
+
+def repeats(real_train_rows: int, available: int, ratio: float) -> Repeats:
+    """How often each synthetic row is used at `ratio` synthetic rows per real training row."""
+    return Repeats(round(check_ratio(ratio) * real_train_rows), available)
+
 
 @dataclass(frozen=True)
 class SyntheticDraw:
@@ -93,7 +136,8 @@ def draw_synthetic(synthetic: pd.DataFrame, rows: int, seed: int) -> SyntheticDr
     replace = rows > available
     picked = np.random.default_rng(seed).choice(available, size=rows, replace=replace) if rows else []
     drawn = synthetic.iloc[picked].reset_index(drop=True)
-    how = "with replacement (the set is smaller than that)" if replace else "without replacement"
+    how = (f"with replacement (the set is smaller than that; each row used about {rows / available:.1f} times)"
+           if replace else "without replacement")
     return SyntheticDraw(drawn, replace, f"{rows:,} of {available:,} synthetic rows drawn {how}, seed {seed}")
 
 

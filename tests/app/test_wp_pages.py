@@ -61,6 +61,17 @@ def test_a_tiny_comparison_runs_in_the_background_and_compare_shows_it(datasets)
     assert "Download the report (JSON)" in labels and "Download the augmented@1 model (.keras and .h5)" in labels
 
 
+def test_augment_says_how_often_synthetic_rows_repeat_and_warns(datasets):
+    # Setup: 2,000 synthetic rows against the training matches of a 40-match league (several thousand rows)
+    at = page("pages/3_Augment_and_Train.py").run()
+    # Run
+    at.multiselect(key="wp_ratios").set_value([2.0]).run()
+    # Assert: ratio 2 needs more than 3 uses of each synthetic row; the page says so before anything trains.
+    assert not at.exception
+    assert any("augmented@2:" in c.value and "drawn with replacement from 2,000" in c.value for c in at.caption)
+    assert any("Each synthetic row would be used about" in w.value for w in at.warning)
+
+
 def test_an_uploaded_synthetic_set_with_unknown_players_is_refused(datasets):
     real, _ = datasets
     at = page("pages/3_Augment_and_Train.py").run()
