@@ -99,6 +99,9 @@ def dataset_ui(info: workspace.DatasetInfo) -> None:
         st.info("This file has no matchId column: matches were inferred from ballNum restarting at 1.")
     for line in info.extra.get("import_report", []):
         st.caption(line)
+    if info.id == sources.sample_id() and info.matches != sources.SAMPLE_MATCHES:
+        st.caption(f"{sources.SAMPLE_MATCHES:,} matches were simulated; {sources.SAMPLE_MATCHES - info.matches:,} "
+                   "abandoned without a result are left out, as the Cricsheet import leaves out no-result matches.")
     st.download_button("Download as t20.csv", data=lambda: to_t20_csv(frame),
                        file_name=f"{workspace.slug(info.name)}.csv", mime="text/csv")
     with st.expander("Rows (first 200)"):

@@ -44,6 +44,23 @@ UNITS = {
 """Axis titles with units for every t20.csv column."""
 
 
+OUTLIER_SHARE = 0.005
+"""Share of rows at each end that may fall outside the bins' range and are counted in the end bins instead, so
+that a few extreme values (a run rate of 132 after one ball) do not squeeze every other row into one bar."""
+
+
+def bin_edges(pooled: np.ndarray, column: str, bins: int = 30) -> np.ndarray:
+    """Shared bin edges for one column: unit-wide bins for integers with few values, else `bins` equal bins
+    between the 0.5th and 99.5th percentiles (the whole range when that leaves no width)."""
+    low, high = float(np.min(pooled)), float(np.max(pooled))
+    if bool(np.all(pooled == np.round(pooled))) and high - low + 1 <= bins:
+        return np.arange(low - 0.5, high + 1.5)
+    inner_low, inner_high = np.quantile(pooled, [OUTLIER_SHARE, 1 - OUTLIER_SHARE])
+    if inner_high > inner_low:
+        low, high = float(inner_low), float(inner_high)
+    return np.linspace(low, high if high > low else low + 1, bins + 1)
+
+
 def binned(values: dict[str, pd.Series], column: str, bins: int = 30) -> pd.DataFrame:
     """Histogram of one column for each source on shared bin edges, as shares of that source's rows.
 
@@ -53,18 +70,15 @@ def binned(values: dict[str, pd.Series], column: str, bins: int = 30) -> pd.Data
         bins: the most bins to use.
 
     Returns:
-        Frame with `start`, `end` (bin edges, in the column's units), `share` (0..1) and `source`.
+        Frame with `start`, `end` (bin edges, in the column's units), `share` (0..1) and `source`; values beyond
+        the edges (outliers, see OUTLIER_SHARE) are counted in the first or last bin.
     """
     pooled = np.concatenate([np.asarray(v, dtype=float) for v in values.values()])
-    low, high = float(np.min(pooled)), float(np.max(pooled))
-    integer = bool(np.all(pooled == np.round(pooled)))
-    if integer and high - low + 1 <= bins:
-        edges = np.arange(low - 0.5, high + 1.5)
-    else:
-        edges = np.linspace(low, high if high > low else low + 1, bins + 1)
+    edges = bin_edges(pooled, column, bins)
     parts = []
     for source, series in values.items():
-        counts, _ = np.histogram(np.asarray(series, dtype=float), bins=edges)
+        clipped = np.clip(np.asarray(series, dtype=float), edges[0], edges[-1])
+        counts, _ = np.histogram(clipped, bins=edges)
         share = counts / max(counts.sum(), 1)
         parts.append(pd.DataFrame({"start": edges[:-1], "end": edges[1:], "share": share, "source": source}))
     return pd.concat(parts, ignore_index=True)
@@ -76,8 +90,12 @@ def player_load(frame: pd.DataFrame, column: str) -> pd.Series:
 
 
 def distribution_chart(values: dict[str, pd.Series], column: str, bins: int = 30, height: int = 160) -> alt.Chart:
-    """Bars of one column's distribution, one colour per source, overlaid on shared bins."""
+    """Bars of one column's distribution, one colour per source, overlaid on shared bins; the legend only when
+    there is more than one source; the 0/1 outcome as two labelled bars."""
+    if column == WINNER:
+        return _outcome_chart(values, height)
     data = binned(values, column, bins)
+    legend = alt.Legend() if len(values) > 1 else None
     return (
         alt.Chart(data, height=height, title=column)
         .mark_bar(opacity=0.6, binSpacing=0)
@@ -85,10 +103,27 @@ def distribution_chart(values: dict[str, pd.Series], column: str, bins: int = 30
             x=alt.X("start:Q", title=UNITS.get(column, column), bin="binned"),
             x2="end:Q",
             y=alt.Y("share:Q", title="share of rows", stack=None, axis=alt.Axis(format="%")),
-            color=alt.Color("source:N", scale=SOURCE_SCALE, title=None),
+            color=alt.Color("source:N", scale=SOURCE_SCALE, title=None, legend=legend),
             tooltip=[alt.Tooltip("start:Q", format=".3g"), alt.Tooltip("end:Q", format=".3g"),
                      alt.Tooltip("share:Q", format=".2%"), "source:N"],
         )
+    )
+
+
+OUTCOMES = {0: "lost (0)", 1: "won (1)"}
+
+
+def _outcome_chart(values: dict[str, pd.Series], height: int) -> alt.Chart:
+    """Share of rows whose batting side lost and won, side by side per source."""
+    rows = [{"outcome": OUTCOMES[key], "source": source, "share": float(np.mean(np.asarray(series) == key))}
+            for source, series in values.items() for key in OUTCOMES]
+    legend = alt.Legend() if len(values) > 1 else None
+    return alt.Chart(pd.DataFrame(rows), height=height, title=WINNER).mark_bar(opacity=0.8).encode(
+        x=alt.X("outcome:N", title=UNITS[WINNER], sort=list(OUTCOMES.values()), axis=alt.Axis(labelAngle=0)),
+        xOffset="source:N",
+        y=alt.Y("share:Q", title="share of rows", axis=alt.Axis(format="%")),
+        color=alt.Color("source:N", scale=SOURCE_SCALE, title=None, legend=legend),
+        tooltip=["outcome:N", "source:N", alt.Tooltip("share:Q", format=".1%")],
     )
 
 

@@ -35,6 +35,8 @@ def test_home_opens_on_the_embedded_sample():
     assert info.features == "leakfree" and info.id.startswith("sample-")
     assert at.get("vega_lite_chart"), "the per-column histograms are drawn"
     assert [c for c in at.dataframe[-1].value.index] == MODEL_COLUMNS  # describe() of the ten columns
+    skipped = 1000 - int(metric(at, "Matches").replace(",", ""))
+    assert skipped == 0 or any(f"{skipped:,} abandoned without a result are left out" in c.value for c in at.caption)
 
 
 def test_a_bad_upload_shows_the_message_and_writes_nothing():
