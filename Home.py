@@ -28,7 +28,7 @@ SOURCE_KEYS = ["home_source", "home_features"]
 def flow_ui() -> None:
     steps = [("Home.py", "1 · Data"), ("pages/1_Synthesize.py", "2 · Synthesize"),
              ("pages/2_Evaluate.py", "3 · Evaluate"), ("pages/3_Augment_and_Train.py", "4 · Augment & train"),
-             ("pages/4_Compare.py", "5 · Compare"), ("pages/5_Match.py", "6 · Match")]
+             ("pages/4_Compare.py", "5 · Compare"), ("pages/5_Match.py", "6 · Match"), ("pages/6_History.py", "History")]
     for column, (page, label) in zip(st.columns(len(steps)), steps):
         column.page_link(page, label=label)
 

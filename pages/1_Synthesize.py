@@ -7,7 +7,7 @@ from lib.jobs import runner, store
 from lib.jobs.bodies import SYNTH
 from models.synth.config import ENCODINGS, FRACTION_STEP, MAX_SHARDS, SynthConfig
 from pages.ui import settings
-from pages.ui.common import active_dataset, dataset_picker, show_error
+from pages.ui.common import active_dataset, dataset_picker, show_error, unique_set_name, unique_title
 from pages.ui.jobs import latest_run, running_run, running_ui, watch
 from pages.ui.synth import cached_estimate, estimate_ui, past_runs_ui, result_ui
 
@@ -74,8 +74,10 @@ running = running_run(SYNTH)
 if running:
     running_ui(running)
 if st.button("Train another run" if running else "Train", type="primary", disabled=not fits):
-    params = {"real_id": real.id, "config": config.to_json(), "rows": rows, "name": name, "sample_seed": config.seed}
-    title = f"CTGAN on {real.name}: fraction {config.fraction:g}, {config.epochs} epochs, {config.player_encoding}"
+    params = {"real_id": real.id, "config": config.to_json(), "rows": rows, "name": unique_set_name(name),
+              "sample_seed": config.seed}
+    title = unique_title(f"CTGAN on {real.name}: fraction {config.fraction:g}, {config.epochs} epochs, "
+                         f"{config.player_encoding}")
     st.session_state["synth_run"] = runner.submit(SYNTH, params, title, estimate=estimate.to_json()).id
 run_id = latest_run("synth_run", SYNTH)
 if run_id:

@@ -10,7 +10,7 @@ from lib.jobs.bodies import SYNTH_SAMPLE, WP_COMPARE, augmented_training_set, pr
 from lib.wp.arms import DEFAULT_RATIOS, DEFAULT_SEEDS
 from models.wp.config import TRAINING, WPConfig
 from pages.ui import settings
-from pages.ui.common import active_dataset, dataset_picker, show_error, synthetic_picker
+from pages.ui.common import active_dataset, dataset_picker, show_error, synthetic_picker, unique_set_name, unique_title
 from pages.ui.jobs import latest_run, running_run, running_ui, watch
 
 st.set_page_config(page_title="Augment & train · Crease Lab", page_icon="🏏", layout="wide")
@@ -82,8 +82,8 @@ def repeats_ui(real, synthetic, ratios: list[float]) -> None:
     model_id = synthetic.extra.get("synthesizer")
     if model_id and st.button(f"Generate {worst.wanted:,} rows from the stored synthesizer"):
         params = {"model_id": model_id, "real_id": real.id, "rows": worst.wanted,
-                  "name": f"{synthetic.name} ({worst.wanted:,} rows)", "sample_seed": None}
-        runner.submit(SYNTH_SAMPLE, params, f"Sample {worst.wanted:,} rows for {synthetic.name}")
+                  "name": unique_set_name(f"{synthetic.name} ({worst.wanted:,} rows)"), "sample_seed": None}
+        runner.submit(SYNTH_SAMPLE, params, unique_title(f"Sample {worst.wanted:,} rows for {synthetic.name}"))
         st.info("Generating: the new set appears under Workspace synthetic set when the job ends (see the "
                 "Synthesize page for its progress).")
 
@@ -127,7 +127,7 @@ if running:
 if st.button("Queue another comparison" if running else "Train and compare", type="primary"):
     params = {"real_id": real.id, "synthetic_id": synthetic_id, **chosen,
               "ratios": chosen["ratios"] if synthetic_id else []}
-    title = f"WP comparison on {real.name}" + (" with synthetic rows" if synthetic_id else "")
+    title = unique_title(f"WP comparison on {real.name}" + (f" with {synthetic.name}" if synthetic_id else ""))
     st.session_state["wp_run"] = runner.submit(WP_COMPARE, params, title).id
 run_id = latest_run("wp_run", WP_COMPARE)
 if run_id:

@@ -7,6 +7,7 @@ import streamlit as st
 from lib.charts.wp import calibration_chart, history_chart, ratio_chart, roc_chart
 from lib.jobs import runner, store
 from lib.jobs.bodies import WP_COMPARE
+from lib.jobs.history import lineage
 from lib.wp.metrics import METRICS
 from lib.wp.report import REFERENCE_MEANING, augmented_ratios, load_report, report_table, verdict_lines
 from lib.wp.saved import model_zip
@@ -33,6 +34,7 @@ def run_ui():
 
 run = run_ui()
 report = cached_report(run.id)
+st.caption("From: " + " → ".join(lineage(run)))
 st.markdown(f"**{report['split_label']}.** Every score is on the same {report['test_matches']:,} held-out **real** "
             "matches; no synthetic row is in any test or validation set.")
 VERDICT_BOX = {"helps": st.success, "hurts": st.error, "mixed": st.warning}

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import pandas as pd
 
+from lib.data import workspace
 from lib.data.units import GIB
+from lib.data.workspace import COMPARISONS, NotFound
+from lib.jobs import store
+from lib.jobs.bodies import SYNTH, SYNTH_SAMPLE, WP_COMPARE
 from lib.jobs.store import Run
 
 
@@ -21,7 +26,7 @@ def synth_runs_frame(runs: list[Run]) -> pd.DataFrame:
         config, estimate, result = run.params.get("config", {}), run.estimate or {}, run.result or {}
         stats = result.get("stats", {})
         rows.append({
-            "run": run.id,
+            "run": run.title,
             "started": time.strftime("%Y-%m-%d %H:%M", time.localtime(run.created)),
             "state": run.state,
             "fraction": config.get("fraction"),
@@ -36,8 +41,125 @@ def synth_runs_frame(runs: list[Run]) -> pd.DataFrame:
             "redrawn": result.get("redrawn_share"),
             "error": run.error or "",
         })
-    return pd.DataFrame(rows)
+    return _as_text(pd.DataFrame(rows))
+
+
+def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every cell as text, and a value a run does not have (a run still going has no measured speed) as a dash
+    rather than "None"; text keeps a column of mixed numbers and dashes displayable as one type."""
+    return frame.astype(object).where(frame.notna(), "–").map(str)
 
 
 def _round(value) -> float | None:
     return None if value is None else round(value, 2)
+
+
+KIND_LABELS = {SYNTH: "synthesizer", SYNTH_SAMPLE: "synthetic sample", WP_COMPARE: "WP comparison"}
+"""Job kind -> its name for people."""
+
+
+def _dataset_name(dataset_id: str | None) -> str | None:
+    if not dataset_id:
+        return None
+    try:
+        return workspace.dataset_info(dataset_id).name
+    except NotFound:
+        return "(deleted dataset)"
+
+
+def _run_title(run_id: str | None) -> str | None:
+    if not run_id:
+        return None
+    try:
+        return store.get(run_id).title
+    except NotFound:
+        return "(deleted run)"
+
+
+def set_lineage(dataset_id: str) -> list[str]:
+    """Where a synthetic set came from, oldest first: real dataset, synthesizer run, the set itself (names)."""
+    made = workspace.dataset_info(dataset_id).extra
+    steps = [_dataset_name(made.get("real_dataset")), _run_title(made.get("synthesizer")), _dataset_name(dataset_id)]
+    return [step for step in steps if step]
+
+
+def lineage(run: Run) -> list[str]:
+    """Where a run's output came from, oldest first, by human name: dataset, synthesizer run, synthetic set,
+    the run itself."""
+    params = run.params
+    if params.get("synthetic_id"):
+        try:
+            earlier = set_lineage(params["synthetic_id"])
+        except NotFound:  # a deleted set: its name is all that is lost
+            earlier = [_dataset_name(params.get("real_id")), "(deleted synthetic set)"]
+        if _dataset_name(params.get("real_id")) not in earlier:
+            earlier.insert(0, _dataset_name(params.get("real_id")))
+    elif params.get("model_id"):
+        earlier = [_dataset_name(params.get("real_id")), _run_title(params["model_id"])]
+    else:
+        earlier = [_dataset_name(params.get("real_id"))]
+    return [step for step in earlier if step] + [run.title]
+
+
+def _flat(prefix: str, value) -> dict:
+    if isinstance(value, dict):
+        return {k: v for key, item in value.items() for k, v in _flat(f"{prefix}{key} ", item).items()}
+    if isinstance(value, list):
+        value = ", ".join(f"{item:g}" if isinstance(item, float) else str(item) for item in value)
+    return {prefix.strip(): value}
+
+
+def headline(run: Run) -> dict:
+    """The few numbers that say how a run went: synthesizer speed and rule repairs, or a comparison's verdicts."""
+    result = run.result or {}
+    if run.kind == WP_COMPARE and run.state == store.DONE:
+        verdicts = _stored_verdicts(result.get("report") or run.id)
+        return {f"verdict {arm}": entry.get("effect") for arm, entry in verdicts.items()}
+    stats = result.get("stats", {})
+    scores = {"rows": result.get("rows"), "redrawn share": result.get("redrawn_share"),
+              "s/epoch": _round(stats.get("seconds_per_epoch"))}
+    return {key: value for key, value in scores.items() if value is not None}
+
+
+def _stored_verdicts(report_id: str) -> dict:
+    try:
+        report = json.loads((workspace.artifact_dir(COMPARISONS, report_id) / "report.json").read_text())
+    except (OSError, ValueError, NotFound):
+        return {}
+    return report.get("verdict") or {}
+
+
+def all_runs_frame(runs: list[Run]) -> pd.DataFrame:
+    """One row per run of any kind: what, state, when, how long, where from, and its headline numbers (text)."""
+    rows = []
+    for run in runs:
+        rows.append({
+            "title": run.title, "kind": KIND_LABELS.get(run.kind, run.kind), "state": run.state,
+            "started": time.strftime("%Y-%m-%d %H:%M", time.localtime(run.created)),
+            "minutes": None if run.seconds is None else round(run.seconds / 60, 1),
+            "lineage": " → ".join(lineage(run)), **headline(run),
+        })
+    return _as_text(pd.DataFrame(rows))
+
+
+def side_by_side(runs: list[Run]) -> pd.DataFrame:
+    """Settings and headline numbers of a few runs in columns (one per run, headed by its title), one row per
+    setting, as text; a setting a run does not have shows a dash."""
+    columns = {}
+    for run in runs:
+        settings = {key: value for key, value in _flat("", run.params).items() if not key.endswith("_id")}
+        duration = None if run.seconds is None else round(run.seconds / 60, 1)
+        columns[run.title] = {"state": run.state, "minutes": duration, **settings, **headline(run)}
+    return _as_text(pd.DataFrame(columns))
+
+
+def unique_name(name: str, taken) -> str:
+    """`name`, or `name (2)`, `name (3)`... the first that is not in `taken`, so that two runs or two synthetic
+    sets never share a label."""
+    taken = set(taken)
+    if name not in taken:
+        return name
+    number = 2
+    while f"{name} ({number})" in taken:
+        number += 1
+    return f"{name} ({number})"

@@ -85,6 +85,23 @@ def synthetic_picker(real: DatasetInfo, label: str, key: str, extra: tuple[str, 
     return workspace.dataset_info(seen[upload_key])
 
 
+def unique_set_name(name: str) -> str:
+    """A synthetic set name no stored set has yet, nor a queued or running job will give its set."""
+    from lib.jobs import runner
+    from lib.jobs.history import unique_name
+
+    pending = [run.params.get("name") for run in runner.list_runs() if run.active]
+    return unique_name(name, [info.name for info in workspace.list_datasets()] + pending)
+
+
+def unique_title(title: str) -> str:
+    """A run title no earlier run has, so that runs are told apart by name, never by id."""
+    from lib.jobs import runner
+    from lib.jobs.history import unique_name
+
+    return unique_name(title, [run.title for run in runner.list_runs()])
+
+
 def show_error(error: Exception) -> None:
     """A user-facing error: the message, never a traceback."""
     st.error(str(error))

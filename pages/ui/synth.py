@@ -11,7 +11,7 @@ from lib.jobs import bodies, runner, store
 from lib.jobs.history import synth_runs_frame
 from models.synth.config import SynthConfig
 from models.synth.estimate import estimate_cost
-from pages.ui.common import frame_of
+from pages.ui.common import frame_of, unique_set_name, unique_title
 
 WIDGET_KEYS = {"fraction": "synth_fraction", "epochs": "synth_epochs", "shards": "synth_shards",
                "player_encoding": "synth_encoding", "top_k": "synth_top_k"}
@@ -87,11 +87,11 @@ def past_runs_ui(real) -> None:
     if not runs:
         return
     st.subheader("Past runs")
-    st.dataframe(synth_runs_frame(runs), hide_index=True)
+    st.dataframe(synth_runs_frame(runs), hide_index=True, width="stretch")
     finished = [run for run in runs if not run.active]
     if not finished:
         return
-    run = st.selectbox("Run", finished, format_func=lambda r: f"{r.id} ({r.state})", key="past-run")
+    run = st.selectbox("Run", finished, format_func=lambda r: f"{r.title} ({r.state})", key="past-run")
     open_col, sample_col, delete_col = st.columns(3)
     if open_col.button("Reopen"):
         st.session_state["synth_run"] = run.id
@@ -100,8 +100,9 @@ def past_runs_ui(real) -> None:
         rows = sample_col.number_input("Rows", 100, 5_000_000, 30_000, step=1000, key="resample-rows")
         if sample_col.button("Sample again"):
             params = {"model_id": run.result["model"], "real_id": run.params["real_id"], "rows": int(rows),
-                      "name": f"{run.params['name']} (again)", "sample_seed": None}
-            st.session_state["synth_run"] = runner.submit(bodies.SYNTH_SAMPLE, params, f"Sample {rows:,} rows from {run.id}").id
+                      "name": unique_set_name(run.params["name"]), "sample_seed": None}
+            title = unique_title(f"Sample {rows:,} rows from {run.title}")
+            st.session_state["synth_run"] = runner.submit(bodies.SYNTH_SAMPLE, params, title).id
             st.rerun()
     if bodies.can_resume(run) and sample_col.button("Resume from checkpoint",
                                                    help="Continue this run from its last checkpoint."):

@@ -62,6 +62,6 @@ def test_an_old_workspace_shows_its_runs_and_queued_work_still_runs(stored_leagu
     assert workspace.load_dataset(queued.result["dataset"]).shape[0] == 150
     assert not synthesize.exception and not augment.exception
     past_runs = next(frame.value for frame in synthesize.dataframe if "run" in frame.value.columns)
-    assert past_runs["run"].tolist() == ["synth-old-0001"]
+    assert past_runs["run"].tolist() == ["an old synthesizer run"]  # runs by title, never by id
     note = bodies.provenance_note(stored_league.id, first.id)
     assert note.startswith("The synthetic set was made in this app from this dataset's training matches only")
