@@ -6,8 +6,10 @@ from lib.charts.wp import overlapping_chart, side_by_side_chart
 from lib.data import workspace
 from lib.data.cricsheet.importer import BATTING_TEAM
 from lib.data.schema import MATCH_ID
+from lib.jobs.history import run_title
 from lib.wp import match_curve
 from lib.wp.match_curve import DEATH_OVERS, POWERPLAY_OVERS
+from lib.wp.report import held_out, load_report
 from lib.wp.saved import stored_models
 from models.wp.model import WPModel
 from pages.ui.common import active_dataset, frame_of, load_frame, show_error
@@ -29,12 +31,24 @@ def match_table(dataset_id: str, created: str):
     return match_curve.match_table(load_frame(dataset_id, created))
 
 
+@st.cache_data(max_entries=8)
+def comparison_report(run_id: str, dataset_id: str) -> dict | None:
+    """The report of the comparison that trained a model, when it was trained on `dataset_id`."""
+    try:
+        report = load_report(run_id)
+    except (OSError, ValueError, workspace.NotFound):
+        return None
+    return report if report.get("real_id") == dataset_id else None
+
+
 def models_ui() -> list[dict]:
     models = stored_models()
     if not models:
         st.info("No win-probability model yet: train one on the Augment & train page.")
         st.page_link("pages/3_Augment_and_Train.py", label="Augment & train →")
         st.stop()
+    for model in models:
+        model["label"] = f"{model['arm']} · {run_title(model['run']) or 'trained alone'}"
     chosen = st.multiselect("Model (one, or two to compare)", models, default=models[:1], max_selections=2,
                             format_func=lambda m: m["label"])
     if not chosen:
@@ -44,7 +58,7 @@ def models_ui() -> list[dict]:
     return chosen
 
 
-def dataset_match_ui(features: str | None):
+def dataset_match_ui(features: str | None, chosen: list[dict]):
     """A match from a stored dataset with player names and the models' feature variant."""
     usable = [info for info in workspace.list_datasets("real")
               if info.features == features and BATTING_TEAM in workspace.dataset_columns(info.id)]
@@ -59,6 +73,12 @@ def dataset_match_ui(features: str | None):
     frame = frame_of(info)
     table = match_table(info.id, info.created)
     match_id = st.selectbox("Match", table[MATCH_ID], format_func=dict(zip(table[MATCH_ID], table["label"])).get)
+    for model in chosen:
+        report = comparison_report(model["run"], info.id)
+        seen = None if report is None else held_out(report, match_id)
+        if seen is not None:
+            st.caption(f"{model['label']}: " + ("a **held-out test match** of this model: it never trained on it."
+                                                if seen else "**not a test match**: this model may have trained on it."))
     return match_curve.match_rows(frame, match_id)
 
 
@@ -81,8 +101,9 @@ def curves_ui(curves: dict) -> None:
         if curve.unknown_deliveries:
             st.info(f"{name}: {curve.unknown_deliveries} of {len(curve.deliveries)} deliveries had a batter or bowler "
                     "this model never saw in training; they used the unknown-player embedding.")
-    st.markdown("**Biggest swings**")
-    st.dataframe(match_curve.biggest_swings(first), hide_index=True)
+    for column, (name, curve) in zip(st.columns(len(curves)), curves.items()):
+        column.markdown(f"**Biggest swings · {name}**")
+        column.dataframe(match_curve.biggest_swings(curve), hide_index=True)
     if len(curves) == 2:
         scores = match_curve.brier_scores(curves)
         for column, (name, score) in zip(st.columns(2), scores.items()):
@@ -94,7 +115,7 @@ models = {m["label"]: load_model(m["id"]) for m in chosen}
 first_model = next(iter(models.values()))
 source = st.radio("Match", [FROM_DATASET, FROM_FILE], horizontal=True)
 try:
-    rows = dataset_match_ui(first_model.features) if source == FROM_DATASET else file_match_ui(first_model)
+    rows = dataset_match_ui(first_model.features, chosen) if source == FROM_DATASET else file_match_ui(first_model)
     curves = {label: match_curve.win_curve(match_curve.for_model(rows, model.vocabulary), model)
               for label, model in models.items()}
 except (ValueError, workspace.NotFound) as error:

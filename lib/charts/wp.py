@@ -132,6 +132,11 @@ def _phase_shaded(layers: alt.LayerChart) -> alt.LayerChart:
     return layers.resolve_scale(color="independent")
 
 
+def _model_legend(curves: dict) -> alt.Legend | None:
+    """Below the chart, one model per line, so that long model names are not cut at the chart's right edge."""
+    return None if len(curves) == 1 else alt.Legend(orient="bottom", direction="vertical", labelLimit=0)
+
+
 def side_by_side_chart(curves: dict[str, MatchCurve]) -> alt.LayerChart:
     """Win probability (0-100) of both teams at every delivery across the match, one line per team (and per
     model when several), a rule at the innings break, wickets as points, powerplay and death overs shaded."""
@@ -145,8 +150,8 @@ def side_by_side_chart(curves: dict[str, MatchCurve]) -> alt.LayerChart:
     x = alt.X("delivery:Q", title="delivery number in the match (both innings)")
     lines = alt.Chart(data).mark_line().encode(
         x=x, y=alt.Y("win:Q", title="win probability (%)", scale=alt.Scale(domain=[0, 100])),
-        color=alt.Color("team:N", title="team"),
-        strokeDash=alt.StrokeDash("model:N", title="model", legend=None if len(curves) == 1 else alt.Legend()),
+        color=alt.Color("team:N", title="team", legend=alt.Legend(labelLimit=0)),
+        strokeDash=alt.StrokeDash("model:N", title="model", legend=_model_legend(curves)),
         tooltip=["model:N", "team:N", "delivery:Q", alt.Tooltip("win:Q", format=".1f"), "batter:N", "bowler:N"])
     wickets = alt.Chart(data[(data["wicket"] == 1) & (data["team"] == first.team1)]).mark_point(
         filled=True, size=70, color="black").encode(
@@ -165,8 +170,8 @@ def overlapping_chart(curves: dict[str, MatchCurve]) -> alt.LayerChart:
     x = alt.X("innings_delivery:Q", title="delivery number within the innings")
     lines = alt.Chart(data).mark_line().encode(
         x=x, y=alt.Y("win:Q", title="batting side's win probability (%)", scale=alt.Scale(domain=[0, 100])),
-        color=alt.Color("battingTeam:N", title="batting side"),
-        strokeDash=alt.StrokeDash("model:N", title="model", legend=None if len(curves) == 1 else alt.Legend()),
+        color=alt.Color("battingTeam:N", title="batting side", legend=alt.Legend(labelLimit=0)),
+        strokeDash=alt.StrokeDash("model:N", title="model", legend=_model_legend(curves)),
         detail=f"{INNINGS}:N",
         tooltip=["model:N", "battingTeam:N", "innings_delivery:Q", alt.Tooltip("win:Q", format=".1f"), "batter:N",
                  "bowler:N"])

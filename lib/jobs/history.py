@@ -67,7 +67,8 @@ def _dataset_name(dataset_id: str | None) -> str | None:
         return "(deleted dataset)"
 
 
-def _run_title(run_id: str | None) -> str | None:
+def run_title(run_id: str | None) -> str | None:
+    """A run's title by id; None for no id, a note for a deleted run."""
     if not run_id:
         return None
     try:
@@ -79,7 +80,7 @@ def _run_title(run_id: str | None) -> str | None:
 def set_lineage(dataset_id: str) -> list[str]:
     """Where a synthetic set came from, oldest first: real dataset, synthesizer run, the set itself (names)."""
     made = workspace.dataset_info(dataset_id).extra
-    steps = [_dataset_name(made.get("real_dataset")), _run_title(made.get("synthesizer")), _dataset_name(dataset_id)]
+    steps = [_dataset_name(made.get("real_dataset")), run_title(made.get("synthesizer")), _dataset_name(dataset_id)]
     return [step for step in steps if step]
 
 
@@ -95,7 +96,7 @@ def lineage(run: Run) -> list[str]:
         if _dataset_name(params.get("real_id")) not in earlier:
             earlier.insert(0, _dataset_name(params.get("real_id")))
     elif params.get("model_id"):
-        earlier = [_dataset_name(params.get("real_id")), _run_title(params["model_id"])]
+        earlier = [_dataset_name(params.get("real_id")), run_title(params["model_id"])]
     else:
         earlier = [_dataset_name(params.get("real_id"))]
     return [step for step in earlier if step] + [run.title]

@@ -146,7 +146,13 @@ class CompareReport:
         }
         if self.test_match_ids is not None:
             data["bootstrap_scores"], data["verdict"] = self.verdicts
+            data["test_match_ids"] = [_plain(match) for match in dict.fromkeys(self.test_match_ids.tolist())]
         return _json_ready(data)
+
+
+def _plain(match):
+    """A match id as JSON writes it: text ids stay text, numbers become int."""
+    return match if isinstance(match, str) else int(match)
 
 
 def _json_ready(value):

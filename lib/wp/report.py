@@ -58,5 +58,14 @@ def verdict_lines(report: dict) -> list[tuple[str, str]]:
     return [(verdict["effect"], verdict["sentence"]) for verdict in (report.get("verdict") or {}).values()]
 
 
+def held_out(report: dict, match_id) -> bool | None:
+    """Whether `match_id` was one of the comparison's held-out test matches; None when the report predates the
+    list (or the id is of another dataset's kind)."""
+    ids = report.get("test_match_ids")
+    if ids is None:
+        return None
+    return match_id in ids or str(match_id) in {str(i) for i in ids}
+
+
 def augmented_ratios(report: dict) -> list[float]:
     return sorted(float(arm.split("@")[1]) for arm in report["arms"] if arm.startswith("augmented@"))

@@ -59,6 +59,13 @@ def test_a_tiny_comparison_runs_in_the_background_and_compare_shows_it(datasets)
     assert "honest only if" not in notes, "the precise provenance note replaces the generic one"
     labels = [b.label for b in compare.get("download_button")]
     assert "Download the report (JSON)" in labels and "Download the augmented@1 model (.keras and .h5)" in labels
+    assert any(c.value.startswith("From: mini league → stand-in → WP comparison on mini league") for c in compare.caption)
+    # Run: the Match page with this comparison's models
+    match = page("pages/5_Match.py").run()
+    # Assert: models by name, not run id; whether the match shown was one of the model's test matches
+    assert not match.exception
+    assert match.multiselect[0].value[0]["label"] == f"real · {run.title}" and run.id not in run.title
+    assert any("test match" in c.value for c in match.caption)
 
 
 def test_augment_says_how_often_synthetic_rows_repeat_and_warns(datasets):
