@@ -79,6 +79,24 @@ def test_augment_says_how_often_synthetic_rows_repeat_and_warns(datasets):
     assert any("Each synthetic row would be used about" in w.value for w in at.warning)
 
 
+def test_three_seeds_give_a_verdict_in_words(datasets):
+    # Setup: real and reference arms only, three seeds, one epoch per phase
+    at = page("pages/3_Augment_and_Train.py").run()
+    at.radio[0].set_value("None (real and reference arms only)").run()
+    at.slider(key="wp_seeds").set_value(3)
+    at.number_input(key="wp_epochs").set_value(1)
+    # Run
+    next(b for b in at.button if b.label == "Train and compare").click().run()
+    finish_job(at, WP_COMPARE)
+    compare = page("pages/4_Compare.py").run()
+    # Assert: with 3 seeds the reference gets a verdict (helps, hurts or no detectable effect) with its interval
+    assert not compare.exception
+    boxes = [box.value for kind in ("success", "error", "info", "warning") for box in getattr(compare, kind)]
+    sentence = next(v for v in boxes if v.startswith("reference "))
+    assert any(word in sentence for word in ("helps:", "hurts:", "no detectable effect:", "mixed:"))
+    assert "95% interval" in sentence and "3 seeds, bootstrapped test matches" in sentence
+
+
 def test_an_uploaded_synthetic_set_with_unknown_players_is_refused(datasets):
     real, _ = datasets
     at = page("pages/3_Augment_and_Train.py").run()
