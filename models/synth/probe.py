@@ -23,21 +23,29 @@ from models.synth.table_layout import CompactRows, TableLayout
 from models.synth.torch_runtime import resolve_device, torch_thread_count, torch_threads
 from models.synth.trainer import ShardTrainer
 
-PROBE_VERSION = 1
-"""Bump when the training step changes, so that older timings are not reused."""
+PROBE_VERSION = 2
+"""Bump when the training step or the way it is timed changes, so that older timings are not reused."""
+WARMUP_STEPS = 2
+"""Untimed steps first: the first steps pay for allocations and kernel selection that an epoch pays only once."""
+MIN_TIMED_SECONDS = 1.0
+"""Steps are timed until at least this long has passed (and at least `steps`), so that one slow step on a busy
+machine does not set the figure: the median step is taken."""
+MAX_TIMED_STEPS = 20
 
 
-def seconds_per_step(layout: TableLayout, config: SynthConfig, cache_dir=None, steps: int = 2) -> float:
+def seconds_per_step(layout: TableLayout, config: SynthConfig, cache_dir=None, steps: int = 3) -> float:
     """Measured seconds of one training step (discriminator steps + one generator step) at `layout`'s widths.
 
     Args:
         layout: the layout to time; only its column kinds and widths matter.
         config: batch size, pac, network sizes, discriminator steps, threads and device are used.
         cache_dir: the cache folder (probes go in its "synth-probe" folder); None measures every time.
-        steps: timed steps after one warm-up step.
+        steps: the fewest timed steps, after WARMUP_STEPS untimed ones; more are timed, up to MAX_TIMED_STEPS,
+            until MIN_TIMED_SECONDS have passed.
 
     Returns:
-        Mean wall-clock seconds per step.
+        Median wall-clock seconds per step (measured 2x too high on a busy machine with the mean of two steps after
+        one warm-up, bench/estimate_accuracy.py).
     """
     device = resolve_device(config.device)
     key = _key(layout, config, device)
@@ -58,13 +66,16 @@ def _measure(layout: TableLayout, config: SynthConfig, device: torch.device, ste
     with torch.random.fork_rng(devices=[device] if device.type == "cuda" else []), torch_threads(config.threads):
         torch.manual_seed(0)
         trainer = ShardTrainer(probe_layout, rows, config, device, rng)
-        _step(trainer)
-        _sync(device)
-        started = time.perf_counter()
-        for _ in range(steps):
+        for _ in range(WARMUP_STEPS):
             _step(trainer)
         _sync(device)
-        return (time.perf_counter() - started) / steps
+        times: list[float] = []
+        while len(times) < steps or (sum(times) < MIN_TIMED_SECONDS and len(times) < MAX_TIMED_STEPS):
+            started = time.perf_counter()
+            _step(trainer)
+            _sync(device)
+            times.append(time.perf_counter() - started)
+        return float(np.median(times))
 
 
 def _step(trainer: ShardTrainer) -> None:
