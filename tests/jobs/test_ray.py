@@ -1,6 +1,7 @@
 """Shards, (arm, seed) trainings and sample chunks as Ray tasks on a local two-CPU Ray head: the same seeds give the
 same models, rows and scores as a local run; failed tasks are retried once; cancelling stops the tasks."""
 
+import json
 import os
 import signal
 import socket
@@ -15,16 +16,19 @@ import pytest
 import torch
 
 from lib.cli import main
+from lib.data import workspace
 from lib.data.schema import t20_columns
-from lib.jobs import cluster
+from lib.data.workspace import COMPARISONS
+from lib.jobs import cluster, runner, store
+from lib.jobs.bodies import WP_COMPARE
 from lib.wp.compare import compare_arms
 from models.progress import Cancelled
 from models.synth.chunks import sample_in_chunks
 from models.synth.synthesizer import CtganSynthesizer
 from models.synth.train import train_synthesizer
 from models.wp.model import WPConfig
+from tests.pages_helpers import wait_for
 from tests.synth_helpers import tiny, tiny_league
-from tests.wp_toy import toy_deliveries
 
 ray = pytest.importorskip("ray")
 
@@ -90,22 +94,6 @@ def test_sampling_in_chunks_on_ray_gives_the_local_rows(on_ray, league):
     assert remote_report == local_report
 
 
-def test_a_two_seed_compare_on_ray_scores_as_the_local_one(on_ray):
-    # Setup: real and reference arms, two seeds each: four trainings
-    real, config = toy_deliveries(matches=60), WPConfig(epochs=1, batch_size=256)
-    kept, logs = [], []
-    # Run
-    local = compare_arms(real, seeds=2, config=config)
-    remote = compare_arms(real, seeds=2, config=config, on_epoch=logs.append,
-                          on_model=lambda arm, k, model: kept.append((arm, k)),
-                          run_trainings=cluster.training_runner(on_ray))
-    # Assert: the same per-seed scores; first-seed and second-seed models reached on_model in order
-    assert remote.to_json()["per_seed"] == local.to_json()["per_seed"]
-    assert kept == [("real", 0), ("real", 1)]
-    assert {log.stage for log in logs} == {"real, seed 1/2", "real, seed 2/2", "reference, seed 1/2",
-                                           "reference, seed 2/2"}
-
-
 def test_train_and_sample_on_ray_from_the_command_line(on_ray, head, tmp_path, capsys):
     # Setup
     data = tmp_path / "t20.csv"
@@ -124,6 +112,26 @@ def test_train_and_sample_on_ray_from_the_command_line(on_ray, head, tmp_path, c
     assert f"connecting to the Ray cluster at {head}" in output
     assert "shard 1/2 epoch 1/1: generator loss" in output and "shard 2/2 epoch 1/1: generator loss" in output
     assert "chunk 3/3 sampled" in output
+
+
+def test_a_compare_job_of_the_app_runs_on_the_cluster_crease_ray_address_names(head, stored_league, monkeypatch):
+    # Setup: the app started with CREASE_RAY_ADDRESS; a two-seed comparison of the real and reference arms, four
+    # trainings (the first-seed `real` model travels back to be saved)
+    monkeypatch.setenv(cluster.ADDRESS_VARIABLE, head)
+    config = WPConfig(epochs=1, batch_size=256)
+    params = {"real_id": stored_league.id, "synthetic_id": None, "ratios": [], "seeds": 2, "split": "match",
+              "config": config.to_json()}
+    # Run
+    run = runner.submit(WP_COMPARE, params, "a comparison on Ray")
+    done = wait_for(run.id, lambda r: not r.active, timeout=600)
+    # Assert: stored where a local job stores it, with the local run's per-seed scores; the tasks' epochs reached
+    # the run store (the job's progress bar)
+    assert done.state == store.DONE, done.error
+    report = json.loads((workspace.artifact_dir(COMPARISONS, run.id) / "report.json").read_text())
+    local = compare_arms(workspace.load_dataset(stored_league.id), seeds=2, config=config)
+    assert report["per_seed"] == local.to_json()["per_seed"]
+    assert report["models"] == {"real": f"{run.id}-real"}
+    assert {epoch["stage"] for epoch in store.epochs(run.id)} >= {"real, seed 1/2", "reference, seed 2/2"}
 
 
 def test_a_task_whose_worker_is_killed_is_retried_once(on_ray, tmp_path):
