@@ -8,7 +8,7 @@ from pathlib import Path
 
 from lib.data import files
 from lib.data.units import duration, gib
-from models.synth.config import ENCODINGS, SynthConfig
+from models.synth.config import CHUNK_ROWS, ENCODINGS, SynthConfig
 
 DEFAULTS = SynthConfig()
 
@@ -40,6 +40,7 @@ def register(groups: argparse._SubParsersAction) -> None:
                        help="learn from every match; by default only the training matches of the standard split "
                             "(as in the app), so `wp compare` on the same data tests on matches it never saw")
     train.add_argument("--out", type=Path, required=True, help="folder to write the synthesizer to")
+    add_ray_options(train, "each shard")
     train.set_defaults(run=train_command)
 
     sample = commands.add_parser("sample", help="synthesizer folder -> synthetic t20.csv")
@@ -47,7 +48,30 @@ def register(groups: argparse._SubParsersAction) -> None:
     sample.add_argument("--rows", type=int, required=True)
     sample.add_argument("--seed", type=int, help="makes the rows repeatable")
     sample.add_argument("--out", type=Path, required=True, help="CSV to write")
+    sample.add_argument("--chunk-rows", type=int, default=CHUNK_ROWS,
+                        help=f"rows per seeded chunk; the same seed and chunk size give the same rows here and on "
+                             f"Ray (default {CHUNK_ROWS:,})")
+    add_ray_options(sample, "each chunk")
     sample.set_defaults(run=sample_command)
+
+
+def add_ray_options(parser: argparse.ArgumentParser, task: str) -> None:
+    """--ray and --ray-cpus: run `task` as a Ray task on a cluster (README, "Running on a cluster")."""
+    parser.add_argument("--ray", metavar="ADDRESS",
+                        help=f"run {task} as a task on the Ray cluster at ADDRESS (host:port of its head, or auto "
+                             "for the one started on this machine); without it everything runs here")
+    parser.add_argument("--ray-cpus", type=int, default=1, metavar="N",
+                        help="CPUs each Ray task requests (default 1)")
+
+
+def connect(args: argparse.Namespace):
+    """The Ray cluster --ray names, connected; None without --ray (Ray is then never imported)."""
+    if args.ray is None:
+        return None
+    from lib.jobs import cluster
+
+    print(f"connecting to the Ray cluster at {args.ray}", flush=True)
+    return cluster.connect(args.ray, args.ray_cpus)
 
 
 def train_command(args: argparse.Namespace) -> int:
@@ -74,8 +98,10 @@ def train_command(args: argparse.Namespace) -> int:
     for line in estimate_lines(estimate, config):
         print(line)
     estimate.check_fits()
+    ray = connect(args)
     model = train_synthesizer(frame, config, on_epoch=_print_epoch, checkpoint_dir=args.checkpoint_dir,
-                              resume=args.resume, cache_dir=workspace.cache_root())
+                              resume=args.resume, cache_dir=workspace.cache_root(),
+                              run_shards=ray and _cluster().shard_runner(ray))
     model.save(args.out.resolve())
     stats = model.stats
     print(f"measured: {stats['seconds_per_epoch']:.1f} s per epoch (predicted "
@@ -106,12 +132,17 @@ def learning_rows(frame, all_matches: bool):
 
 def sample_command(args: argparse.Namespace) -> int:
     from lib.data.schema import t20_columns
+    from models.synth.chunks import sample_in_chunks
     from models.synth.synthesizer import CtganSynthesizer
 
     if args.rows < 1:
         raise ValueError(f"--rows must be at least 1, got {args.rows}.")
+    if args.chunk_rows < 1:
+        raise ValueError(f"--chunk-rows must be at least 1, got {args.chunk_rows}.")
     model = CtganSynthesizer.load(args.model)
-    frame, report = model.sample_with_report(args.rows, seed=args.seed)
+    ray = connect(args)
+    frame, report = sample_in_chunks(model, args.rows, args.seed, args.chunk_rows,
+                                     run_chunks=ray and _cluster().chunk_runner(ray, on_epoch=_print_chunk))
     files.write_csv(args.out, t20_columns(frame))
     print(f"wrote {len(frame):,} rows to {args.out}")
     print(f"redrawn: {report.redrawn_share:.2%} of {report.generated:,} generated rows broke a cricket rule")
@@ -144,6 +175,16 @@ def _print_epoch(log) -> None:
     print(f"{stage}epoch {log.epoch}/{log.epochs}: generator loss {log.losses['generator']:.4f}, "
           f"discriminator loss {log.losses['discriminator']:.4f} ({log.seconds:.1f} s)", flush=True)
 
+
+
+def _print_chunk(log) -> None:
+    print(f"{log.stage} sampled ({log.seconds:.1f} s)", flush=True)
+
+
+def _cluster():
+    from lib.jobs import cluster
+
+    return cluster
 
 
 def _or_dash(seconds: float | None) -> str:

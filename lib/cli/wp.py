@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from lib.cli import UsageError
+from lib.cli.synth import add_ray_options, connect
 from lib.data import files
 
 
@@ -45,6 +46,7 @@ def _register_compare(commands) -> None:
         help="match: hold out whole matches (honest, default); row: leaks, only to compare with published numbers",
     )
     compare.add_argument("--out", required=True, type=Path, help="report JSON to write")
+    add_ray_options(compare, "each (arm, seed) training")
     compare.set_defaults(run=run_compare)
 
 
@@ -158,13 +160,21 @@ def run_compare(args) -> int:
 
     ratios = parse_ratios(args.ratios, args.synthetic is not None)
     config = _config(args)
+    ray = connect(args)
     real, synthetic = _load(args)
     report = compare_arms(real, synthetic, ratios=ratios, seeds=args.seeds, config=config,
-                          split=SplitSpec(kind=args.split), on_epoch=_print_epoch)
+                          split=SplitSpec(kind=args.split), on_epoch=_print_epoch,
+                          run_trainings=ray and _training_runner(ray))
     files.write_text(args.out, json.dumps(report.to_json(), indent=1))
     print(format_report(report))
     print(f"report written to {args.out}")
     return 0
+
+
+def _training_runner(ray):
+    from lib.jobs.cluster import training_runner
+
+    return training_runner(ray)
 
 
 def format_report(report) -> str:

@@ -4,6 +4,9 @@ The worker process of lib.jobs.runner looks a run's body up by its kind in `BODI
 ``body(params, context)``; `context` carries the progress protocol (on_epoch, should_stop) and `note` for a line
 of status. Everything they produce goes to the workspace: models under artifacts, reports as JSON, synthetic sets
 as datasets.
+
+With CREASE_RAY_ADDRESS set (README, "Running on a cluster"), a synthesizer's shards, a comparison's trainings
+and a sample's chunks run as Ray tasks on that cluster; their results land in the same stores.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from lib.data import files, splits, workspace
 from lib.data.schema import MODEL_COLUMNS
 from lib.data.splits import STANDARD_SPLIT
 from lib.data.workspace import COMPARISONS, SYNTH_CHECKPOINTS, SYNTHESIZERS, WP_MODELS
-from lib.jobs import store
+from lib.jobs import cluster, store
 
 SYNTH = "synth"
 """Job kind: train a synthesizer and store a first synthetic set from it."""
@@ -47,12 +50,22 @@ def synthesize(params: dict, context) -> dict:
     checkpoints = _checkpoint_dir(params.get("resume_from") or context.run_id)
     model = train_synthesizer(frame, SynthConfig.from_json(params["config"]), on_epoch=context.on_epoch,
                               should_stop=context.should_stop, checkpoint_dir=checkpoints,
-                              resume=bool(params.get("resume_from")), cache_dir=workspace.cache_root())
+                              resume=bool(params.get("resume_from")), cache_dir=workspace.cache_root(),
+                              run_shards=_on_cluster(context, cluster.shard_runner))
     context.note("saving the synthesizer")
     model.save(workspace.artifact_root(SYNTHESIZERS) / workspace.check_id(context.run_id))
     shutil.rmtree(checkpoints, ignore_errors=True)
     sampled = _store_sample(model, {**params, "model_id": context.run_id}, context)
     return {"model": context.run_id, **sampled, "stats": model.stats}
+
+
+def _on_cluster(context, runner):
+    """`runner(cluster)` on the Ray cluster CREASE_RAY_ADDRESS names, or None (run here) when it is unset."""
+    address = cluster.address_from_env()
+    if address is None:
+        return None
+    context.note(f"connecting to the Ray cluster at {address}")
+    return runner(cluster.connect(address))
 
 
 def _checkpoint_dir(run_id: str):
@@ -79,8 +92,17 @@ def sample_synthesizer(params: dict, context) -> dict:
 
 
 def _store_sample(model, params: dict, context) -> dict:
+    from models.synth.chunks import sample_in_chunks
+
+    sampled = []
+
+    def chunk_done(log) -> None:  # a note, not an epoch: the run's loss charts hold training epochs only
+        sampled.append(log)
+        context.note(f"sampled {len(sampled)} of {log.stages} chunks", progress=len(sampled) / log.stages)
+
+    run_chunks = _on_cluster(context, lambda ray: cluster.chunk_runner(ray, chunk_done, context.should_stop))
     context.note(f"sampling {params['rows']:,} rows", progress=None)
-    rows, report = model.sample_with_report(params["rows"], seed=params.get("sample_seed"))
+    rows, report = sample_in_chunks(model, params["rows"], params.get("sample_seed"), run_chunks=run_chunks)
     info = workspace.save_dataset(
         rows, name=params["name"], kind="synthetic", source=f"synthesizer {params['model_id']}",
         features=workspace.dataset_info(params["real_id"]).features,
@@ -126,7 +148,7 @@ def compare_wp(params: dict, context) -> dict:
     report = compare_arms(
         real, synthetic, ratios=params["ratios"], seeds=params["seeds"], config=WPConfig.from_json(params["config"]),
         split=replace(STANDARD_SPLIT, kind=params["split"]), vocabulary=vocabulary, on_epoch=context.on_epoch, should_stop=context.should_stop, on_model=keep,
-        provenance=provenance_note(real_id, synthetic_id),
+        provenance=provenance_note(real_id, synthetic_id), run_trainings=_on_cluster(context, cluster.training_runner),
     )
     data = report.to_json()
     data.update(run_id=context.run_id, real_id=real_id, synthetic_id=synthetic_id, models=models)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
@@ -183,6 +183,7 @@ def compare_arms(
     should_stop: ShouldStop = never,
     on_model: Callable[[str, int, WPModel], None] | None = None,
     provenance: str | None = UNKNOWN_PROVENANCE,
+    run_trainings: RunTrainings | None = None,
 ) -> CompareReport:
     """Train every arm `seeds` times on one split and score each on the same held-out real test rows.
 
@@ -203,6 +204,8 @@ def compare_arms(
             for a caller that keeps models (the app saves each arm's first-seed model).
         provenance: the report's note on where the synthetic rows came from, for a caller that knows;
             None for no note.
+        run_trainings: runs the (arm, seed) trainings elsewhere (lib.jobs.cluster on Ray); None runs them here
+            one after another. Either way each is `train_one`, so the same seeds give the same scores.
 
     Returns:
         The CompareReport.
@@ -213,50 +216,102 @@ def compare_arms(
     arms = plan_arms(ratios, synthetic is not None)
     data = prepare_data(real, synthetic, split=split, vocabulary=vocabulary)
     seed_values = [config.seed + k for k in range(seeds)]
+    trainings = [Training(arm, k, replace(config, seed=seed_values[k]), f"{arm.name}, seed {k + 1}/{seeds}", step,
+                          len(arms) * seeds, keep_model=on_model is not None and arm.neural)
+                 for step, (arm, k) in enumerate((arm, k) for arm in arms for k in range(seeds))]
     results = {arm.name: ArmResult(arm.name) for arm in arms}
-    for step, (arm, k) in enumerate((arm, k) for arm in arms for k in range(seeds)):
-        if should_stop():
-            raise Cancelled(f"The comparison was cancelled before {arm.name}, seed {k + 1}/{seeds}.")
-        progress = _StageProgress(on_epoch, should_stop, f"{arm.name}, seed {k + 1}/{seeds}", step, len(arms) * seeds,
-                                  lambda model, arm=arm.name, k=k: on_model and on_model(arm, k, model))
-        run = _run_neural if arm.neural else _run_reference
-        run(arm, data, replace(config, seed=seed_values[k]), results[arm.name], progress)
+    run = run_trainings or run_here
+    for training, outcome in zip(trainings, run(trainings, data, on_epoch, should_stop), strict=True):
+        _record(results[training.arm.name], data, outcome)
+        if outcome.model is not None:
+            on_model(training.arm.name, training.seed_index, outcome.model)
+            # Each comparison builds many small networks; freeing Keras' global state keeps memory flat.
+            outcome.model = None
+            keras.backend.clear_session()
     return CompareReport(data.split, data.test[WINNER].to_numpy(), results, seed_values, config,
                          _notes(data, provenance), match_ids(data.real)[0][data.split.test])
 
 
 @dataclass(frozen=True)
-class _StageProgress:
-    """Where one training sits in the whole comparison, for its EpochLogs."""
+class Training:
+    """One (arm, seed) training of a comparison and where it sits in the whole.
 
-    on_epoch: OnEpoch
-    should_stop: ShouldStop
+    Attributes:
+        arm: the arm.
+        seed_index: 0-based repetition; `config.seed` is the comparison's first seed plus it.
+        config: WP settings with this repetition's seed.
+        stage, step, stages: for its EpochLogs ("real, seed 2/3"; 0-based position; trainings in all).
+        keep_model: return the trained model (a caller keeps it); False frees it right away.
+    """
+
+    arm: Arm
+    seed_index: int
+    config: WPConfig
     stage: str
     step: int
     stages: int
-    trained: Callable[[WPModel], None]
+    keep_model: bool = False
 
 
-def _run_neural(arm: Arm, data: WPData, config: WPConfig, result: ArmResult, progress: _StageProgress) -> None:
-    """Train one WP model for `arm` and add its test predictions and scores to `result`."""
+@dataclass
+class Outcome:
+    """What one training produced.
+
+    Attributes:
+        predictions: win probabilities of the test rows, shape (n_test,), 0..1.
+        history: one dict per epoch; empty for `reference`.
+        rows: rows trained on, validated and tested on (`lib.wp.train.row_counts`).
+        sampling: how its synthetic rows were drawn, or None when it has none.
+        model: the trained model when `Training.keep_model`, else None.
+    """
+
+    predictions: np.ndarray
+    history: list[dict]
+    rows: dict[str, int]
+    sampling: str | None = None
+    model: WPModel | None = None
+
+
+RunTrainings = Callable[[list[Training], WPData, OnEpoch, ShouldStop], Iterable[Outcome]]
+"""Runs a comparison's trainings (each with `train_one`) and yields their outcomes in the order given."""
+
+
+def run_here(trainings: list[Training], data: WPData, on_epoch: OnEpoch, should_stop: ShouldStop):
+    """The trainings one after another in this process; yields each Outcome as it finishes."""
+    for training in trainings:
+        if should_stop():
+            raise Cancelled(f"The comparison was cancelled before {training.stage}.")
+        yield train_one(training, data, on_epoch, should_stop)
+
+
+def train_one(training: Training, data: WPData, on_epoch: OnEpoch = ignore, should_stop: ShouldStop = never) -> Outcome:
+    """Train and test one (arm, seed): a WP model, or the reference for the `reference` arm.
+
+    Its randomness depends only on `training.config.seed`, so the outcome is the same in any process.
+
+    Returns:
+        The Outcome, with predictions on `data.test`.
+    """
+    if not training.arm.neural:
+        return _run_reference(training, data, on_epoch)
+    arm, config = training.arm, training.config
     rows, draw = augment_rows(data.train, data.synthetic, arm.ratio, config.seed, arm.keep_real)
-    model = fit_wp(rows, data.validation, config, on_epoch=progress.on_epoch, should_stop=progress.should_stop,
-                   stage=progress.stage, step=progress.step, stages=progress.stages)
-    _record(result, data, model.predict(data.test), model.history, row_counts(data, rows, arm.keep_real))
-    progress.trained(model)
-    if draw:
-        result.sampling.append(draw.note)
-    # Each comparison builds many small networks; freeing Keras' global state keeps memory flat across them.
-    del model
-    keras.backend.clear_session()
+    model = fit_wp(rows, data.validation, config, on_epoch=on_epoch, should_stop=should_stop,
+                   stage=training.stage, step=training.step, stages=training.stages)
+    outcome = Outcome(model.predict(data.test), model.history, row_counts(data, rows, arm.keep_real),
+                      draw.note if draw else None, model if training.keep_model else None)
+    if not training.keep_model:
+        del model
+        keras.backend.clear_session()
+    return outcome
 
 
-def _run_reference(arm: Arm, data: WPData, config: WPConfig, result: ArmResult, progress: _StageProgress) -> None:
-    """Fit the no-embedding reference on the real training rows and add its test predictions to `result`."""
+def _run_reference(training: Training, data: WPData, on_epoch: OnEpoch) -> Outcome:
+    """Fit the no-embedding reference on the real training rows and predict the test rows."""
     started = time.perf_counter()
-    predictions = reference_predictions(data.train, data.test, config.seed)
-    _record(result, data, predictions, [], row_counts(data, data.train, keep_real=True))
-    progress.on_epoch(EpochLog(1, 1, time.perf_counter() - started, {}, progress.stage, progress.step, progress.stages))
+    predictions = reference_predictions(data.train, data.test, training.config.seed)
+    on_epoch(EpochLog(1, 1, time.perf_counter() - started, {}, training.stage, training.step, training.stages))
+    return Outcome(predictions, [], row_counts(data, data.train, keep_real=True))
 
 
 def reference_predictions(train: pd.DataFrame, test: pd.DataFrame, seed: int) -> np.ndarray:
@@ -270,11 +325,13 @@ def reference_predictions(train: pd.DataFrame, test: pd.DataFrame, seed: int) ->
         return model.predict_proba(test[NUMERIC_COLUMNS].to_numpy())[:, list(model.classes_).index(1)]
 
 
-def _record(result: ArmResult, data: WPData, predictions: np.ndarray, history: list[dict], rows: dict) -> None:
-    result.scores.append(score_predictions(data.test[WINNER].to_numpy(), predictions))
-    result.predictions.append(predictions)
-    result.histories.append(history)
-    result.rows = result.rows or rows
+def _record(result: ArmResult, data: WPData, outcome: Outcome) -> None:
+    result.scores.append(score_predictions(data.test[WINNER].to_numpy(), outcome.predictions))
+    result.predictions.append(outcome.predictions)
+    result.histories.append(outcome.history)
+    result.rows = result.rows or outcome.rows
+    if outcome.sampling:
+        result.sampling.append(outcome.sampling)
 
 
 def _difference_range(bounds: tuple[float, float]) -> tuple[float, float]:

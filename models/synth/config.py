@@ -23,10 +23,13 @@ FRACTION_STEP = 0.01
 """The finest sampling fraction offered (the Synthesize slider's step); suggested fractions are multiples of it."""
 MAX_SHARDS = 50
 """The most shards offered or suggested."""
-SELECT_STREAM, FIT_STREAM, TRAIN_STREAM, GMM_STREAM = 1, 2, 3, 4
+CHUNK_ROWS = 100_000
+"""Rows per seeded chunk of a sample by default (models.synth.chunks): large enough that a chunk's fixed cost
+(a Ray task, a partial batch) is small beside it."""
+SELECT_STREAM, FIT_STREAM, TRAIN_STREAM, GMM_STREAM, CHUNK_STREAM = 1, 2, 3, 4, 5
 """Seed streams of a run: each step draws from np.random.default_rng([seed, stream, ...]). None is 0, because
 numpy pads a seed with zeros: [seed, 0] would be the stream of a plain `seed` (sampling's), and [seed, s, 0]
-(shard 0) that of [seed, s]."""
+(shard 0) that of [seed, s]. CHUNK_STREAM seeds the chunks of a large sample after the first."""
 
 
 @dataclass(frozen=True)

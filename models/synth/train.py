@@ -6,6 +6,7 @@ A plain function, so that the command line and the app's background jobs call th
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -23,6 +24,10 @@ from models.synth.synthesizer import CtganSynthesizer, ShardModel, observed_boun
 from models.synth.torch_runtime import resolve_device, torch_thread_count, torch_threads
 from models.synth.trainer import ShardTrainer
 
+RunShards = Callable[..., Iterable[tuple[int, ShardModel]]]
+"""Trains shards elsewhere (lib.jobs.cluster on Ray): called as run(frame, prepared, config, pending shard
+indices, current, on_epoch, should_stop) and yields (shard index, ShardModel) as each finishes, in any order."""
+
 
 def train_synthesizer(
     frame: pd.DataFrame,
@@ -32,6 +37,7 @@ def train_synthesizer(
     checkpoint_dir=None,
     resume: bool = False,
     cache_dir=None,
+    run_shards: RunShards | None = None,
 ) -> CtganSynthesizer:
     """Train a CTGAN synthesizer on t20 rows.
 
@@ -44,6 +50,9 @@ def train_synthesizer(
         resume: continue the run checkpointed in `checkpoint_dir` (same data and settings) exactly where its
             last checkpoint was; starts fresh when the folder holds no run.
         cache_dir: cache folder of the prepare step; None keeps nothing on disk.
+        run_shards: trains the pending shards elsewhere (each with `train_shard`, so the same seeds give the
+            same generators); None trains them here one after another. Its finished shards are checkpointed
+            as soon as every shard before them has finished too.
 
     Returns:
         The trained synthesizer; its `stats` hold measured seconds per epoch and peak RSS next to the
@@ -71,10 +80,15 @@ def train_synthesizer(
         shards = [_finished_shard(prepared, i, config, device, state, history)
                   for i, (state, history) in enumerate(resumed.finished if resumed else [])]
         current = resumed.current if resumed else None  # belongs to the first unfinished shard only
-        for shard in range(len(shards), config.shards):
-            shards.append(_train_shard(frame, prepared, shard, config, device, current, store,
-                                       on_epoch or ignore, should_stop or never))
-            current = None
+        pending = list(range(len(shards), config.shards))
+        if run_shards is None:
+            for shard in pending:
+                shards.append(train_shard(frame, prepared, shard, config, device, current, store,
+                                          on_epoch or ignore, should_stop or never))
+                current = None
+        else:
+            shards += _gather(run_shards(frame, prepared, config, pending, current, on_epoch or ignore,
+                                         should_stop or never), len(shards), store)
     epochs = [record["seconds"] for shard in shards for record in shard.history]
     stats = {
         "seconds_per_epoch": float(np.mean(epochs)),
@@ -88,8 +102,39 @@ def train_synthesizer(
     return CtganSynthesizer(config, shards, observed_bounds(frame), CricketRules.from_frame(frame), stats)
 
 
-def _train_shard(frame, prepared: Prepared, shard: int, config: SynthConfig, device, current, store,
-                 on_epoch: OnEpoch, should_stop: ShouldStop) -> ShardModel:
+def _gather(finished: Iterable[tuple[int, ShardModel]], first: int, store: CheckpointStore | None) -> list[ShardModel]:
+    """Shards `first`... in index order, from (index, model) pairs arriving in any order; each is checkpointed
+    once all shards before it are, since a checkpoint folder resumes from its first unfinished shard."""
+    waiting: dict[int, ShardModel] = {}
+    ordered: list[ShardModel] = []
+    for index, model in finished:
+        waiting[index] = model
+        while first + len(ordered) in waiting:
+            ready = waiting.pop(first + len(ordered))
+            if store is not None:
+                store.save_finished(first + len(ordered), ready.generator.state_dict(), ready.history)
+            ordered.append(ready)
+    return ordered
+
+
+def train_shard(frame, prepared: Prepared, shard: int, config: SynthConfig, device, current=None, store=None,
+                on_epoch: OnEpoch = ignore, should_stop: ShouldStop = never) -> ShardModel:
+    """Train one shard from the prepared data; its seed depends only on `config.seed` and `shard`, so the shard
+    is the same wherever it is trained.
+
+    Args:
+        frame: the validated t20 rows `prepared` was made from.
+        prepared: the shared prepare step's result (`models.synth.prepare.prepare`).
+        shard: 0-based shard index, < config.shards.
+        config: the run's settings.
+        device: torch device to train on.
+        current: checkpointed (tensors, state) of this shard to continue from, or None to start fresh.
+        store: checkpoint store to save epochs and the finished generator into, or None.
+        on_epoch, should_stop: the progress protocol (models.progress).
+
+    Returns:
+        The trained ShardModel.
+    """
     layout, rows = prepared.layout(shard), prepared.compact(shard, frame)
     with torch.random.fork_rng(devices=[device] if device.type == "cuda" else []):
         torch.manual_seed(int(np.random.SeedSequence([config.seed, TRAIN_STREAM, shard]).generate_state(1)[0]))

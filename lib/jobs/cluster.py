@@ -1,0 +1,267 @@
+"""Scaling out on Ray: a synthesizer's shards, a comparison's (arm, seed) trainings and a sample's chunks as Ray
+tasks on a cluster. Imported only when asked (`--ray ADDRESS` or CREASE_RAY_ADDRESS); without it nothing here
+runs and Ray is never imported.
+
+Each task calls the same function a local run calls (`models.synth.train.train_shard`,
+`lib.wp.compare.train_one`, `CtganSynthesizer.sample_with_report`), so the same seeds give the same models,
+scores and rows. The data every task needs goes into the object store once (`ray.put`); each task requests its
+CPUs (and one GPU when it will train on CUDA) and runs that many torch threads, sends every finished epoch back through a small queue actor, and
+is retried once when it fails or its worker dies. Results come back to this process, which writes them to the
+same workspace stores and files as a local run.
+
+CPU float arithmetic repeats bit for bit only at the same thread count: a synthesizer trained or sampled on Ray
+equals the local one when its tasks run as many threads as the local run (`SynthConfig.threads`, or --ray-cpus
+equal to the local cores); at other counts the last bits of the weights differ, not the statistics.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from models.progress import Cancelled, EpochLog, OnEpoch, ShouldStop, ignore, never
+
+ADDRESS_VARIABLE = "CREASE_RAY_ADDRESS"
+"""Environment variable the app's job bodies read: the Ray cluster to run on ("auto" or host:port)."""
+RETRIES = 1
+"""Times a failed task is run again before its failure fails the whole run."""
+POLL_SECONDS = 0.5
+"""How often, while tasks run, progress is relayed and the job's cancel request checked."""
+CONNECT_SECONDS = 10
+"""How long to wait for the head node to accept a connection before saying it is unreachable."""
+CODE = [Path(__file__).resolve().parents[2] / package for package in ("lib", "models")]
+"""The project's packages, shipped to every node with the job, so workers run this checkout's code."""
+
+
+class ClusterError(ValueError):
+    """The cluster could not run the work: unreachable, lost, or a task that failed again after its retry.
+    A ValueError so that the command line prints it as a message, not a traceback."""
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """A connected Ray cluster.
+
+    Attributes:
+        address: what was asked for ("auto" or host:port).
+        cpus_per_task: CPUs each task requests; also the torch threads of a synthesizer shard whose settings
+            name none.
+        gpus: GPUs the cluster has, all nodes together.
+    """
+
+    address: str
+    cpus_per_task: int = 1
+    gpus: float = 0.0
+
+
+def address_from_env() -> str | None:
+    """The cluster address the app's jobs should use, or None to run on this machine."""
+    return os.environ.get(ADDRESS_VARIABLE, "").strip() or None
+
+
+def connect(address: str, cpus_per_task: int = 1) -> Cluster:
+    """Connect this process to the Ray cluster at `address` (once; later calls reuse the connection).
+
+    Args:
+        address: "auto" (the cluster started on this machine with `ray start`) or "host:port" of its head.
+        cpus_per_task: CPUs each task requests, >= 1.
+
+    Raises:
+        ClusterError: no cluster answers at `address`.
+    """
+    import ray
+
+    if isinstance(cpus_per_task, bool) or not isinstance(cpus_per_task, int) or cpus_per_task < 1:
+        raise ValueError(f"CPUs per Ray task must be a whole number >= 1, got {cpus_per_task!r}.")
+    if not ray.is_initialized():
+        _check_reachable(address)
+        try:
+            ray.init(address=address, logging_level="WARNING", log_to_driver=False,
+                     runtime_env={"py_modules": [str(path) for path in CODE],
+                                  "env_vars": {"OMP_WAIT_POLICY": "PASSIVE"}})
+        except (ConnectionError, ValueError, RuntimeError) as error:
+            raise ClusterError(
+                f"No Ray cluster answers at {address!r} ({error}). Start one with `ray start --head` on the head "
+                "node, then pass its address (host:6379, or auto on that node)."
+            ) from None
+    return Cluster(address, cpus_per_task, float(ray.cluster_resources().get("GPU", 0)))
+
+
+def _check_reachable(address: str) -> None:
+    """Fail in seconds when nothing listens at host:port: ray.init would retry for minutes."""
+    import socket
+
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    if address == "auto" or not port.isdigit():
+        return
+    try:
+        socket.create_connection((host or "127.0.0.1", int(port)), timeout=CONNECT_SECONDS).close()
+    except OSError as error:
+        raise ClusterError(
+            f"No Ray cluster answers at {address!r} ({error.strerror or error}). Start one with `ray start --head` "
+            "on the head node, then pass its address (host:6379, or auto on that node)."
+        ) from None
+
+
+def disconnect() -> None:
+    """Leave the cluster (it keeps running); the next `connect` connects again."""
+    import ray
+
+    ray.shutdown()
+
+
+def run_tasks(cluster: Cluster, function: Callable, shared, items: list, *, gpus: float = 0, label: str = "task",
+              on_epoch: OnEpoch = ignore, should_stop: ShouldStop = never) -> Iterator[tuple[int, object]]:
+    """Run function(shared, item, report) as one Ray task per item; yield (index of item, result) as each finishes.
+
+    Args:
+        cluster: the connected cluster.
+        function: a module-level function; `report(EpochLog)` relays an epoch to `on_epoch` here.
+        shared: what every task needs, put into the object store once.
+        items: one per task.
+        gpus: GPUs each task requests.
+        label: what a task is, for messages ("shard", "training").
+        on_epoch: gets every task's EpochLogs, relayed while tasks run.
+        should_stop: polled while tasks run; True cancels every unfinished task and raises Cancelled.
+
+    Raises:
+        ClusterError: a task failed twice (with its cause), or the cluster was lost.
+        models.progress.Cancelled: `should_stop` said so.
+    """
+    import ray
+    from ray.util.queue import Queue
+
+    relay = Queue()
+    task = ray.remote(function).options(num_cpus=cluster.cpus_per_task, num_gpus=gpus, max_retries=RETRIES,
+                                        retry_exceptions=True)
+    shared_ref = ray.put(shared)
+    report = epoch_reporter(relay)
+    refs = {task.remote(shared_ref, item, report): index for index, item in enumerate(items)}
+    pending = list(refs)
+    try:
+        while pending:
+            done, pending = ray.wait(pending, num_returns=1, timeout=POLL_SECONDS)
+            _relay(relay, on_epoch)
+            if should_stop():
+                raise Cancelled(f"The run was cancelled with {len(pending)} of {len(items)} {label}(s) unfinished.")
+            for ref in done:
+                yield refs[ref], _result(ref, label, len(items) - len(pending), len(items), cluster)
+        _relay(relay, on_epoch)
+    finally:
+        for ref in pending:
+            ray.cancel(ref, force=True)
+        ray.kill(relay.actor)
+
+
+def in_order(pairs: Iterable[tuple[int, object]]) -> Iterator[object]:
+    """Results of (index, result) pairs arriving in any order, yielded by index 0, 1, ... as soon as each can be."""
+    waiting, upcoming = {}, 0
+    for index, result in pairs:
+        waiting[index] = result
+        while upcoming in waiting:
+            yield waiting.pop(upcoming)
+            upcoming += 1
+
+
+def _relay(relay, on_epoch: OnEpoch) -> None:
+    for log in relay.get_nowait_batch(relay.qsize()):
+        on_epoch(log)
+
+
+def _result(ref, label: str, finished: int, total: int, cluster: Cluster):
+    """The task's result, or a ClusterError saying why there is none."""
+    import ray
+
+    try:
+        return ray.get(ref)
+    except ray.exceptions.RayTaskError as error:
+        cause = error.cause if error.cause is not None else error
+        raise ClusterError(f"A {label} failed on the Ray cluster and again when retried: "
+                           f"{type(cause).__name__}: {cause}") from None
+    except ray.exceptions.WorkerCrashedError:
+        raise ClusterError(f"A {label}'s worker process died twice (killed, or out of memory on its node); "
+                           "give each task more memory or fewer rows.") from None
+    except ray.exceptions.RayError as error:
+        raise ClusterError(f"Lost the Ray cluster at {cluster.address!r} ({type(error).__name__}: {error}); "
+                           f"{finished - 1} of {total} {label}(s) had finished and their results are kept.") from None
+
+
+def epoch_reporter(relay) -> OnEpoch:
+    """The on_epoch a task passes to its trainer: sends each EpochLog to the driver's relay queue."""
+
+    def report(log: EpochLog) -> None:
+        relay.put(log)
+
+    return report
+
+
+def shard_runner(cluster: Cluster):
+    """A `models.synth.train.RunShards` that trains each pending shard as a Ray task; a GPU per task when the
+    synthesizer's device is cuda, or auto on a cluster with GPUs."""
+
+    def run(frame, prepared, config, pending: list[int], current, on_epoch: OnEpoch, should_stop: ShouldStop):
+        gpus = 1 if config.device == "cuda" or (config.device == "auto" and cluster.gpus > 0) else 0
+        items = [(shard, current if i == 0 else None) for i, shard in enumerate(pending)]
+        finished = run_tasks(cluster, _train_shard_task, (frame, prepared, config, cluster.cpus_per_task), items,
+                             gpus=gpus, label="shard", on_epoch=on_epoch, should_stop=should_stop)
+        return ((pending[index], model) for index, model in finished)
+
+    return run
+
+
+def _train_shard_task(shared, item, report):
+    """One shard on a Ray worker; returns its ShardModel with the generator on the CPU."""
+    from models.synth.torch_runtime import resolve_device, torch_threads
+    from models.synth.train import train_shard
+
+    frame, prepared, config, cpus = shared
+    shard, current = item
+    with torch_threads(config.threads or cpus):  # the run's own thread count when it sets one
+        model = train_shard(frame, prepared, shard, config, resolve_device(config.device), current, None, report)
+    model.generator.cpu()
+    return model
+
+
+def training_runner(cluster: Cluster):
+    """A `lib.wp.compare.RunTrainings` that runs each (arm, seed) training as a Ray task, on CPUs: the WP
+    network is small, and CPU training repeats exactly."""
+
+    def run(trainings: list, data, on_epoch: OnEpoch, should_stop: ShouldStop):
+        pairs = run_tasks(cluster, _train_one_task, data, trainings, label="training", on_epoch=on_epoch,
+                          should_stop=should_stop)
+        return in_order(pairs)
+
+    return run
+
+
+def _train_one_task(data, training, report):
+    from lib.wp.compare import train_one
+
+    return train_one(training, data, report)
+
+
+def chunk_runner(cluster: Cluster, on_epoch: OnEpoch = ignore, should_stop: ShouldStop = never):
+    """A `models.synth.chunks.RunChunks` that draws each chunk of a sample as a Ray task; the model goes into the
+    object store once. Each finished chunk reaches `on_epoch` as one step of the whole sample."""
+
+    def run(model, plan: list[tuple[int, int | None]]):
+        return in_order(run_tasks(cluster, _sample_chunk_task, model, [(index, len(plan), rows, seed, cluster.cpus_per_task)
+                                   for index, (rows, seed) in enumerate(plan)], label="chunk",
+                                  on_epoch=on_epoch, should_stop=should_stop))
+
+    return run
+
+
+def _sample_chunk_task(model, item, report):
+    import time
+
+    from models.synth.torch_runtime import torch_threads
+
+    index, chunks, rows, seed, cpus = item
+    started = time.perf_counter()
+    with torch_threads(model.config.threads or cpus):  # as a shard: rows repeat bit for bit at one thread count
+        part = model.sample_with_report(rows, seed)
+    report(EpochLog(1, 1, time.perf_counter() - started, {}, f"chunk {index + 1}/{chunks}", index, chunks))
+    return part

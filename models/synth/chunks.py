@@ -1,0 +1,79 @@
+"""Sampling many rows in seeded chunks, so that chunks can be drawn anywhere (here or as Ray tasks) and the rows
+are the same for the same seed.
+
+Chunk 0 is drawn with the seed itself, so a sample of one chunk has exactly the rows `sample_with_report` gives;
+chunk i > 0 gets a seed derived from (seed, i).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import numpy as np
+import pandas as pd
+
+from models.synth.config import CHUNK_ROWS, CHUNK_STREAM
+from models.synth.synthesizer import CtganSynthesizer, SampleReport
+from models.synth.torch_runtime import torch_threads
+
+RunChunks = Callable[[CtganSynthesizer, list[tuple[int, int | None]]], Iterable[tuple[pd.DataFrame, SampleReport]]]
+"""Draws each (rows, seed) chunk with `model.sample_with_report` elsewhere; yields the parts in the order given."""
+
+
+def chunk_plan(rows: int, seed: int | None, chunk_rows: int = CHUNK_ROWS) -> list[tuple[int, int | None]]:
+    """The chunks of a sample of `rows` rows.
+
+    Args:
+        rows: rows wanted, >= 0.
+        seed: the sample's seed; None draws a fresh one (kept None when there is a single chunk).
+        chunk_rows: most rows per chunk, >= 1.
+
+    Returns:
+        One (rows, seed) pair per chunk; the rows add up to `rows`.
+    """
+    if isinstance(chunk_rows, bool) or not isinstance(chunk_rows, (int, np.integer)) or chunk_rows < 1:
+        raise ValueError(f"rows per chunk must be a whole number >= 1, not {chunk_rows!r}.")
+    sizes = [min(chunk_rows, rows - start) for start in range(0, rows, chunk_rows)] or [0]
+    if len(sizes) > 1 and seed is None:
+        seed = int(np.random.SeedSequence().generate_state(1)[0])
+    return [(size, seed if i == 0 else _chunk_seed(seed, i)) for i, size in enumerate(sizes)]
+
+
+def sample_in_chunks(model: CtganSynthesizer, rows: int, seed: int | None = None, chunk_rows: int = CHUNK_ROWS,
+                     run_chunks: RunChunks | None = None) -> tuple[pd.DataFrame, SampleReport]:
+    """`rows` rows drawn chunk by chunk, and what sampling did over all chunks.
+
+    Args:
+        model: the trained synthesizer.
+        rows, seed, chunk_rows: as in `chunk_plan`.
+        run_chunks: draws the chunks elsewhere (lib.jobs.cluster on Ray); None draws them here in turn.
+
+    Returns:
+        (frame, report) as `CtganSynthesizer.sample_with_report`, chunk after chunk.
+    """
+    plan = chunk_plan(rows, seed, chunk_rows)
+    parts = (run_chunks or _draw_here)(model, plan)
+    return merge(list(parts))
+
+
+def merge(parts: list[tuple[pd.DataFrame, SampleReport]]) -> tuple[pd.DataFrame, SampleReport]:
+    """One frame and one report from the chunks' (frame, report) pairs, in order."""
+    frame = pd.concat([part for part, _ in parts], ignore_index=True)
+    report = SampleReport(rows=sum(r.rows for _, r in parts), generated=sum(r.generated for _, r in parts),
+                          redrawn_share=0.0)
+    for _, part in parts:
+        for rule, count in part.broken.items():
+            report.broken[rule] = report.broken.get(rule, 0) + count
+    report.redrawn_share = 1 - report.rows / report.generated if report.generated else 0.0
+    return frame, report
+
+
+def _draw_here(model: CtganSynthesizer, plan: list[tuple[int, int | None]]):
+    # At the run's thread count, as a chunk on Ray: CPU float sums repeat bit for bit only at one thread count.
+    with torch_threads(model.config.threads):
+        for rows, seed in plan:
+            yield model.sample_with_report(rows, seed)
+
+
+def _chunk_seed(seed: int, chunk: int) -> int:
+    return int(np.random.SeedSequence([seed, CHUNK_STREAM, chunk]).generate_state(1)[0])
