@@ -8,11 +8,12 @@ from lib.jobs import runner, store
 from lib.jobs.bodies import WP_COMPARE, augmented_training_set, provenance_note
 from lib.wp.arms import DEFAULT_RATIOS, DEFAULT_SEEDS
 from models.wp.config import TRAINING, WPConfig
-from pages.ui.common import active_dataset, dataset_picker, show_error, synthetic_picker
+from pages.ui.common import active_dataset, dataset_picker, show_error, synthetic_picker, workspace_notices
 from pages.ui.jobs import latest_run, watch
 
 st.set_page_config(page_title="Augment & train · Crease Lab", page_icon="🏏", layout="wide")
 st.title("Augment & train")
+workspace_notices()
 st.write(
     "Train the win-probability model on real training matches alone and with synthetic rows added, repeat each "
     f"over seeds, and test every arm on the same {STANDARD_SPLIT.test_share:.0%} of **real** matches held out."
