@@ -331,7 +331,9 @@ def _refuse_non_scalar(values: pd.Series, column: str, name: str) -> None:
         odd = values.map(lambda v: isinstance(v, (list, tuple, dict, set, np.ndarray, bytes))).to_numpy()
         if odd.any():
             row = int(np.argmax(odd))
-            kind = f"{type(values.iloc[row]).__name__} values (row {row + 1}), such as Parquet lists or structs"
+            found = type(values.iloc[row])
+            what = "struct" if found is dict else "binary" if found is bytes else "list"
+            kind = f"{what} values (row {row + 1})"
     if kind:
         raise SchemaError(
             f"{name}, column {column} holds {kind}, not numbers. Store it as whole or decimal numbers."
