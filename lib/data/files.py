@@ -35,13 +35,37 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     try:
         yield tmp
         os.replace(tmp, target)
-    except OSError as error:
+    except Exception as error:
         # Name the file the user asked for, not the temporary one: "disk full while writing report.json".
-        if error.errno is None or error.filename == str(target):
-            raise
-        raise type(error)(error.errno, error.strerror, str(target)) from error
+        full = _disk_full_instead(error, target)
+        if full is not error:
+            raise full from error
+        if isinstance(error, OSError) and error.errno is not None and error.filename not in (None, str(target)):
+            raise type(error)(error.errno, error.strerror, str(target)) from error
+        raise
     finally:
         tmp.unlink(missing_ok=True)
+
+
+FULL_DISK_BYTES = 1024 * 1024
+"""Free space under which a failed write is taken for a full disk, whatever the writer raised."""
+
+
+def _disk_full_instead(error: BaseException, target: Path) -> BaseException:
+    """An OSError(ENOSPC) naming `target` when the write failed on a full disk, else `error` itself.
+
+    Writers report a full disk in their own ways (torch: a RuntimeError from its zip writer; pandas: an OSError
+    without the path); the free space left, read before the partial file is removed, says it the same way.
+    """
+    if isinstance(error, OSError) and error.errno not in (None, errno.ENOSPC):
+        return error
+    try:
+        free = shutil.disk_usage(target.parent if target.parent.exists() else Path.cwd()).free
+    except OSError:
+        return error
+    if free >= FULL_DISK_BYTES and not (isinstance(error, OSError) and error.errno == errno.ENOSPC):
+        return error
+    return OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
 
 
 def write_bytes(target: str | Path, data: bytes) -> Path:
@@ -91,8 +115,14 @@ def staged_dir(destination: str | Path) -> Iterator[Path]:
     try:
         yield staging
         publish_dir(staging, destination)
-    except BaseException:
+    except Exception as error:
+        full = _disk_full_instead(error, destination)
         shutil.rmtree(staging, ignore_errors=True)  # a full disk or a kill mid-write leaves no .staging-* behind
+        if full is error:
+            raise
+        raise full from error
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
         raise
 
 

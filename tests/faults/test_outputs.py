@@ -117,3 +117,17 @@ def test_an_output_path_that_is_a_folder_is_refused_by_name(tmp_path, capsys):
     code = main(["data", "sample", "--matches", "2", "--out", str(tmp_path)])
     # Assert
     assert code == 2 and f"{tmp_path} is a folder" in capsys.readouterr().err
+
+
+def test_a_model_saved_to_a_full_disk_says_disk_full_and_leaves_no_staging_folder(tmp_path):
+    import torch
+
+    with small_disk(tmp_path / "disk", "1m") as disk:
+        # Setup: a model folder to be written by torch, which reports a full disk as a RuntimeError
+        destination = disk / "model"
+        # Run
+        with pytest.raises(OSError) as caught, files.staged_dir(destination) as staging:
+            torch.save({"weights": torch.zeros(1_000_000)}, staging / "generator-0.pt")
+        # Assert: said as a full disk, naming the folder; nothing left behind
+        assert caught.value.errno == errno.ENOSPC and caught.value.filename == str(destination)
+        assert list(disk.iterdir()) == []
