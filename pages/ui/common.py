@@ -13,7 +13,7 @@ import streamlit as st
 
 from lib.data import sources, workspace
 from lib.data.workspace import DatasetInfo
-from lib.jobs import store
+from lib.jobs import runner, store
 
 ACTIVE = "active_dataset"
 
@@ -100,9 +100,15 @@ def plain(text: str) -> str:
 
 
 def workspace_notices() -> None:
-    """First thing on every page: a workspace that cannot be written stops the page with what to do, and a run
-    store found damaged (moved aside and rebuilt) is said until the user dismisses it."""
+    """First thing on every page: a workspace that cannot be written or a $CREASE_MAX_JOBS that is not a number
+    stops the page with what to do, and a run store found damaged (moved aside and rebuilt) is said until the user
+    dismisses it."""
     problem = workspace.problem()
+    if not problem:
+        try:
+            runner.max_jobs()
+        except ValueError as error:  # every job would fail; said here rather than when Train is clicked
+            problem = str(error)
     if problem:
         st.error(plain(problem))
         st.stop()

@@ -54,6 +54,18 @@ def test_a_bad_max_jobs_setting_is_refused_before_the_job_starts(setting, monkey
     assert store.list_runs() == []
 
 
+def test_a_bad_max_jobs_setting_is_said_on_the_page(monkeypatch, stored_league):
+    from tests.pages_helpers import page
+
+    # Setup
+    monkeypatch.setenv(runner.MAX_JOBS_VAR, "abc")
+    # Run
+    at = page("pages/1_Synthesize.py").run()
+    # Assert: what to set, before any Train button
+    assert "CREASE_MAX_JOBS is 'abc'" in at.error[0].value and not at.button
+    assert not at.exception
+
+
 @pytest.mark.parametrize("setting", ["", "   "])
 def test_an_empty_workspace_setting_is_refused_not_the_current_folder(setting, monkeypatch):
     # Setup
