@@ -6,10 +6,20 @@ from lib.charts.data import column_histograms
 from lib.data import sources, workspace
 from lib.data.schema import MATCH_ID, MODEL_COLUMNS, t20_columns, to_t20_csv
 from pages.ui import settings
-from pages.ui.common import active_dataset, dataset_picker, frame_of, load_frame, set_active, show_error
+from pages.ui.common import (
+    active_dataset,
+    dataset_picker,
+    frame_of,
+    load_frame,
+    plain,
+    set_active,
+    show_error,
+    workspace_notices,
+)
 
 st.set_page_config(page_title="Crease Lab", page_icon="🏏", layout="wide")
 st.title("Crease Lab")
+workspace_notices()
 st.write(
     "Does synthetic data make your win-probability model better? Load T20 deliveries, train a CTGAN synthesizer, "
     "score its fidelity, then retrain the win-probability model on real + synthetic rows and compare both on "
@@ -69,7 +79,7 @@ def load_choice(picked: dict):
     seen = st.session_state.setdefault("imported", {})
     key = f"{upload.file_id}:{picked['features'] if picked['source'] == CRICSHEET else 'table'}"
     if key not in seen:
-        with st.spinner(f"Reading and checking {upload.name}…"):
+        with st.spinner(f"Reading and checking {plain(upload.name)}…"):
             if picked["source"] == TABLE:
                 seen[key] = sources.import_t20(upload, upload.name).id
             else:
@@ -87,8 +97,8 @@ def overview(dataset_id: str, created: str):
 
 def dataset_ui(info: workspace.DatasetInfo) -> None:
     frame = frame_of(info)
-    st.subheader(info.name)
-    st.caption(f"Source: {info.source}" + (f" · features: {info.features}" if info.features else ""))
+    st.subheader(plain(info.name))
+    st.caption(f"Source: {plain(info.source)}" + (f" · features: {info.features}" if info.features else ""))
     # the counts were taken when the dataset was stored (lib.data.workspace.save_dataset)
     for column, (label, value) in zip(st.columns(5), [
         ("Deliveries", f"{info.rows:,}"), ("Matches", f"{info.matches:,}"), ("Batters", f"{info.batters:,}"),

@@ -7,12 +7,13 @@ from lib.jobs import runner, store
 from lib.jobs.bodies import SYNTH
 from models.synth.config import ENCODINGS, FRACTION_STEP, MAX_SHARDS, SynthConfig
 from pages.ui import settings
-from pages.ui.common import active_dataset, dataset_picker, show_error, unique_set_name, unique_title
+from pages.ui.common import active_dataset, dataset_picker, show_error, unique_set_name, unique_title, workspace_notices
 from pages.ui.jobs import latest_run, running_run, running_ui, watch
 from pages.ui.synth import cached_estimate, estimate_ui, past_runs_ui, result_ui
 
 st.set_page_config(page_title="Synthesize · Crease Lab", page_icon="🏏", layout="wide")
 st.title("Synthesize")
+workspace_notices()
 st.write(
     "Train a CTGAN synthesizer on the real deliveries and generate synthetic ones. It learns from the "
     f"training matches only ({STANDARD_SPLIT.training_share:.0%} of matches), so the matches held out for validating and "

@@ -11,10 +11,19 @@ from lib.data.schema import MODEL_COLUMNS, NUMERIC_COLUMNS
 from lib.jobs import store
 from lib.quality.fidelity import REGULARS
 from lib.quality.report import headline, per_column, score_report, scores_csv
-from pages.ui.common import active_dataset, dataset_picker, frame_of, load_frame, show_error, synthetic_picker
+from pages.ui.common import (
+    active_dataset,
+    dataset_picker,
+    frame_of,
+    load_frame,
+    show_error,
+    synthetic_picker,
+    workspace_notices,
+)
 
 st.set_page_config(page_title="Evaluate · Crease Lab", page_icon="🏏", layout="wide")
 st.title("Evaluate")
+workspace_notices()
 st.write("Fidelity of a synthetic set to the real data — column shapes, column pair trends and player coverage "
          "from sdmetrics — next to the published reference run, with cricket validity and privacy.")
 

@@ -10,11 +10,20 @@ from lib.jobs.bodies import SYNTH_SAMPLE, WP_COMPARE, augmented_training_set, pr
 from lib.wp.arms import DEFAULT_RATIOS, DEFAULT_SEEDS
 from models.wp.config import TRAINING, WPConfig
 from pages.ui import settings
-from pages.ui.common import active_dataset, dataset_picker, show_error, synthetic_picker, unique_set_name, unique_title
+from pages.ui.common import (
+    active_dataset,
+    dataset_picker,
+    show_error,
+    synthetic_picker,
+    unique_set_name,
+    unique_title,
+    workspace_notices,
+)
 from pages.ui.jobs import latest_run, running_run, running_ui, watch
 
 st.set_page_config(page_title="Augment & train · Crease Lab", page_icon="🏏", layout="wide")
 st.title("Augment & train")
+workspace_notices()
 st.write(
     "Train the win-probability model on real training matches alone and with synthetic rows added, repeat each "
     f"over seeds, and test every arm on the same {STANDARD_SPLIT.test_share:.0%} of **real** matches held out."

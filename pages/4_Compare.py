@@ -11,9 +11,11 @@ from lib.jobs.history import lineage
 from lib.wp.metrics import METRICS
 from lib.wp.report import REFERENCE_MEANING, augmented_ratios, load_report, report_table, verdict_lines
 from lib.wp.saved import model_zip
+from pages.ui.common import workspace_notices
 
 st.set_page_config(page_title="Compare · Crease Lab", page_icon="🏏", layout="wide")
 st.title("Compare")
+workspace_notices()
 st.write("Does adding synthetic rows make the win-probability model better? Each arm's mean over seeds, with a 95% "
          "interval, and its difference to the real-only arm.")
 

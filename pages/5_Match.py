@@ -12,10 +12,11 @@ from lib.wp.match_curve import DEATH_OVERS, POWERPLAY_OVERS
 from lib.wp.report import held_out, load_report
 from lib.wp.saved import stored_models
 from models.wp.model import WPModel
-from pages.ui.common import active_dataset, frame_of, load_frame, show_error
+from pages.ui.common import active_dataset, frame_of, load_frame, show_error, workspace_notices
 
 st.set_page_config(page_title="Match · Crease Lab", page_icon="🏏", layout="wide")
 st.title("Match")
+workspace_notices()
 st.write("How a win-probability model you trained reads one match, delivery by delivery; pick two models to see "
          "them side by side.")
 FROM_DATASET, FROM_FILE = "A match from a dataset", "Upload one Cricsheet match (.json)"

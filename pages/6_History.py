@@ -6,8 +6,10 @@ import streamlit as st
 
 from lib.jobs import runner, store
 from lib.jobs.history import KIND_LABELS, all_runs_frame, side_by_side
+from pages.ui.common import workspace_notices
 
 st.set_page_config(page_title="History · Crease Lab", page_icon="🏏", layout="wide")
+workspace_notices()
 st.title("History")
 st.write("Every synthesizer, sampling and comparison run with its settings, state, duration and headline numbers; "
          "pick two or more to see them side by side.")

@@ -20,3 +20,11 @@ def count(params: dict, context) -> dict:
 
 def boom(params: dict, context) -> dict:
     raise ValueError("the data had no rows of the losing side")
+
+
+def fill_disk(params: dict, context) -> dict:
+    """Write one file larger than the workspace's disk, as a model saved to a nearly full disk does."""
+    from lib.data import files, workspace
+
+    files.write_bytes(workspace.root() / "artifacts" / "big.bin", b"x" * params["bytes"])
+    return {}

@@ -38,7 +38,7 @@ def import_command(args: argparse.Namespace) -> int:
     result = import_cricsheet(args.source, features=args.features, name=args.source.name)
     for line in result.report.lines():
         print(line)
-    return _write(validate(result.deliveries, args.source.name, keep_extra=True), args.out)
+    return _write(validate(result.deliveries, args.source.name, keep_extra=True, features=args.features), args.out)
 
 
 def sample_command(args: argparse.Namespace) -> int:
@@ -47,7 +47,7 @@ def sample_command(args: argparse.Namespace) -> int:
     from lib.data.simulate.league import build_sample
 
     result = build_sample(matches=args.matches, seed=args.seed, features=args.features)
-    return _write(validate(result.deliveries, "the simulated league", keep_extra=True), args.out)
+    return _write(validate(result.deliveries, "the simulated league", keep_extra=True, features=args.features), args.out)
 
 
 def check_command(args: argparse.Namespace) -> int:

@@ -6,6 +6,7 @@ import argparse
 import os
 from pathlib import Path
 
+from lib.cli import check_rows_fit, load_model
 from lib.data import files
 from lib.data.units import duration, gib
 from models.synth.config import CHUNK_ROWS, ENCODINGS, SynthConfig
@@ -39,7 +40,10 @@ def register(groups: argparse._SubParsersAction) -> None:
     train.add_argument("--all-matches", action="store_true",
                        help="learn from every match; by default only the training matches of the standard split "
                             "(as in the app), so `wp compare` on the same data tests on matches it never saw")
-    train.add_argument("--out", type=Path, required=True, help="folder to write the synthesizer to")
+    train.add_argument("--out", type=Path, required=True,
+                       help="new folder to write the synthesizer to; an existing folder is refused unless it holds "
+                            "a synthesizer and --force is given")
+    train.add_argument("--force", action="store_true", help="replace the synthesizer already in --out")
     add_ray_options(train, "each shard")
     train.set_defaults(run=train_command)
 
@@ -87,6 +91,7 @@ def train_command(args: argparse.Namespace) -> int:
 
     if args.resume and args.checkpoint_dir is None:
         raise ValueError("--resume continues a checkpointed run; give its folder with --checkpoint-dir.")
+    files.check_output_dir(args.out, "synthesizer.json", "synthesizer", force=args.force)
     config = SynthConfig(
         fraction=args.fraction, epochs=args.epochs, shards=args.shards, player_encoding=args.player_encoding,
         top_k=args.top_k, batch_size=args.batch_size, generator_lr=args.generator_lr,
@@ -139,7 +144,8 @@ def sample_command(args: argparse.Namespace) -> int:
         raise ValueError(f"--rows must be at least 1, got {args.rows}.")
     if args.chunk_rows < 1:
         raise ValueError(f"--chunk-rows must be at least 1, got {args.chunk_rows}.")
-    model = CtganSynthesizer.load(args.model)
+    check_rows_fit(args.rows, f"--rows {args.rows:,}", "Sample fewer rows, in several runs if need be.")
+    model = load_model(CtganSynthesizer.load, args.model, "synthesizer folder written by `synth train`")
     ray = connect(args)
     frame, report = sample_in_chunks(model, args.rows, args.seed, args.chunk_rows,
                                      run_chunks=ray and _cluster().chunk_runner(ray, on_epoch=_print_chunk))

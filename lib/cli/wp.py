@@ -14,7 +14,7 @@ import math
 import sys
 from pathlib import Path
 
-from lib.cli import UsageError
+from lib.cli import UsageError, check_rows_fit, load_model
 from lib.cli.synth import add_ray_options, connect
 from lib.data import files
 
@@ -54,7 +54,10 @@ def _register_train(commands) -> None:
     train = commands.add_parser("train", help="train one WP model on the training matches and save it to a folder")
     _add_common(train)
     train.add_argument("--ratio", type=float, help="synthetic rows per real training row (needs --synthetic)")
-    train.add_argument("--out", required=True, type=Path, help="model folder to write (replaced if it exists)")
+    train.add_argument("--out", required=True, type=Path,
+                       help="new model folder to write; an existing folder is refused unless it holds a WP model "
+                            "and --force is given")
+    train.add_argument("--force", action="store_true", help="replace the WP model already in --out")
     train.set_defaults(run=run_train)
 
 
@@ -162,6 +165,8 @@ def run_compare(args) -> int:
     config = _config(args)
     ray = connect(args)
     real, synthetic = _load(args)
+    check_rows_fit(max(ratios) * len(real), f"--ratios up to {max(ratios):g} x {len(real):,} real rows",
+                   "Use smaller ratios.")
     report = compare_arms(real, synthetic, ratios=ratios, seeds=args.seeds, config=config,
                           split=SplitSpec(kind=args.split), on_epoch=_print_epoch,
                           run_trainings=ray and _training_runner(ray))
@@ -218,6 +223,7 @@ def run_train(args) -> int:
         raise UsageError("--synthetic needs --ratio: how many synthetic rows per real training row (e.g. 1).")
     if args.ratio and args.synthetic is None:
         raise UsageError("--ratio needs --synthetic: the extra rows are drawn from a synthetic set.")
+    files.check_output_dir(args.out, "wp.json", "WP model", force=args.force)
     config = _config(args)
     real, synthetic = _load(args)
     model = train_and_save(real, args.out, synthetic, args.ratio or 0.0, config, on_epoch=_print_epoch)
@@ -244,7 +250,7 @@ def run_match(args) -> int:
     from lib.wp import match_curve
     from models.wp.model import WPModel
 
-    model = WPModel.load(args.model)
+    model = load_model(WPModel.load, args.model, "WP model folder written by `wp train`")
     features = model.features or "leakfree"
     rows = match_curve.rows_from_file(args.match, args.match.name, features, model.vocabulary)
     match = match_curve.win_curve(match_curve.for_model(rows, model.vocabulary), model)

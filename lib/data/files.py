@@ -8,6 +8,7 @@ was and the partial one is removed.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import tempfile
@@ -27,13 +28,44 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     The temporary name keeps `target`'s suffix, since some writers (torch, numpy, pandas) choose a format by it.
     """
     target = Path(target)
+    if target.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a folder", str(target))
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".tmp-{uuid.uuid4().hex}-{target.name}")
     try:
         yield tmp
         os.replace(tmp, target)
+    except Exception as error:
+        # Name the file the user asked for, not the temporary one: "disk full while writing report.json".
+        full = _disk_full_instead(error, target)
+        if full is not error:
+            raise full from error
+        if isinstance(error, OSError) and error.errno is not None and error.filename not in (None, str(target)):
+            raise type(error)(error.errno, error.strerror, str(target)) from error
+        raise
     finally:
         tmp.unlink(missing_ok=True)
+
+
+FULL_DISK_BYTES = 1024 * 1024
+"""Free space under which a failed write is taken for a full disk, whatever the writer raised."""
+
+
+def _disk_full_instead(error: BaseException, target: Path) -> BaseException:
+    """An OSError(ENOSPC) naming `target` when the write failed on a full disk, else `error` itself.
+
+    Writers report a full disk in their own ways (torch: a RuntimeError from its zip writer; pandas: an OSError
+    without the path); the free space left, read before the partial file is removed, says it the same way.
+    """
+    if isinstance(error, OSError) and error.errno not in (None, errno.ENOSPC):
+        return error
+    try:
+        free = shutil.disk_usage(target.parent if target.parent.exists() else Path.cwd()).free
+    except OSError:
+        return error
+    if free >= FULL_DISK_BYTES and not (isinstance(error, OSError) and error.errno == errno.ENOSPC):
+        return error
+    return OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
 
 
 def write_bytes(target: str | Path, data: bytes) -> Path:
@@ -82,7 +114,82 @@ def staged_dir(destination: str | Path) -> Iterator[Path]:
     staging = staging_dir(destination.parent)
     try:
         yield staging
+        publish_dir(staging, destination)
+    except Exception as error:
+        full = _disk_full_instead(error, destination)
+        shutil.rmtree(staging, ignore_errors=True)  # a full disk or a kill mid-write leaves no .staging-* behind
+        if full is error:
+            raise
+        raise full from error
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    publish_dir(staging, destination)
+
+
+class OutputRefused(ValueError):
+    """An output path that would overwrite something this project did not write, or that cannot be written."""
+
+
+def check_output_dir(destination: str | Path, marker: str, what: str, *, force: bool = False) -> Path:
+    """Refuse an output folder whose replacement could destroy something, before any work starts.
+
+    Publishing a model folder replaces `destination` whole, so it may only be a new path, an empty folder, or
+    a folder this project wrote (recognised by its `marker` file) when `force` is set.
+
+    Args:
+        destination: the folder a command is asked to write (`--out`).
+        marker: the file every folder of this kind holds ("synthesizer.json", "wp.json").
+        what: the kind in words, for messages ("synthesizer", "WP model").
+        force: replace an earlier folder of the same kind.
+
+    Returns:
+        The resolved destination.
+
+    Raises:
+        OutputRefused: saying what is there and how to choose another path.
+    """
+    destination = Path(destination).expanduser().resolve()
+    _refuse_ancestor(destination)
+    if destination.exists() and not destination.is_dir():
+        raise OutputRefused(f"--out {destination} is a file; give a new folder name for the {what}.")
+    if destination.is_dir() and any(destination.iterdir()):
+        if not (destination / marker).is_file():
+            raise OutputRefused(
+                f"--out {destination} already exists and is not a {what} folder (it has no {marker}); it was left "
+                "untouched. Give a new folder name."
+            )
+        if not force:
+            raise OutputRefused(
+                f"--out {destination} holds a {what} from an earlier run; pass --force to replace it, or give a "
+                "new folder name."
+            )
+    check_writable(destination.parent)
+    return destination
+
+
+def _refuse_ancestor(destination: Path) -> None:
+    """The current folder or one above it is never an output folder: replacing it would take the data with it."""
+    here = Path.cwd().resolve()
+    if destination == here or destination in here.parents or destination == Path(destination.anchor):
+        raise OutputRefused(
+            f"--out {destination} is the current folder or one above it; replacing it would delete everything in "
+            "it. Give a new folder name, such as models/my-model."
+        )
+
+
+def check_writable(folder: str | Path) -> Path:
+    """Make sure a file can be created in `folder` (created if missing) before hours of work go into it.
+
+    Raises:
+        OutputRefused: naming the folder and the reason (read-only file system, no permission, not a folder).
+    """
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-test-"):
+            pass
+    except OSError as error:
+        raise OutputRefused(
+            f"cannot write to {folder}: {error.strerror or error}. Choose a folder you can write to."
+        ) from None
+    return folder

@@ -45,6 +45,53 @@ META_COLUMNS = [MATCH_ID, INNINGS]
 
 UNKNOWN_PLAYER = 0
 """Player index reserved for a player the vocabulary does not know."""
+MAX_PLAYER_INDEX = 100_000
+"""Highest player index accepted: models size an embedding row per index up to the highest one seen, so one stray
+huge index would cost gigabytes; every T20 player Cricsheet knows fits many times over."""
+
+FEATURE_VARIANTS = ("leakfree", "yorkr")
+"""Ways to compute the match-state columns (lib.data.cricsheet.features); the first is the default."""
+
+T20_BALLS = 120
+"""Legal balls an innings may last: 20 overs of 6 (or, with balls_per_over, 100 balls of The Hundred)."""
+MAX_INNINGS_DELIVERIES = 180
+"""Deliveries in one innings counting wides and no-balls: the legal balls plus a wide margin for extras."""
+MAX_INNINGS_RUNS = 500
+"""Runs of one innings, and so of a target; the highest T20 total is well below."""
+MIN_RUNS_NEEDED = -100
+"""Lowest `runs` of a chase: runs still needed go negative once the target is passed, further under a D/L
+target revised below runs already made."""
+MAX_DELIVERY_RUNS = 40
+"""Runs off one delivery, penalty runs and overthrows included, with room to spare; bounds the scoring rate."""
+_SIDE = 11
+
+_COMMON_RANGES = {
+    BATTER: (UNKNOWN_PLAYER, MAX_PLAYER_INDEX),
+    BOWLER: (UNKNOWN_PLAYER, MAX_PLAYER_INDEX),
+    BALL_NUM: (1, 2 * MAX_INNINGS_DELIVERIES),
+    RUNS: (MIN_RUNS_NEEDED, MAX_INNINGS_RUNS),
+    RUN_RATE: (MIN_RUNS_NEEDED, MAX_INNINGS_RUNS),
+    WICKETS: (0, _SIDE - 1),
+    MOMENTUM: (0, _SIDE),
+    PERF_INDEX: (0, _SIDE * MAX_DELIVERY_RUNS),
+    WINNER: (0, 1),
+}
+RANGES = {
+    "leakfree": {**_COMMON_RANGES, BALLS_REMAINING: (0, T20_BALLS)},
+    "yorkr": {**_COMMON_RANGES, BALLS_REMAINING: (1, MAX_INNINGS_DELIVERIES)},
+}
+"""Feature variant -> column -> (lowest, highest) value allowed, both included. Why: ballNum counts both innings'
+deliveries; ballsRemaining counts legal balls left (leakfree) or deliveries the innings went on to last (yorkr);
+runs and runRate of a chase are runs still needed (and per ball left), negative once the target is passed;
+runsMomentum is wickets in hand per ball left; perfIndex is runs per delivery times wickets in hand."""
+RANGES[None] = {
+    column: (min(RANGES[v][column][0] for v in FEATURE_VARIANTS), max(RANGES[v][column][1] for v in FEATURE_VARIANTS))
+    for column in MODEL_COLUMNS
+}
+"""A table of unknown variant (a user's own t20.csv) gets the union of the variants' ranges."""
+FIRST_INNINGS_RANGES = {RUNS: (0, MAX_INNINGS_RUNS), RUN_RATE: (0, MAX_DELIVERY_RUNS)}
+"""Tighter ranges where the `innings` column says a row is of the first innings: runs made so far and runs per
+delivery cannot be negative."""
 
 _PARQUET_MAGIC = b"PAR1"
 _NOT_TABLE_MAGIC = {
@@ -166,7 +213,12 @@ def _check_text(data: bytes, name: str) -> None:
 
 
 def validate(
-    table: pd.DataFrame, name: str = "the table", *, require_matches: bool = True, keep_extra: bool = False
+    table: pd.DataFrame,
+    name: str = "the table",
+    *,
+    require_matches: bool = True,
+    keep_extra: bool = False,
+    features: str | None = None,
 ) -> pd.DataFrame:
     """Check a table against the t20.csv schema and return it with canonical column order and types.
 
@@ -177,14 +229,16 @@ def validate(
             have no match structure, so their callers pass False.
         keep_extra: keep columns outside the schema (the Cricsheet importer's names and dates) instead
             of rejecting them.
+        features: the feature variant the rows were computed with, whose `RANGES` apply; None (unknown, a
+            user's own file) allows the union of the variants' ranges.
 
     Returns:
         A new frame: `matchId`, `innings` when present, then the ten model columns; integer columns
         as int64, the rest float64; then any kept extra columns.
 
     Raises:
-        SchemaError: naming the column, the first bad row (1-based, as a spreadsheet counts data rows)
-            and how to fix it.
+        SchemaError: naming the column, the first bad row (1-based, as a spreadsheet counts data rows),
+            the allowed range where one is broken, and how to fix it.
     """
     columns = [str(c).strip() for c in table.columns]
     table = table.set_axis(columns, axis=1)
@@ -195,7 +249,7 @@ def validate(
     for column in [c for c in META_COLUMNS if c in columns] + MODEL_COLUMNS:
         out[column] = _numeric_column(table[column], column, name, allow_text=column == MATCH_ID)
     frame = pd.DataFrame(out, index=pd.RangeIndex(len(table)))
-    _check_ranges(frame, name)
+    _check_ranges(frame, name, features)
     if require_matches:
         _check_matches(frame, name)
     if keep_extra:
@@ -231,6 +285,7 @@ def _looks_like_index(column: str) -> bool:
 
 
 def _numeric_column(values: pd.Series, column: str, name: str, allow_text: bool) -> np.ndarray:
+    _refuse_non_scalar(values, column, name)
     if values.dtype == bool:
         values = values.astype(np.int64)
     if allow_text and not pd.api.types.is_numeric_dtype(values):
@@ -266,6 +321,25 @@ def _numeric_column(values: pd.Series, column: str, name: str, allow_text: bool)
     return numbers
 
 
+def _refuse_non_scalar(values: pd.Series, column: str, name: str) -> None:
+    """Refuse, by type, a column of dates, durations, lists or structs (Parquet can hold them), rather than
+    converting them to numbers that mean nothing."""
+    kind = None
+    if pd.api.types.is_datetime64_any_dtype(values) or pd.api.types.is_timedelta64_dtype(values):
+        kind = f"dates or times ({values.dtype})"
+    elif values.dtype == object:
+        odd = values.map(lambda v: isinstance(v, (list, tuple, dict, set, np.ndarray, bytes))).to_numpy()
+        if odd.any():
+            row = int(np.argmax(odd))
+            found = type(values.iloc[row])
+            what = "struct" if found is dict else "binary" if found is bytes else "list"
+            kind = f"{what} values (row {row + 1})"
+    if kind:
+        raise SchemaError(
+            f"{name}, column {column} holds {kind}, not numbers. Store it as whole or decimal numbers."
+        )
+
+
 def _is_float_text(text: str) -> bool:
     try:
         float(text)
@@ -274,15 +348,10 @@ def _is_float_text(text: str) -> bool:
     return True
 
 
-def _check_ranges(frame: pd.DataFrame, name: str) -> None:
-    for column in PLAYER_COLUMNS:
-        negative = frame[column].to_numpy() < 0
-        if negative.any():
-            row = int(np.argmax(negative))
-            raise SchemaError(
-                f"{name}, column {column}: row {row + 1} is {frame[column].iat[row]}; player indices start at "
-                f"{UNKNOWN_PLAYER} (unknown player). Re-index the players with non-negative integers."
-            )
+def _check_ranges(frame: pd.DataFrame, name: str, features: str | None) -> None:
+    """Refuse the first value outside `RANGES[features]` (and `FIRST_INNINGS_RANGES`), naming column and row."""
+    if features not in RANGES:
+        raise ValueError(f"Unknown feature variant {features!r}; choose one of {', '.join(FEATURE_VARIANTS)}.")
     winner = frame[WINNER].to_numpy()
     bad = (winner != 0) & (winner != 1)
     if bad.any():
@@ -297,6 +366,51 @@ def _check_ranges(frame: pd.DataFrame, name: str) -> None:
         if bad.any():
             row = int(np.argmax(bad))
             raise SchemaError(f"{name}, column {INNINGS}: row {row + 1} is {innings[row]}; it must be 1 or 2.")
+    for column, (low, high) in RANGES[features].items():
+        _refuse_outside(frame, column, low, high, name, _range_hint(frame, column, features))
+    if INNINGS in frame:
+        first = frame[INNINGS].to_numpy() == 1
+        for column, (low, high) in FIRST_INNINGS_RANGES.items():
+            _refuse_outside(frame, column, low, high, name, " in the first innings (innings 1)", rows=first)
+
+
+def outside_ranges(frame: pd.DataFrame, features: str | None) -> np.ndarray:
+    """(rows,) bool: True where a model column is outside `RANGES[features]` (or `FIRST_INNINGS_RANGES`)."""
+    outside = np.zeros(len(frame), dtype=bool)
+    for column, (low, high) in RANGES[features].items():
+        values = frame[column].to_numpy()
+        outside |= (values < low) | (values > high)
+    if INNINGS in frame:
+        first = frame[INNINGS].to_numpy() == 1
+        for column, (low, high) in FIRST_INNINGS_RANGES.items():
+            values = frame[column].to_numpy()
+            outside |= first & ((values < low) | (values > high))
+    return outside
+
+
+def _refuse_outside(frame: pd.DataFrame, column: str, low: float, high: float, name: str, hint: str,
+                    rows: np.ndarray | None = None) -> None:
+    values = frame[column].to_numpy()
+    outside = (values < low) | (values > high)
+    if rows is not None:
+        outside &= rows
+    if outside.any():
+        row = int(np.argmax(outside))
+        raise SchemaError(
+            f"{name}, column {column}: row {row + 1} is {values[row]:g}, outside the range {low:g}..{high:g} "
+            f"allowed{hint}. Fix or drop that row (the README's table of column ranges says why each range holds)."
+        )
+
+
+def _range_hint(frame: pd.DataFrame, column: str, features: str | None) -> str:
+    """Why a range applies, or what most likely went wrong, for the message of an out-of-range value."""
+    if column in PLAYER_COLUMNS:
+        return (f"; player indices start at {UNKNOWN_PLAYER} (unknown player) and stop at {MAX_PLAYER_INDEX:,}, "
+                "so re-index the players with small non-negative integers")
+    if column == BALL_NUM and MATCH_ID not in frame:
+        return (f"; there is no {MATCH_ID} column and {BALL_NUM} does not restart at 1, so match boundaries could "
+                f"not be found. Add a {MATCH_ID} column, or restart {BALL_NUM} at 1 for each match")
+    return f" for {features} features" if features else " in a T20 (any feature variant)"
 
 
 def _check_matches(frame: pd.DataFrame, name: str) -> None:

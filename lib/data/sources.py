@@ -40,7 +40,7 @@ def sample_dataset(
     from lib.data.simulate.league import build_sample
 
     result = build_sample(matches=matches, seed=seed, features=features)
-    frame = validate(result.deliveries, "the simulated sample", keep_extra=True)
+    frame = validate(result.deliveries, "the simulated sample", keep_extra=True, features=features)
     return workspace.save_dataset(
         frame,
         name=f"Simulated league ({matches:,} matches, seed {seed})",
@@ -74,7 +74,7 @@ def import_cricsheet_source(source, name: str, features: str = DEFAULT_FEATURES)
     from lib.data.cricsheet.importer import import_cricsheet
 
     result = import_cricsheet(source, features=features, name=name)
-    frame = validate(result.deliveries, name, keep_extra=True)
+    frame = validate(result.deliveries, name, keep_extra=True, features=features)
     info = workspace.save_dataset(
         frame,
         name=f"{Path(name).stem} ({features})",

@@ -74,11 +74,46 @@ class DatasetInfo:
         return f"{self.name} ({self.rows:,} rows, {self.kind})"
 
 
+class WorkspaceUnusable(ValueError):
+    """The workspace folder cannot be used (empty setting, read-only, not a folder); the message says how to fix."""
+
+
 def root() -> Path:
-    """The workspace root, created on first use."""
-    path = Path(os.environ.get(ENV_VAR, DEFAULT_ROOT)).expanduser().resolve()
-    path.mkdir(parents=True, exist_ok=True)
+    """The workspace root, created on first use.
+
+    Raises:
+        WorkspaceUnusable: $CREASE_WORKSPACE is set but empty (which would make the current folder the
+            workspace), or names a file.
+    """
+    setting = os.environ.get(ENV_VAR, DEFAULT_ROOT)
+    if not setting.strip():
+        raise WorkspaceUnusable(
+            f"${ENV_VAR} is set but empty; set it to a folder (e.g. {ENV_VAR}=~/crease-workspace) or unset it to "
+            f"use ./{DEFAULT_ROOT}."
+        )
+    path = Path(setting).expanduser().resolve()
+    if path.exists() and not path.is_dir():
+        raise WorkspaceUnusable(f"The workspace {path} (${ENV_VAR}) is a file, not a folder; choose a folder.")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise WorkspaceUnusable(f"The workspace {path} cannot be created ({error.strerror}); {_HOW_TO_MOVE}") from None
     return path
+
+
+_HOW_TO_MOVE = f"point ${ENV_VAR} at a folder you can write to, or fix the folder's permissions."
+
+
+def problem() -> str:
+    """Why the workspace cannot be used now (unset-but-empty setting, read-only, full disk), in words; "" when a
+    file can be created in it. Pages show this before anything else."""
+    try:
+        folder = root()
+        files.check_writable(folder)
+    except (WorkspaceUnusable, files.OutputRefused) as error:
+        return f"The workspace cannot be written: {error} {_HOW_TO_MOVE}" if isinstance(
+            error, files.OutputRefused) else str(error)
+    return ""
 
 
 def cache_root() -> Path:

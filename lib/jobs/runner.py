@@ -17,35 +17,50 @@ bookkeeping only: process start and wait come from `subprocess`, liveness from p
 
 from __future__ import annotations
 
+import errno
 import importlib
 import logging
 import os
+import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
 import traceback
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import psutil
 
 from lib.data import workspace
+from lib.data.units import byte_size
 from lib.jobs import bodies, store
 from lib.jobs.store import CANCELLED, DONE, FAILED, QUEUED, RUNNING, Run
 from models.peak_rss import process_peak_bytes
 from models.progress import Cancelled, EpochLog
 
 MAX_JOBS_VAR = "CREASE_MAX_JOBS"
+LOW_DISK_BYTES = 16 * 1024 * 1024
+"""Free space below which a job that vanished is reported as stopped by a full disk."""
 CANCEL_GRACE_SECONDS = 30
 """How long a worker may take to notice a cancel before the supervisor terminates it."""
 _POLL_SECONDS = 0.5
 
 
 def max_jobs() -> int:
-    """Jobs allowed to run at once: one by default, as one training already uses every core."""
-    return max(1, int(os.environ.get(MAX_JOBS_VAR, "1")))
+    """Jobs allowed to run at once: one by default, as one training already uses every core.
+
+    Raises:
+        ValueError: $CREASE_MAX_JOBS is not a whole number of at least 1; checked by `submit` before any job
+            starts, so that a bad setting is an error on the page rather than every job ending "lost".
+    """
+    setting = os.environ.get(MAX_JOBS_VAR, "1").strip()
+    if not setting.isdigit() or int(setting) < 1:
+        raise ValueError(f"${MAX_JOBS_VAR} is {setting!r}; set it to a whole number of at least 1 (jobs run at "
+                         "once), or unset it for 1.")
+    return int(setting)
 
 
 def log_path(run_id: str) -> Path:
@@ -67,6 +82,7 @@ def submit(kind: str, params: dict, title: str, estimate: dict | None = None, bo
     """
     if kind not in bodies.BODIES and body is None:
         raise ValueError(f"Unknown job kind {kind!r}; known: {', '.join(bodies.BODIES)}.")
+    max_jobs()  # a bad setting is refused here, on the page, not in the detached supervisor
     task = body or kind
     run_id = f"{workspace.slug(kind)}-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:4]}"
     store.insert(run_id, kind, task, title, params, estimate)
@@ -108,13 +124,21 @@ def list_runs(kind: str | None = None) -> list[Run]:
 
 
 def _reconcile(run: Run) -> Run:
-    """Mark an active run whose processes are all gone (machine or session restarted) as failed."""
+    """Mark an active run whose processes are all gone as failed: with a full disk in the workspace (its likely
+    cause: nothing could be written, not even the end), else as lost (machine or session restarted)."""
     if not run.active or run.supervisor_pid is None:
         return run
     if _alive(run.supervisor_pid, run.id) or (run.worker_pid and _alive(run.worker_pid, run.id)):
         return run
-    store.finish(run.id, FAILED, error="lost: its processes stopped without recording an end "
-                    "(the machine or the app's session was restarted)")
+    error = "lost: its processes stopped without recording an end (the machine or the app's session was restarted)"
+    free = shutil.disk_usage(workspace.root()).free
+    if free < LOW_DISK_BYTES:
+        error = (f"disk full: the workspace {workspace.root()} has {byte_size(free)} free, so the job could not "
+                 "write its results; free some space, then run it again. Earlier runs are kept.")
+    try:
+        store.finish(run.id, FAILED, error=error)
+    except sqlite3.OperationalError:  # the store cannot be written either (a full disk): say so without storing
+        return replace(run, state=FAILED, error=error)
     return store.get(run.id)
 
 
@@ -246,9 +270,21 @@ def work(run_id: str) -> None:
     # page would show it running until the supervisor's fallback "exited without recording a result".
     except BaseException as error:  # noqa: BLE001
         traceback.print_exc()
-        store.finish(run_id, FAILED, error=f"{type(error).__name__}: {error}")
+        store.finish(run_id, FAILED, error=failure_message(error))
         return
     store.finish(run_id, DONE, result={**result, "peak_rss_bytes": process_peak_bytes()})
+
+
+def failure_message(error: BaseException) -> str:
+    """How a job's error is recorded: a full disk or a read-only folder in words, with the path; else the error."""
+    if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+        where = f" while writing {error.filename}" if error.filename else f" in the workspace {workspace.root()}"
+        return f"disk full{where}: free some space, then run it again; earlier runs and their results are kept."
+    if isinstance(error, OSError) and error.errno == errno.EROFS:
+        return f"read-only file system: {error.filename or workspace.root()} cannot be written."
+    if isinstance(error, MemoryError):
+        return "MemoryError: ran out of memory; pick smaller settings (the estimate says what fits)."
+    return f"{type(error).__name__}: {error}"
 
 
 if __name__ == "__main__":

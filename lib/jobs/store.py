@@ -3,10 +3,13 @@
 It lives in the workspace (``runs.sqlite``) so it survives page switches, browser reloads and app restarts.
 Several processes use it at once (the app, job supervisors, job workers): WAL journaling and a busy timeout
 keep their reads and writes from failing on each other, and every state change is one short transaction.
+A damaged store is detected when it is opened, moved aside and rebuilt (lib.jobs.recovery); a rolling backup
+is refreshed whenever a run ends.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 import time
@@ -16,6 +19,7 @@ from pathlib import Path
 
 from lib.data import workspace
 from lib.data.workspace import NotFound
+from lib.jobs import recovery
 
 QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed", "cancelled"
 ACTIVE_STATES = (QUEUED, RUNNING)
@@ -57,7 +61,11 @@ CREATE INDEX IF NOT EXISTS epochs_by_run ON epochs (run_id, step, epoch);
 
 
 _initialised: set[str] = set()
-"""Store files whose tables this process has already created."""
+"""Store files this process has checked (SQLite's quick_check) and whose tables it has created."""
+
+
+class StoreDamaged(ValueError):
+    """The run store could not be read; it has been moved aside and rebuilt, and the message says so."""
 
 
 @dataclass
@@ -101,16 +109,44 @@ def path() -> Path:
     return workspace.root() / "runs.sqlite"
 
 
+def ensure_ready() -> Path:
+    """Check the store once per process (every time for an empty or foreign file, which costs a stat), repair
+    a damaged one, and create a missing one whole. Returns its path."""
+    store_file = path()
+    key = str(store_file)
+    if key in _initialised and store_file.exists() and store_file.stat().st_size > 0:
+        return store_file
+    with recovery.exclusive(store_file):
+        reason = recovery.problem(store_file)
+        if reason:
+            recovery.recover(store_file, reason, _SCHEMA)
+        elif not store_file.exists():
+            recovery.create(store_file, _SCHEMA)
+        else:
+            _create_tables(store_file)
+    _initialised.add(key)
+    return store_file
+
+
+def _create_tables(store_file: Path) -> None:
+    """Tables of a newer version missing from an older store are added (CREATE ... IF NOT EXISTS)."""
+    connection = sqlite3.connect(store_file, timeout=30)
+    try:
+        connection.executescript(_SCHEMA)
+    finally:
+        connection.close()
+
+
 @contextmanager
 def connect(immediate: bool = False):
-    """A connection in one transaction; `immediate` takes the write lock at once (for check-then-write)."""
-    connection = sqlite3.connect(path(), timeout=30, isolation_level=None)
+    """A connection in one transaction; `immediate` takes the write lock at once (for check-then-write).
+
+    Raises:
+        StoreDamaged: the store turned out damaged while in use; it has been moved aside and rebuilt.
+    """
+    connection = sqlite3.connect(ensure_ready(), timeout=30, isolation_level=None)
     try:
-        connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA busy_timeout=30000")
-        if str(path()) not in _initialised:
-            connection.executescript(_SCHEMA)
-            _initialised.add(str(path()))
         connection.row_factory = sqlite3.Row
         connection.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
         try:
@@ -119,8 +155,65 @@ def connect(immediate: bool = False):
         except BaseException:
             connection.execute("ROLLBACK")
             raise
+    except sqlite3.DatabaseError as error:
+        # Only the plain DatabaseError means an unreadable file; its subclasses (locked, constraint) do not.
+        if type(error) is not sqlite3.DatabaseError:
+            raise
+        connection.close()
+        if not _repair():
+            raise
+        raise StoreDamaged(f"The run store was damaged while in use ({error}); {damage_notice()}") from None
     finally:
         connection.close()
+
+
+def _repair() -> bool:
+    """Check the store again after a read failed; move it aside and rebuild it when damaged. True if it was."""
+    store_file = path()
+    _initialised.discard(str(store_file))
+    with recovery.exclusive(store_file):
+        reason = recovery.problem(store_file)
+        if reason:
+            recovery.recover(store_file, reason, _SCHEMA)
+    ensure_ready()
+    return bool(reason)
+
+
+def _repairing(function):
+    """Run a store operation again, once, on the repaired store when it found the store damaged mid-session."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except StoreDamaged:
+            return function(*args, **kwargs)
+
+    return wrapper
+
+
+def damage_notice() -> str:
+    """What happened to a damaged run store and what was rebuilt, until the user deletes the moved-aside file;
+    "" when nothing happened. Reads the notice only: the store is checked where it is opened (`ensure_ready`)."""
+    return recovery.notice(workspace.root())
+
+
+def check() -> str:
+    """SQLite's full integrity check of the store without repairing it: "" when sound, else what is wrong."""
+    store_file = path()
+    if not store_file.exists():
+        return ""
+    reason = recovery.problem(store_file)
+    if reason:
+        return reason
+    connection = sqlite3.connect(f"file:{store_file}?mode=ro", uri=True, timeout=30)
+    try:
+        verdict = connection.execute("PRAGMA integrity_check").fetchone()[0]
+    except sqlite3.DatabaseError as error:
+        return f"SQLite cannot read it ({error})"
+    finally:
+        connection.close()
+    return "" if verdict == "ok" else f"SQLite's integrity check failed ({verdict})"
 
 
 def _row_to_run(row: sqlite3.Row) -> Run:
@@ -131,6 +224,7 @@ def _row_to_run(row: sqlite3.Row) -> Run:
     return Run(**data)
 
 
+@_repairing
 def insert(run_id: str, kind: str, task: str, title: str, params: dict, estimate: dict | None = None) -> Run:
     with connect() as db:
         db.execute(
@@ -141,6 +235,7 @@ def insert(run_id: str, kind: str, task: str, title: str, params: dict, estimate
     return get(run_id)
 
 
+@_repairing
 def get(run_id: str) -> Run:
     with connect() as db:
         row = db.execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
@@ -149,6 +244,7 @@ def get(run_id: str) -> Run:
     return _row_to_run(row)
 
 
+@_repairing
 def list_runs(kind: str | None = None, limit: int = 200) -> list[Run]:
     """Runs, newest first."""
     query = "SELECT * FROM runs" + (" WHERE kind = ?" if kind else "") + " ORDER BY created DESC LIMIT ?"
@@ -157,6 +253,7 @@ def list_runs(kind: str | None = None, limit: int = 200) -> list[Run]:
     return [_row_to_run(row) for row in rows]
 
 
+@_repairing
 def update(run_id: str, **fields) -> None:
     """Set columns of one run; dict values are stored as JSON."""
     if not fields:
@@ -167,6 +264,7 @@ def update(run_id: str, **fields) -> None:
         db.execute(f"UPDATE runs SET {assignments} WHERE id = ?", (*values, run_id))
 
 
+@_repairing
 def finish(run_id: str, state: str, *, result: dict | None = None, error: str | None = None) -> bool:
     """Move an active run to a final state; returns False (and changes nothing) if it had already ended."""
     with connect(immediate=True) as db:
@@ -178,9 +276,19 @@ def finish(run_id: str, state: str, *, result: dict | None = None, error: str | 
             " progress = CASE WHEN ? = 'done' THEN 1 ELSE progress END WHERE id = ?",
             (state, time.time(), json.dumps(result) if result is not None else None, error, state, run_id),
         )
+    _backup()
     return True
 
 
+def _backup() -> None:
+    """Refresh the rolling backup after a run ended; a failed backup never fails the run it follows."""
+    try:
+        recovery.backup(path())
+    except (OSError, sqlite3.Error):
+        pass  # the previous backup stays; the next run's end tries again
+
+
+@_repairing
 def claim_slot(run_id: str, max_running: int) -> int:
     """Start `run_id` if fewer than `max_running` runs are running, in one locked transaction.
 
@@ -199,6 +307,7 @@ def claim_slot(run_id: str, max_running: int) -> int:
         return running + ahead
 
 
+@_repairing
 def log_epoch(run_id: str, *, step: int, stage: str, epoch: int, epochs: int, seconds: float, losses: dict,
               progress: float) -> None:
     with connect() as db:
@@ -209,6 +318,7 @@ def log_epoch(run_id: str, *, step: int, stage: str, epoch: int, epochs: int, se
         db.execute("UPDATE runs SET progress = ?, stage = ? WHERE id = ?", (progress, stage, run_id))
 
 
+@_repairing
 def epochs(run_id: str) -> list[dict]:
     """Every logged epoch of a run, in order: step, stage, epoch, epochs, seconds, and one key per loss."""
     with connect() as db:
@@ -220,6 +330,7 @@ def epochs(run_id: str) -> list[dict]:
     ]
 
 
+@_repairing
 def delete(run_id: str) -> None:
     with connect() as db:
         db.execute("DELETE FROM epochs WHERE run_id = ?", (run_id,))

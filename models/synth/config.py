@@ -125,10 +125,11 @@ def check_config(config: SynthConfig) -> None:
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ValueError(f"{name} is {value!r}; it must be a whole number of at least 1.")
     for name in ("generator_lr", "discriminator_lr"):
-        if not getattr(config, name) > 0:
-            raise ValueError(f"{name} is {getattr(config, name)}; a learning rate must be > 0, e.g. 1e-3 or 2e-4.")
+        if not 0 < getattr(config, name) < math.inf:
+            raise ValueError(f"{name} is {getattr(config, name)}; a learning rate must be > 0 and finite, "
+                             "e.g. 1e-3 or 2e-4.")
     for name in ("generator_decay", "discriminator_decay"):
-        if not getattr(config, name) >= 0:
+        if not 0 <= getattr(config, name) < math.inf:
             raise ValueError(f"{name} is {getattr(config, name)}; weight decay must be >= 0, e.g. 1e-6.")
     if config.player_encoding not in ENCODINGS:
         raise ValueError(

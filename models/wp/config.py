@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 
 TRAINING = {
@@ -48,7 +49,8 @@ class WPConfig:
             f"embedding_dim must be >= 1, got {self.embedding_dim}" if self.embedding_dim < 1 else "",
             f"layers must be positive unit counts, got {list(self.layers)}" if any(u < 1 for u in self.layers) else "",
             f"dropout must be in [0, 1), got {self.dropout}" if not 0 <= self.dropout < 1 else "",
-            f"learning_rate must be > 0, got {self.learning_rate}" if not self.learning_rate > 0 else "",
+            f"learning_rate must be > 0 and finite, got {self.learning_rate}"
+            if not 0 < self.learning_rate < math.inf else "",
             f"batch_size must be >= 1, got {self.batch_size}" if self.batch_size < 1 else "",
             f"epochs must be >= 1, got {self.epochs}" if self.epochs < 1 else "",
             f"patience must be >= 0, got {self.patience}" if self.patience < 0 else "",

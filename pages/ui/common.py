@@ -6,11 +6,15 @@ State lives on disk (lib.data.workspace); the selected dataset is kept in the wo
 
 from __future__ import annotations
 
+import re
+import sqlite3
+
 import pandas as pd
 import streamlit as st
 
 from lib.data import sources, workspace
 from lib.data.workspace import DatasetInfo
+from lib.jobs import runner, store
 from pages.ui import settings
 
 ACTIVE = "active_dataset"
@@ -103,5 +107,40 @@ def unique_title(title: str) -> str:
 
 
 def show_error(error: Exception) -> None:
-    """A user-facing error: the message, never a traceback."""
-    st.error(str(error))
+    """A user-facing error: the message, never a traceback; file names in it stay plain text."""
+    st.error(plain(str(error)))
+
+
+_LINK_MARKUP = re.compile(r"([\\\[\]<>]|(?<=[a-zA-Z]):(?=//)|(?<=www)\.)")
+"""What makes Markdown a link, an image or HTML: brackets, angle brackets, and the ":" of "://" and "." of
+"www." that make a bare address a link. Only these are escaped, so messages otherwise read as written."""
+
+
+def plain(text: str) -> str:
+    """`text` with the Markdown that makes links, images and HTML escaped, so that a file name such as
+    "[Click here](https://...).csv" shows as written instead of as a link (Streamlit renders Markdown in titles,
+    captions, spinners and alerts)."""
+    return _LINK_MARKUP.sub(r"\\\1", str(text))
+
+
+def workspace_notices() -> None:
+    """First thing on every page: a workspace that cannot be written or a $CREASE_MAX_JOBS that is not a number
+    stops the page with what to do, and a run store found damaged (moved aside and rebuilt) is said until the user
+    dismisses it."""
+    problem = workspace.problem()
+    if not problem:
+        try:
+            runner.max_jobs()
+        except ValueError as error:  # every job would fail; said here rather than when Train is clicked
+            problem = str(error)
+    if problem:
+        st.error(plain(problem))
+        st.stop()
+    try:
+        store.ensure_ready()
+    except (OSError, ValueError, sqlite3.Error) as error:
+        st.error(plain(f"The run store {store.path()} cannot be opened: {error}"))
+        st.stop()
+    notice = store.damage_notice()
+    if notice:
+        st.warning(plain(notice))

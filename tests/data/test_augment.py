@@ -14,7 +14,7 @@ def test_augmented_set_holds_training_matches_and_ratio_times_synthetic_rows():
     # Setup: 10 matches x 24 rows; the split keeps 7 matches (168 rows) for training. Synthetic rows are marked.
     real = toy_deliveries(matches=10)
     synthetic = toy_synthetic(real, rows=500)
-    synthetic[PERF_INDEX] = -1.0
+    synthetic[PERF_INDEX] = 439.5  # in range, and far above any toy delivery's
 
     # Run
     augmented = build_augmented_set(real, synthetic, 0.5, seed=1)
@@ -23,7 +23,7 @@ def test_augmented_set_holds_training_matches_and_ratio_times_synthetic_rows():
     assert (augmented.real_rows, augmented.synthetic_rows) == (168, 84)
     frame = augmented.frame
     assert list(frame.columns) == MODEL_COLUMNS
-    assert frame[PERF_INDEX].iloc[:168].ge(0).all() and frame[PERF_INDEX].iloc[168:].eq(-1).all()
+    assert frame[PERF_INDEX].iloc[:168].lt(439.5).all() and frame[PERF_INDEX].iloc[168:].eq(439.5).all()
     expected = real.iloc[augmented.split.train][MODEL_COLUMNS].reset_index(drop=True)
     assert frame.iloc[:168].equals(expected)
     assert "84 of 500 synthetic rows drawn without replacement" in augmented.note

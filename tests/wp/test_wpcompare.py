@@ -26,10 +26,10 @@ ONE_EPOCH = WPConfig(epochs=1, batch_size=256)
 
 @pytest.fixture(scope="module")
 def comparison():
-    """A two-seed comparison of all four kinds of arm; synthetic rows carry perfIndex -1, which no real row has."""
+    """A two-seed comparison of all four kinds of arm; synthetic rows carry perfIndex 439.5, in its range but above any real row's."""
     real = toy_deliveries(matches=60)
     synthetic = toy_synthetic(real, rows=3000)
-    synthetic[PERF_INDEX] = -1.0
+    synthetic[PERF_INDEX] = 439.5
     seen, logs = [], []
     fit = lib.wp.compare.fit_wp
 
@@ -72,11 +72,11 @@ def test_synthetic_rows_only_ever_train(comparison):
     # Assert: validation is always the real validation matches; synthetic rows appear only in training sets.
     assert len(seen) == 6
     for train, used_validation in seen:
-        assert used_validation[PERF_INDEX].ge(0).all() and used_validation.equals(validation)
+        assert used_validation[PERF_INDEX].lt(439.5).all() and used_validation.equals(validation)
     real_train, augmented, synthetic_only = seen[0][0], seen[2][0], seen[4][0]
-    assert real_train[PERF_INDEX].ge(0).all()
-    assert augmented[PERF_INDEX].eq(-1).sum() == round(0.5 * len(real_train))
-    assert synthetic_only[PERF_INDEX].eq(-1).all() and len(synthetic_only) == len(real_train)
+    assert real_train[PERF_INDEX].lt(439.5).all()
+    assert augmented[PERF_INDEX].eq(439.5).sum() == round(0.5 * len(real_train))
+    assert synthetic_only[PERF_INDEX].eq(439.5).all() and len(synthetic_only) == len(real_train)
     assert report.arms["augmented@0.5"].rows == {
         "train_real": len(real_train), "train_synthetic": round(0.5 * len(real_train)),
         "validation": len(validation), "test": len(report.split.test),

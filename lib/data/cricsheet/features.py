@@ -23,10 +23,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lib.data.schema import BALL_NUM, BALLS_REMAINING, MOMENTUM, PERF_INDEX, RUN_RATE, RUNS, WICKETS, WINNER
-
-FEATURE_VARIANTS = ("leakfree", "yorkr")
-"""Ways to compute the match-state columns; the first is the default."""
+from lib.data.schema import (
+    BALL_NUM,
+    BALLS_REMAINING,
+    FEATURE_VARIANTS,
+    MOMENTUM,
+    PERF_INDEX,
+    RUN_RATE,
+    RUNS,
+    WICKETS,
+    WINNER,
+)
 
 VARIANT_HELP = {
     "leakfree": (

@@ -32,8 +32,8 @@ from lib.data.cricsheet.features import (
     check_variant,
     state_columns,
 )
-from lib.data.cricsheet.match import Malformed, MatchColumns, match_stem, parse_match
-from lib.data.schema import BATTER, BOWLER, INNINGS, MATCH_ID, MODEL_COLUMNS
+from lib.data.cricsheet.match import NOT_T20, Malformed, MatchColumns, match_stem, parse_match
+from lib.data.schema import BATTER, BOWLER, INNINGS, MATCH_ID, MODEL_COLUMNS, outside_ranges
 from lib.data.vocabulary import Vocabulary
 
 __all__ = [
@@ -97,6 +97,10 @@ class ImportReport:
         if self.skipped:
             reasons = ", ".join(f"{reason} ({len(names):,})" for reason, names in self.skipped.items())
             lines.append(f"{self.skipped_count:,} skipped: {reasons}")
+        for reason, names in self.skipped.items():
+            if reason.startswith(NOT_T20):
+                shown = ", ".join(names[:_MALFORMED_LINES]) + (" ..." if len(names) > _MALFORMED_LINES else "")
+                lines.append(f"  {reason}: {shown}")
         if self.malformed:
             lines.append(f"{len(self.malformed):,} malformed {_plural(len(self.malformed), 'file')} skipped:")
             lines += [f"  {name}: {problem}" for name, problem in self.malformed[:_MALFORMED_LINES]]
@@ -198,7 +202,25 @@ def _import(matches, features: str, vocabulary: Vocabulary | None, name: str) ->
         raise CricsheetError(_nothing_usable(report, name))
     if vocabulary is None:
         vocabulary = Vocabulary.from_names(columns.batter, columns.bowler)
-    return ImportResult(_frame(columns, features, vocabulary), vocabulary, report, features)
+    frame = _drop_out_of_range(_frame(columns, features, vocabulary), columns.stem, features, report)
+    if report.matches_kept == 0:
+        raise CricsheetError(_nothing_usable(report, name))
+    return ImportResult(frame, vocabulary, report, features)
+
+
+def _drop_out_of_range(frame: pd.DataFrame, stems: list[str], features: str, report: ImportReport) -> pd.DataFrame:
+    """Skip, by name, each match with a value outside the schema's ranges (a file with impossible scores), so
+    that one odd file does not make the whole import fail validation."""
+    outside = outside_ranges(frame, features)
+    if not outside.any():
+        return frame
+    bad_ids = set(frame.loc[outside, MATCH_ID])
+    ids = frame[MATCH_ID].to_numpy()
+    for stem in stems:
+        if (int(stem) if isinstance(ids[0], (int, np.integer)) else stem) in bad_ids:
+            report.skip(f"{NOT_T20} (a value outside the t20.csv ranges)", f"{stem}.json")
+            report.matches_kept -= 1
+    return frame[~frame[MATCH_ID].isin(bad_ids)].reset_index(drop=True)
 
 
 def _collect(matches) -> tuple[MatchColumns, ImportReport]:
@@ -218,6 +240,10 @@ def _collect(matches) -> tuple[MatchColumns, ImportReport]:
             skip_reason = parse_match(file_name, data, columns)
         except Malformed as problem:
             report.malformed.append((file_name, str(problem)))
+            continue
+        # One odd file must not abort the import of the good ones; it is named with what went wrong.
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as problem:
+            report.malformed.append((file_name, f"could not be read ({type(problem).__name__}: {problem})"))
             continue
         if skip_reason:
             report.skip(skip_reason, file_name)

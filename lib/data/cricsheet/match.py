@@ -7,7 +7,10 @@ D/L targets (``innings[1].target``), and keys the importer does not need (``revi
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, fields
+
+from lib.data.schema import MAX_INNINGS_DELIVERIES, T20_BALLS
 
 NOT_DISMISSALS = frozenset({"retired hurt", "retired not out"})
 """Wicket kinds that do not count against the batting side; every other kind (incl. "retired out") does."""
@@ -16,6 +19,10 @@ _RESULT_REASONS = {"no result": "no result", "tie": "tie without super over", "d
 """Skip reason for an outcome.result without a winner; any other result is an awarded match."""
 
 _DEFAULT_BALLS_PER_OVER = 6
+T20_OVERS = 20
+BALLS_PER_OVER_RANGE = (1, 10)
+NOT_T20 = "not a T20"
+"""Start of every skip reason for a match whose format is not T20; the import report names these files."""
 
 
 class Malformed(ValueError):
@@ -79,13 +86,38 @@ def parse_match(file_name: str, data: object, columns: MatchColumns) -> str:
     played = _regular_innings(innings, match)
     if len(played) != 2:
         return "fewer than two regular innings" if len(played) < 2 else "more than two regular innings"
+    chase_target = _field(played[1][1], "target", dict, "innings 2 target", required=False) or {}
+    reason = not_t20(info, chase_target, match.innings_sizes)
+    if reason:
+        return reason
     teams = [team for team, _ in played]
     if teams[0] == teams[1] or winner not in teams:
         raise Malformed(f"the regular innings are batted by {teams[0]!r} and {teams[1]!r} but the winner is {winner!r}")
-    chase_target = _field(played[1][1], "target", dict, "innings 2", required=False) or {}
     _add_match_facts(file_name, info, chase_target, winner == teams[0], match)
     match.teams += teams
     columns.extend(match)
+    return ""
+
+
+def not_t20(info: dict, chase_target: dict, innings_sizes: list[int]) -> str:
+    """Why a match is not a T20 the feature ranges hold for ("not a T20 (...)"), or "" when it is one.
+
+    Args:
+        info: the file's "info" object (overs, balls_per_over).
+        chase_target: the second innings' "target" object ({} when none).
+        innings_sizes: deliveries of each regular innings, wides and no-balls included.
+    """
+    per_over = info.get("balls_per_over", _DEFAULT_BALLS_PER_OVER)
+    low, high = BALLS_PER_OVER_RANGE
+    if type(per_over) is not int or not low <= per_over <= high:
+        return f"{NOT_T20} (balls per over not a whole number in {low}..{high})"
+    for where, overs in (("scheduled", info.get("overs")), ("target", chase_target.get("overs", 1))):
+        if type(overs) not in (int, float) or not math.isfinite(overs) or overs <= 0:
+            return f"{NOT_T20} ({where} overs missing, not a number or not positive)"
+        if overs > T20_OVERS or _balls(overs, per_over) > T20_BALLS:
+            return f"{NOT_T20} (more than {T20_OVERS} overs or {T20_BALLS} balls)"
+    if max(innings_sizes) > MAX_INNINGS_DELIVERIES:
+        return f"{NOT_T20} (an innings of more than {MAX_INNINGS_DELIVERIES} deliveries)"
     return ""
 
 
