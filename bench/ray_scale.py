@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -29,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
-def _start_head(cpus: int) -> tuple[subprocess.Popen, str, float]:
+def _start_head(cpus: int, temp: str) -> tuple[subprocess.Popen, str, float]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -37,7 +38,7 @@ def _start_head(cpus: int) -> tuple[subprocess.Popen, str, float]:
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "ray"), "start", "--head", "--block", "--node-ip-address", "127.0.0.1",
          "--port", str(port), "--num-cpus", str(cpus), "--num-gpus", "0", "--include-dashboard=false",
-         "--temp-dir", tempfile.mkdtemp(prefix="ray-bench-")],
+         "--temp-dir", temp],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )
     while process.poll() is None:
@@ -87,7 +88,8 @@ def main() -> None:
     shards_here = _timed(lambda: train_synthesizer(frame, _synth_config(args, args.shards)))[1]
     compare_here = _timed(lambda: compare_arms(frame, seeds=args.seeds, config=wp_config))[1]
 
-    process, address, head_seconds = _start_head(args.cpus)
+    temp = tempfile.mkdtemp(prefix="ray-bench-")
+    process, address, head_seconds = _start_head(args.cpus, temp)
     try:
         ray, connect_seconds = _timed(lambda: cluster.connect(address))
         shards = cluster.shard_runner(ray)
@@ -102,6 +104,7 @@ def main() -> None:
         cluster.disconnect()
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=120)
+        shutil.rmtree(temp, ignore_errors=True)
 
     rows = [
         ("start the Ray head (ray start --head)", None, head_seconds),

@@ -3,6 +3,7 @@ same models, rows and scores as a local run; failed tasks are retried once; canc
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -58,6 +59,7 @@ def head():
         cluster.disconnect()
         os.killpg(process.pid, signal.SIGTERM)  # `ray start --block` stops the head's processes on SIGTERM
         process.wait(timeout=120)
+        shutil.rmtree(temp, ignore_errors=True)
 
 
 @pytest.fixture
