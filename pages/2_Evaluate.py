@@ -96,7 +96,7 @@ def headline_ui(report: dict) -> None:
 
 def coherence_ui(report: dict) -> None:
     left, middle, right = st.columns(3)
-    coherence, detection, floor = report["coherence"], report["detection"], report["references"]
+    coherence, detection, references = report["coherence"], report["detection"], report["references"]
     left.metric(f"Cricket coherence ({report['variant']})", f"{coherence['share']:.1%}",
                 help="Share of rows whose columns describe a possible delivery.")
     left.markdown("A delivery obeys:\n" + "\n".join(f"- {text}" for text in report["identities"]))
@@ -109,8 +109,8 @@ def coherence_ui(report: dict) -> None:
                    + ". Coherence of the raw output is not recorded; the coherence shown is of the delivered rows.")
     right.metric("Detection ROC AUC", f"{detection['auc']:.3f}",
                  help=f"{PLAIN_WORDS['detection']} {detection['model']}.")
-    right.caption(f"Floor {floor['independent']['detection']['auc']:.3f}, ceiling "
-                  f"{floor['unseen']['detection']['auc']:.3f}. {PLAIN_WORDS['detection']} {detection['model']}.")
+    right.caption(f"Floor {references['independent']['detection']['auc']:.3f}, ceiling "
+                  f"{references['unseen']['detection']['auc']:.3f}. {PLAIN_WORDS['detection']} {detection['model']}.")
 
 
 def utility_ui(report: dict) -> None:
