@@ -1,11 +1,13 @@
-"""Altair charts of synthetic-data quality: scores per column and correlation heatmaps."""
+"""Altair charts of synthetic-data quality: scores per column, the references, correlation heatmaps and their
+differences, player shares and the synthesizer's losses."""
 
 from __future__ import annotations
 
 import altair as alt
 import pandas as pd
 
-from lib.charts.data import REAL, SYNTHETIC
+from lib.charts.data import REAL, SOURCE_SCALE, SYNTHETIC
+from lib.charts.training import loss_chart
 
 
 def score_bars(per_column: pd.DataFrame) -> alt.Chart:
@@ -41,3 +43,85 @@ def correlation_heatmaps(real: pd.DataFrame, synthetic: pd.DataFrame, columns: l
         text = base.mark_text(fontSize=9).encode(text=alt.Text("r:Q", format=".2f"))
         charts.append(heat + text)
     return alt.hconcat(*charts)
+
+
+REFERENCE_COLOURS = alt.Scale(domain=["floor: independent columns", "synthetic", "ceiling: unseen real matches"],
+                              range=["#a0aec0", "#dd6b20", "#2b6cb0"])
+"""Floor grey, synthetic in the synthetic colour, ceiling in the real colour (it is real data)."""
+
+
+def references_chart(table: pd.DataFrame) -> alt.Chart:
+    """Per score, the floor, the synthetic set and the ceiling as three points on one line.
+
+    Args:
+        table: lib.quality.report.references_table (score, floor, synthetic, ceiling, ...), overall row included.
+    """
+    long = table.rename(columns={"floor": "floor: independent columns",
+                                 "ceiling": "ceiling: unseen real matches"}).melt(
+        id_vars="score", value_vars=list(REFERENCE_COLOURS.domain), var_name="set", value_name="value")
+    base = alt.Chart(long, title="Each score between its floor and its ceiling", height=alt.Step(26)).encode(
+        y=alt.Y("score:N", sort=None, title=None, axis=alt.Axis(labelLimit=380)))
+    rule = base.mark_rule(color="#cbd5e0").encode(x=alt.X("min(value):Q", title="score"), x2="max(value):Q")
+    points = base.mark_point(filled=True, size=90).encode(
+        x="value:Q", color=alt.Color("set:N", scale=REFERENCE_COLOURS, title=None),
+        tooltip=["score:N", "set:N", alt.Tooltip("value:Q", format=".3f")])
+    return rule + points
+
+
+def correlation_differences(real: pd.DataFrame, synthetic: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Every pair of `columns` (each once) with its Pearson r in both sets and the real-minus-synthetic
+    difference, sorted by the largest absolute difference first."""
+    real_r, synthetic_r = real[columns].corr(), synthetic[columns].corr()
+    rows = [{"pair": f"{a} / {b}", "real r": real_r.loc[a, b], "synthetic r": synthetic_r.loc[a, b],
+             "difference": real_r.loc[a, b] - synthetic_r.loc[a, b]}
+            for i, a in enumerate(columns) for b in columns[i + 1:]]
+    frame = pd.DataFrame(rows)
+    return frame.iloc[frame["difference"].abs().sort_values(ascending=False).index].reset_index(drop=True)
+
+
+def difference_heatmap(real: pd.DataFrame, synthetic: pd.DataFrame, columns: list[str]) -> alt.Chart:
+    """Real minus synthetic Pearson r for every pair of `columns`, -2..2: white where the synthetic set keeps the
+    relation, dark where it loses it (a relation at -0.75 in real and 0 in synthetic shows as -0.75)."""
+    difference = (real[columns].corr() - synthetic[columns].corr()).reset_index(names="a").melt(
+        id_vars="a", var_name="b", value_name="difference")
+    base = alt.Chart(difference, title="Real minus synthetic correlation", width=300, height=300).encode(
+        x=alt.X("a:N", sort=columns, title=None), y=alt.Y("b:N", sort=columns, title=None))
+    heat = base.mark_rect().encode(
+        color=alt.Color("difference:Q", scale=alt.Scale(scheme="purpleorange", domain=[-1, 1], clamp=True),
+                        title="real r − synthetic r"),
+        tooltip=["a:N", "b:N", alt.Tooltip("difference:Q", format="+.3f")])
+    return heat + base.mark_text(fontSize=9).encode(text=alt.Text("difference:Q", format="+.2f"))
+
+
+def player_shares_chart(real: pd.Series, synthetic: pd.Series, column: str, names: list[str] | None = None,
+                        top: int = 20) -> alt.Chart:
+    """Share of deliveries of the `top` real players of one player column, real and synthetic side by side.
+
+    Args:
+        real, synthetic: the player column of each set (indices).
+        column: its name (batsmanIdx or bowlerIdx).
+        names: names[i - 1] is player i's name (lib.data.vocabulary), or None to label players by index.
+        top: how many of the players with the most real deliveries to show.
+    """
+    players = real.value_counts().index[:top]
+    label = {p: (names[p - 1] if names and 0 < p <= len(names) else f"player {p}") for p in players}
+    rows = [{"player": label[p], "source": source, "share": float((series == p).mean())}
+            for source, series in ((REAL, real), (SYNTHETIC, synthetic)) for p in players]
+    who = "batters" if column == "batsmanIdx" else "bowlers"
+    return alt.Chart(pd.DataFrame(rows), title=f"The {top} {who} with the most real deliveries ({column})",
+                     height=alt.Step(12)).mark_bar().encode(
+        y=alt.Y("player:N", sort=[label[p] for p in players], title=None),
+        yOffset="source:N",
+        x=alt.X("share:Q", title="share of all deliveries", axis=alt.Axis(format="%")),
+        color=alt.Color("source:N", scale=SOURCE_SCALE, title=None),
+        tooltip=["player:N", "source:N", alt.Tooltip("share:Q", format=".2%")])
+
+
+LOSS_COLOURS = alt.Scale(domain=["generator", "discriminator"], range=["#d95f02", "#1b9e77"])
+"""Orange and green: distinct for colour-blind readers, and neither is the real or synthetic colour."""
+
+
+def synthesizer_loss_chart(epochs: list[dict], title: str) -> alt.Chart:
+    """The generator and discriminator losses per epoch (lib.charts.training.loss_chart) in two distinct colours."""
+    return loss_chart(epochs, tuple(LOSS_COLOURS.domain), title).encode(
+        color=alt.Color("loss:N", scale=LOSS_COLOURS, title=None))

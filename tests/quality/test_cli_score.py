@@ -22,16 +22,26 @@ def league_csv(tmp_path_factory):
 
 def test_score_prints_the_four_averages_and_writes_every_score(league_csv, tmp_path, capsys):
     real, synthetic = league_csv
-    out = tmp_path / "report.json"
-    assert main(["score", "--real", str(real), "--synthetic", str(synthetic), "--out", str(out)]) == 0
+    out, html = tmp_path / "report.json", tmp_path / "report.html"
+    assert main(["score", "--real", str(real), "--synthetic", str(synthetic), "--out", str(out),
+                 "--html", str(html)]) == 0
+    assert html.read_text().startswith("<!DOCTYPE html>")
     report = json.loads(out.read_text())
-    assert set(report["averages"]) == {"ks_score", "tv_score", "correlation_score", "coverage_score"}
+    assert set(report["averages"]) == {"ks_score", "tv_score", "correlation_score", "coverage_score",
+                                       "contingency_score"}
     assert all(0 <= v <= 1 for v in report["averages"].values())
     assert len(report["ks"]) == 7 and len(report["tv"]) == 3 and len(report["correlation"]) == 21
     assert report["validity_score"] == 1.0, "rows drawn from the real data obey every rule"
     assert report["privacy"]["copy_share"] == 1.0, "every row is a copy of a real row"
     printed = capsys.readouterr().out
     assert "Column pair trends (correlation similarity)" in printed and "exact copies of real rows 100.00%" in printed
+    # the references and the keys beside today's, each reference shaped like the synthetic set's own scores
+    assert "floor" in printed and "ceiling" in printed and "overall position" in printed
+    for reference in ("independent", "unseen"):
+        assert set(report["references"][reference]["averages"]) == set(report["averages"])
+    assert report["coherence"]["share"] == pytest.approx(1.0), "rows drawn from the real data are coherent"
+    assert 0 <= report["detection"]["auc"] <= 1 and report["validity"]["share_before_redraw"] is None
+    assert {"synthetic_auc", "real_auc"} <= set(report["utility"]) and "position" in report
 
 
 def test_score_refuses_unknown_players(league_csv, tmp_path, capsys):

@@ -27,7 +27,7 @@ def deliveries(rows: int = 400, seed: int = 0, players: tuple[int, int] = (1, 40
 def test_identical_frames_score_one_everywhere():
     real = deliveries()
     report = fidelity(real, real.copy())
-    assert report.averages == pytest.approx({k: 1.0 for k in PUBLISHED})
+    assert report.averages == pytest.approx({k: 1.0 for k in [*PUBLISHED, "contingency_score"]})
     assert len(report.correlation) == 21 == len(NUMERIC_PAIRS)
     assert report.missing_regulars == {schema.BATTER: [], schema.BOWLER: []}
 
@@ -46,9 +46,10 @@ def test_headline_puts_each_average_next_to_the_published_reference():
     real = deliveries()
     synthetic = deliveries(seed=2)
     table = fidelity(real, synthetic).headline()
-    assert table["published"].tolist() == list(PUBLISHED.values())
+    assert table["published"].tolist()[:4] == list(PUBLISHED.values())
+    assert np.isnan(table["published"].iloc[4]), "the published run had no outcome-vs-match-state score"
     assert ((table["score"] >= 0) & (table["score"] <= 1)).all()
-    assert np.allclose(table["difference"], table["score"] - table["published"])
+    assert np.allclose(table["difference"], table["score"] - table["published"], equal_nan=True)
 
 
 def test_a_constant_column_gives_nan_pairs_with_a_warning():
@@ -81,5 +82,6 @@ def test_score_bars_give_each_player_score_its_own_bar():
     spec = score_bars(per_column).to_dict()
     # Assert: one bar per (column, metric), each at its own score, no stacking
     bars = pd.DataFrame(spec["datasets"][spec["data"]["name"]])
-    assert bars["bar"].is_unique and len(bars) == len(per_column) == 12
+    # 7 KS + 3 TV + 2 coverage + 7 contingency (isWinner with each numeric column)
+    assert bars["bar"].is_unique and len(bars) == len(per_column) == 19
     assert spec["encoding"]["y"]["field"] == "bar"

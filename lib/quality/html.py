@@ -1,0 +1,90 @@
+"""One self-contained HTML report of an evaluation: scores with both references, the charts, settings and
+provenance, readable offline.
+
+Charts are embedded as Vega-Lite JSON; vega, vega-lite and vega-embed are inlined from the bundle that the
+vl-convert-python package ships (the same one altair's `to_html(inline=True)` uses), so the file loads nothing
+from the network.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import json
+
+import altair as alt
+import pandas as pd
+from altair.utils.html import import_vl_convert, vl_version_for_vl_convert
+
+from lib.charts.quality import correlation_heatmaps, difference_heatmap, references_chart, score_bars
+from lib.data.schema import NUMERIC_COLUMNS
+from lib.quality.coherence import IDENTITIES
+from lib.quality.report import memorisation_table, per_column, references_table
+
+STYLE = """body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;color:#1a202c}
+table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #cbd5e0;padding:4px 8px;text-align:right}
+td:first-child,th:first-child{text-align:left}.note{color:#4a5568}"""
+
+
+@functools.cache
+def vega_bundle() -> str:
+    """vega-embed with vega and vega-lite, as one script; building it takes seconds, so it is built once."""
+    return import_vl_convert().javascript_bundle(vl_version=vl_version_for_vl_convert())
+
+
+def _table(frame: pd.DataFrame) -> str:
+    return frame.to_html(index=False, float_format=lambda v: f"{v:.3f}", na_rep="—", border=0)
+
+
+def _chart(name: str, chart: alt.TopLevelMixin) -> str:
+    spec = json.dumps(chart.to_dict()).replace("</", "<\\/")  # a "</script>" inside data must not end the script
+    return f'<div id="{name}"></div><script>vegaEmbed("#{name}", {spec}, {{"actions": false}});</script>'
+
+
+def report_html(report: dict, real: pd.DataFrame, synthetic: pd.DataFrame) -> str:
+    """The report as one HTML page.
+
+    Args:
+        report: lib.quality.report.score_report's result, with a "provenance" dict (dataset, synthesizer run,
+            seed, rows) added by the caller.
+        real, synthetic: the rows scored, for the correlation charts.
+
+    Returns:
+        The HTML text, every script inlined.
+    """
+    bundle = vega_bundle()
+    utility = report["utility"]
+    sections = [
+        "<h1>Crease Lab · synthetic data evaluation</h1>",
+        f"<p class=note>{html.escape(report['basis'])}</p>",
+        "<h2>Provenance and settings</h2>",
+        _table(pd.DataFrame([{"item": k, "value": str(v)} for k, v in report.get("provenance", {}).items()])),
+        f"<h2>Overall position: {report['position']:.3f}</h2>",
+        ("<p class=note>0 = no better than the floor (the training rows with each column shuffled on its own), "
+        "1 = as close to the training matches as unseen real matches are; it may leave [0, 1]. The published "
+        "run is a historical reference only.</p>"),
+        _table(references_table(report)), _chart("references", references_chart(references_table(report))),
+        "<h2>Training matches against unseen matches</h2><p class=note>A large gap is memorisation.</p>",
+        _table(memorisation_table(report)),
+        "<h2>Utility: train on synthetic, test on real</h2>",
+        _table(pd.DataFrame([{"trained on": "synthetic rows", "ROC AUC": utility["synthetic_auc"],
+                              "Brier loss": utility["synthetic_brier"]},
+                             {"trained on": "as many real training rows", "ROC AUC": utility["real_auc"],
+                              "Brier loss": utility["real_brier"]}])),
+        (f"<p class=note>{html.escape(utility['model'])}; {utility['train_rows']:,} training rows each, "
+        f"{utility['test_rows']:,} rows of the test matches.</p>"),
+        f"<h2>Cricket coherence ({report['variant']}): {report['coherence']['share']:.3f}</h2><ul>"
+        + "".join(f"<li>{html.escape(text)}</li>" for text in IDENTITIES[report["variant"]]) + "</ul>",
+        (f"<p>Validity (bounds): {_share(report['validity']['share'])} delivered, "
+        f"{_share(report['validity']['share_before_redraw'])} of the raw generator output.</p>"),
+        "<h2>Column pair trends</h2>", _chart("difference", difference_heatmap(real, synthetic, NUMERIC_COLUMNS)),
+        _chart("heatmaps", correlation_heatmaps(real, synthetic, NUMERIC_COLUMNS)),
+        "<h2>Per column</h2>", _chart("columns", score_bars(per_column(report))),
+        f"<p class=note>{html.escape(report['sampling'])}</p>",
+    ]
+    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Synthetic data evaluation</title>"
+            f"<style>{STYLE}</style><script>{bundle}</script></head><body>{''.join(sections)}</body></html>")
+
+
+def _share(value: float | None) -> str:
+    return "unknown" if value is None else f"{value:.1%}"

@@ -1,0 +1,51 @@
+"""The Evaluate page as a user meets it: both references in the headline, tables labelled, players by name, and a
+workspace set made from another dataset refused as an upload from other data is."""
+
+from lib.data import workspace
+from lib.data.schema import MODEL_COLUMNS
+from lib.data.simulate.league import build_sample
+from tests.pages_helpers import page
+
+
+def store_synthetic(rows, made_from: str, name: str = "synthetic deliveries"):
+    return workspace.save_dataset(rows, name=name, kind="synthetic", source="test rows",
+                                  extra={"real_dataset": made_from, "redrawn_share": 0.25})
+
+
+def test_evaluate_reads_every_score_between_floor_and_ceiling(stored_league):
+    # Setup: 600 rows of the real league stored as the synthetic set made from it
+    rows = workspace.load_dataset(stored_league.id)[MODEL_COLUMNS].sample(600, random_state=0)
+    store_synthetic(rows, stored_league.id)
+    # Run
+    at = page("pages/2_Evaluate.py", timeout=300).run()
+    # Assert
+    assert not at.exception, at.exception
+    assert any(s.value.startswith("Overall position") for s in at.subheader)
+    table = at.dataframe[0].value
+    assert {"floor", "synthetic", "ceiling", "position", "published"} <= set(table.columns)
+    cards = {m.label: m.value for m in at.metric}
+    assert cards["Cricket coherence (leakfree)"] == "100.0%", "real rows are possible deliveries"
+    captions = " ".join(c.value for c in at.caption)
+    assert "before rows breaking a bound were redrawn: 75.0%" in captions, "validity of the raw output"
+    assert "ceiling" in captions and "Scored against the synthesizer's training matches" not in captions, (
+        "a set without a recorded synthesizer says which real rows it is scored against")
+    labels = [m.value for m in at.markdown]
+    assert any(v.startswith("**Real rows**") for v in labels) and any(v.startswith("**Synthetic rows**")
+                                                                      for v in labels)
+    assert "Download the report (HTML, opens offline)" in [b.label for b in at.get("download_button")]
+
+
+def test_evaluate_refuses_a_workspace_set_made_from_another_dataset(stored_league):
+    # Setup: a second real dataset, and a synthetic set made from it
+    other = build_sample(matches=5, seed=3)
+    other_info = workspace.save_dataset(other.deliveries, name="other league", kind="real", source="simulated",
+                                        features="leakfree")
+    store_synthetic(other.deliveries[MODEL_COLUMNS].head(200), other_info.id, name="from the other league")
+    # Run: the page opens on the first real dataset, the mini league
+    at = page("pages/2_Evaluate.py").run()
+    at.selectbox(key="eval-real").set_value(
+        next(o for o in workspace.list_datasets("real") if o.id == stored_league.id)).run()
+    # Assert
+    assert not at.exception
+    assert "made from another dataset" in at.error[0].value
+    assert not [s for s in at.subheader if s.value.startswith("Overall")], "no scores of a set from other data"
