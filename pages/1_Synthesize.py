@@ -74,7 +74,7 @@ fits = estimate_ui(estimate, config)
 running = running_run(SYNTH)
 if running:
     running_ui(running)
-if st.button("Train another run" if running else "Train", type="primary", disabled=not fits):
+if st.button("Train", type="primary", disabled=not fits):
     params = {"real_id": real.id, "config": config.to_json(), "rows": rows, "name": unique_set_name(name),
               "sample_seed": config.seed}
     title = unique_title(f"CTGAN on {real.name}: fraction {config.fraction:g}, {config.epochs} epochs, "

@@ -133,7 +133,7 @@ if synthetic_id:
 running = running_run(WP_COMPARE)
 if running:
     running_ui(running)
-if st.button("Queue another comparison" if running else "Train and compare", type="primary"):
+if st.button("Train and compare", type="primary"):
     params = {"real_id": real.id, "synthetic_id": synthetic_id, **chosen,
               "ratios": chosen["ratios"] if synthetic_id else []}
     title = unique_title(f"WP comparison on {real.name}" + (f" with {synthetic.name}" if synthetic_id else ""))

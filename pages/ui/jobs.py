@@ -38,8 +38,9 @@ def _setting_text(name: str, value) -> str:
 def running_ui(run: Run) -> None:
     """What a running job was started with, and what pressing Train now would do instead."""
     shown = {key: value for key, value in run.params.items() if not key.endswith("_id") and key != "sample_seed"}
-    st.info(f"**{run.title}** is {run.state} with: {_setting_text('', shown).strip()}. "
-            "The settings above describe a new run: Train would queue it to start when this one ends.")
+    # a caption, not a box: the job panel below keeps the boxes for the run's own state
+    st.caption(f"**{run.title}** is {run.state} with: {_setting_text('', shown).strip()}. "
+               "The settings above describe a new run: Train would queue it to start when this one ends.")
 
 
 def _eta(run: Run) -> str:

@@ -71,7 +71,7 @@ def test_a_reload_during_a_run_shows_the_runs_settings_and_what_train_would_do(s
     assert not reloaded.exception
     assert reloaded.slider(key="synth_epochs").value == 2 and reloaded.number_input(key="synth_rows").value == 300
     if runner.get(run.id).active:
-        shown = " ".join(box.value for box in reloaded.info)
+        shown = " ".join(caption.value for caption in reloaded.caption)
         assert "epochs 2" in shown and "Train would queue it" in shown
     wait_for(run.id, lambda r: not r.active, timeout=300)
     assert runner.get(run.id).state == store.DONE
