@@ -31,8 +31,8 @@ SAMPLE, TABLE, CRICSHEET, STORED = (
 )
 SOURCES = [SAMPLE, TABLE, CRICSHEET, STORED]
 VARIANTS = {"leakfree": "leak-free (recommended)", "yorkr": "yorkr (as the published t20.csv)"}
+# Widgets whose values are kept in the workspace (pages.ui.settings).
 SOURCE_KEYS = ["home_source", "home_features"]
-"""Widgets whose values are kept in the workspace (pages.ui.settings)."""
 
 
 def flow_ui() -> None:

@@ -21,8 +21,8 @@ st.write(
 )
 DEFAULTS = SynthConfig()
 SETTING_KEYS = ["synth_fraction", "synth_epochs", "synth_encoding", "synth_top_k", "synth_shards", "synth_batch",
+# Widgets whose values are kept in the workspace, so leaving the page or reloading keeps them.
                 "synth_rows", "synth_generator_lr", "synth_discriminator_lr", "synth_seed", "synth_name"]
-"""Widgets whose values are kept in the workspace, so leaving the page or reloading keeps them."""
 ENCODING_HELP = {
     "categorical": "every player a category (as published; exact but wide)",
     "top_k": "the K most frequent players as categories, the rest pooled",

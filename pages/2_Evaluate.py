@@ -39,8 +39,8 @@ st.write("How close a synthetic set is to the real deliveries. Every score is re
          "in the same run: the **floor**, the synthesizer's training rows with each column shuffled on its own "
          "(right columns, no relations), and the **ceiling**, real matches the synthesizer never saw.")
 EVALUATIONS = "evaluations"
+# Evaluations kept in the session, newest last.
 KEPT = 4
-"""Evaluations kept in the session, newest last."""
 
 
 def evaluate(real, synthetic) -> dict:

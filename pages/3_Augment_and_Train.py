@@ -31,8 +31,8 @@ st.write(
 NO_SYNTHETIC = "None (real and reference arms only)"
 PRESET = WPConfig()
 SETTING_KEYS = ["wp_ratios", "wp_seeds", "wp_split", "wp_layers", "wp_embedding_dim", "wp_dropout",
+# Widgets whose values are kept in the workspace, so leaving the page or reloading keeps them.
                 "wp_learning_rate", "wp_epochs", "wp_patience", "wp_training"]
-"""Widgets whose values are kept in the workspace, so leaving the page or reloading keeps them."""
 
 
 def settings_ui() -> dict:
