@@ -29,6 +29,7 @@ from lib.quality.report import (
     references_table,
     score_report,
     scores_csv,
+    workspace_provenance,
 )
 from pages.ui.common import active_dataset, dataset_picker, frame_of, show_error, synthetic_picker, workspace_notices
 
@@ -54,11 +55,7 @@ def evaluate(real, synthetic) -> dict:
                               redrawn_share=synthetic.extra.get("redrawn_share"),
                               on_step=lambda name, done: bar.progress(done, text=f"{name}…"))
         bar.empty()
-        report["provenance"] = {"real dataset": f"{real.name} ({real.id}, {real.source})",
-                                "feature variant": report["variant"],
-                                "synthetic set": f"{synthetic.name} ({synthetic.id}, {synthetic.source})",
-                                "synthesizer run": synthetic.extra.get("synthesizer", "unknown (uploaded)"),
-                                "seed": 0, "rows": report["rows"]}
+        report["provenance"] = workspace_provenance(real, synthetic, report)
         cache[key] = report
         for old in list(cache)[:-KEPT]:
             cache.pop(old)
@@ -129,13 +126,7 @@ def utility_ui(report: dict) -> None:
                "never saw: a large gap means it copied its training matches rather than learning the game.")
 
 
-def player_label(names: dict, column: str, player: int) -> str:
-    """A player's name when the dataset has names, else its index."""
-    known = names.get(column) or []
-    return known[player - 1] if 0 < player <= len(known) else str(player)
-
-
-def privacy_ui(report: dict, names: dict) -> None:
+def privacy_ui(report: dict, vocabulary) -> None:
     privacy = report["privacy"]
     if not privacy:
         return
@@ -147,11 +138,11 @@ def privacy_ui(report: dict, names: dict) -> None:
     missing = {column: players for column, players in report["missing_regulars"].items() if players}
     if missing:
         st.warning(f"Regulars missing from the synthetic set (top {REGULARS} by real deliveries): " + "; ".join(
-            f"{column}: {', '.join(player_label(names, column, p) for p in players)}"
+            f"{column}: {', '.join((vocabulary and vocabulary.player_name(column, p)) or str(p) for p in players)}"
             for column, players in missing.items()))
 
 
-def detail_tabs(report: dict, real_rows, synthetic_rows, names: dict) -> None:
+def detail_tabs(report: dict, real_rows, synthetic_rows, vocabulary) -> None:
     per_column_tab, distributions, pairs, describe, losses = st.tabs(
         ["Per column", "Distributions", "Pair trends", "describe()", "Training loss"])
     with per_column_tab:
@@ -161,8 +152,8 @@ def detail_tabs(report: dict, real_rows, synthetic_rows, names: dict) -> None:
     with distributions:
         column = st.selectbox("Column", MODEL_COLUMNS)
         if column in PLAYER_COLUMNS:
-            st.altair_chart(player_shares_chart(real_rows[column], synthetic_rows[column], column,
-                                                names.get(column)), width="stretch")
+            st.altair_chart(player_shares_chart(real_rows[column], synthetic_rows[column], column, vocabulary),
+                            width="stretch")
         else:
             st.altair_chart(distribution_chart({REAL: real_rows[column], SYNTHETIC: synthetic_rows[column]},
                                                column, height=300), width="stretch")
@@ -208,13 +199,12 @@ if synthetic is None:
 report = evaluate(real, synthetic)
 real_rows, synthetic_rows = frame_of(real)[MODEL_COLUMNS], frame_of(synthetic)[MODEL_COLUMNS]
 vocabulary = workspace.load_vocabulary(real.id)
-names = {PLAYER_COLUMNS[0]: vocabulary.batters, PLAYER_COLUMNS[1]: vocabulary.bowlers} if vocabulary else {}
 headline_ui(report)
 coherence_ui(report)
 utility_ui(report)
-privacy_ui(report, names)
+privacy_ui(report, vocabulary)
 st.caption(report["sampling"])
-detail_tabs(report, real_rows, synthetic_rows, names)
+detail_tabs(report, real_rows, synthetic_rows, vocabulary)
 st.download_button("Download the report (HTML, opens offline)", lambda: report_html(report, real_rows, synthetic_rows),
                    "evaluation.html", "text/html")
 st.download_button("Download the score report (JSON)", json.dumps(report, indent=1), "scores.json", "application/json")

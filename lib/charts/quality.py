@@ -8,6 +8,8 @@ import pandas as pd
 
 from lib.charts.data import REAL, SOURCE_SCALE, SYNTHETIC
 from lib.charts.training import loss_chart
+from lib.data.schema import BATTER
+from lib.data.vocabulary import Vocabulary
 
 
 def score_bars(per_column: pd.DataFrame) -> alt.Chart:
@@ -93,21 +95,21 @@ def difference_heatmap(real: pd.DataFrame, synthetic: pd.DataFrame, columns: lis
     return heat + base.mark_text(fontSize=9).encode(text=alt.Text("difference:Q", format="+.2f"))
 
 
-def player_shares_chart(real: pd.Series, synthetic: pd.Series, column: str, names: list[str] | None = None,
+def player_shares_chart(real: pd.Series, synthetic: pd.Series, column: str, vocabulary: Vocabulary | None = None,
                         top: int = 20) -> alt.Chart:
     """Share of deliveries of the `top` real players of one player column, real and synthetic side by side.
 
     Args:
         real, synthetic: the player column of each set (indices).
         column: its name (batsmanIdx or bowlerIdx).
-        names: names[i - 1] is player i's name (lib.data.vocabulary), or None to label players by index.
+        vocabulary: the dataset's player names, or None to label players by index.
         top: how many of the players with the most real deliveries to show.
     """
     players = real.value_counts().index[:top]
-    label = {p: (names[p - 1] if names and 0 < p <= len(names) else f"player {p}") for p in players}
+    label = {p: (vocabulary and vocabulary.player_name(column, p)) or f"player {p}" for p in players}
     rows = [{"player": label[p], "source": source, "share": float((series == p).mean())}
             for source, series in ((REAL, real), (SYNTHETIC, synthetic)) for p in players]
-    who = "batters" if column == "batsmanIdx" else "bowlers"
+    who = "batters" if column == BATTER else "bowlers"
     return alt.Chart(pd.DataFrame(rows), title=f"The {top} {who} with the most real deliveries ({column})",
                      height=alt.Step(12)).mark_bar().encode(
         y=alt.Y("player:N", sort=[label[p] for p in players], title=None),

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lib.data import files
-from lib.data.schema import UNKNOWN_PLAYER
+from lib.data.schema import BATTER, UNKNOWN_PLAYER
 
 
 @dataclass
@@ -36,6 +36,12 @@ class Vocabulary:
 
     def bowler_index(self, name: str) -> int:
         return self._bowler_index.get(name, UNKNOWN_PLAYER)
+
+    def player_name(self, column: str, index: int) -> str | None:
+        """The name of player `index` of a player column (BATTER or BOWLER), or None for the unknown player 0 and
+        an index the vocabulary does not hold."""
+        names = self.batters if column == BATTER else self.bowlers
+        return names[index - 1] if 0 < index <= len(names) else None
 
     def to_json(self) -> dict:
         return {"unknown_index": UNKNOWN_PLAYER, "batters": self.batters, "bowlers": self.bowlers}

@@ -22,7 +22,7 @@ import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
-from lib.data import workspace
+from lib.data import files, workspace
 
 BACKUP_NAME = "runs.backup.sqlite"
 DAMAGED_PREFIX = "runs.damaged-"
@@ -123,19 +123,7 @@ def notice(root: Path) -> str:
 
 def backup(store_file: Path) -> None:
     """Refresh the rolling backup with SQLite's online backup API; written aside and renamed into place."""
-    target = store_file.with_name(BACKUP_NAME)
-    tmp = target.with_name(f".tmp-{uuid.uuid4().hex}-{BACKUP_NAME}")
-    try:
-        source = sqlite3.connect(store_file, timeout=30)
-        copy = sqlite3.connect(tmp)
-        try:
-            source.backup(copy)
-        finally:
-            copy.close()
-            source.close()
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
+    _copy_database(store_file, store_file.with_name(BACKUP_NAME))
 
 
 def _restore_backup(store_file: Path) -> str:
@@ -143,19 +131,22 @@ def _restore_backup(store_file: Path) -> str:
     saved = store_file.with_name(BACKUP_NAME)
     if not saved.exists() or problem(saved):
         return ""
-    tmp = store_file.with_name(f".tmp-{uuid.uuid4().hex}-{store_file.name}")
-    try:
-        source, copy = sqlite3.connect(saved), sqlite3.connect(tmp)
+    _copy_database(saved, store_file, wal=True)
+    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(saved.stat().st_mtime))
+
+
+def _copy_database(source_file: Path, target: Path, wal: bool = False) -> None:
+    """Copy an SQLite database with its backup API (consistent while others write to it) onto `target`
+    atomically; `wal` switches the copy to WAL journaling, as the run store uses."""
+    with files.atomic_path(target) as tmp:
+        source, copy = sqlite3.connect(source_file, timeout=30), sqlite3.connect(tmp)
         try:
             source.backup(copy)
-            copy.execute("PRAGMA journal_mode=WAL")
+            if wal:
+                copy.execute("PRAGMA journal_mode=WAL")
         finally:
             copy.close()
             source.close()
-        os.replace(tmp, store_file)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(saved.stat().st_mtime))
 
 
 def rebuild(store_file: Path) -> int:

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from lib.data.schema import MATCH_ID, MODEL_COLUMNS
+from lib.data.workspace import DatasetInfo
 from lib.quality.coherence import IDENTITIES, CricketCoherence, guess_variant
 from lib.quality.detection import DETECTION_ROWS, detection_auc
 from lib.quality.fidelity import CORRELATION_ROWS, GROUP_LABELS, PUBLISHED, FidelityReport, fidelity
@@ -91,6 +92,15 @@ def candidate_scores(parts: RealParts, rows: pd.DataFrame, real: pd.DataFrame, v
     report["scores"] = {**report["averages"], "detection_auc": report["detection"]["auc"],
                         "coherence_share": report["coherence"]["share"]}
     return report
+
+
+def workspace_provenance(real: DatasetInfo, synthetic: DatasetInfo, report: dict, seed: int = 0) -> dict:
+    """Where a report's rows came from, for its page and its HTML file: the two stored datasets, the synthesizer
+    run that made the set, the seed and the rows scored."""
+    return {"real dataset": f"{real.name} ({real.id}, {real.source})", "feature variant": report["variant"],
+            "synthetic set": f"{synthetic.name} ({synthetic.id}, {synthetic.source})",
+            "synthesizer run": synthetic.extra.get("synthesizer", "unknown (uploaded)"), "seed": seed,
+            "rows": report["rows"]}
 
 
 def score_report(real: pd.DataFrame, synthetic: pd.DataFrame, with_privacy: bool = True, *, variant: str | None = None,

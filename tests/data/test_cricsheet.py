@@ -390,3 +390,13 @@ def test_unknown_variant_and_help():
     assert "leakfree, yorkr" in str(error.value)
     assert FEATURE_VARIANTS[0] == "leakfree" and set(VARIANT_HELP) == set(FEATURE_VARIANTS)
     assert "leak" in VARIANT_HELP["leakfree"] and "yorkr" in VARIANT_HELP["leakfree"]
+
+
+def test_a_player_index_reads_back_as_its_name_and_unknown_indices_as_none():
+    # Setup: indices follow sorted names, 1-based; 0 is the unknown player
+    vocabulary = Vocabulary.from_names(["B Batter", "A Batter"], ["Z Bowler"])
+
+    # Run / Assert
+    assert vocabulary.player_name(BATTER, 1) == "A Batter" and vocabulary.player_name(BATTER, 2) == "B Batter"
+    assert vocabulary.player_name(BOWLER, 1) == "Z Bowler"
+    assert vocabulary.player_name(BATTER, 0) is None and vocabulary.player_name(BOWLER, 2) is None
