@@ -27,7 +27,7 @@ def stored_league(workspace):
 
     result = build_sample(matches=30, seed=11)
     return store.save_dataset(result.deliveries, name="mini league", kind="real", source="simulated league",
-                              features="leakfree", vocabulary=result.vocabulary)
+                              features="leakfree", vocabulary=result.vocabulary, events=result.events)
 
 
 @pytest.fixture(scope="session")

@@ -10,13 +10,13 @@ import copy
 
 
 def ball(batter: str, bowler: str, total: int = 0, *, extras: dict | None = None, out: str | None = None,
-         kind: str = "bowled") -> dict:
+         kind: str = "bowled", non_striker: str = "N Partner") -> dict:
     """One delivery; `total` includes extras, `out` names the batter dismissed (or retired) on it."""
     runs_extras = sum((extras or {}).values())
     delivery = {
         "batter": batter,
         "bowler": bowler,
-        "non_striker": "N Partner",
+        "non_striker": non_striker,
         "runs": {"batter": total - runs_extras, "extras": runs_extras, "total": total},
     }
     if extras:
@@ -97,6 +97,55 @@ def paper_match() -> dict:
     bees[0][0]["review"] = {"by": "Ants", "umpire": "U One", "batter": "B One", "decision": "struck down"}
     bees[1][0]["replacements"] = {"role": [{"in": "X Sub", "role": "impact_player"}]}
     return match(ants, bees, {"winner": "Bees", "by": {"wickets": 9}}, target={"overs": 2, "runs": 20})
+
+
+def partner_match() -> dict:
+    """Crows 27/2 in 2 overs, Doves 29/0 in 6 balls, with real non-strikers, each kind of extra, a run out of the
+    non-striker and XIs listing players who did not bat.
+
+    Crows (striker / non-striker, what happened -> R, W, legal balls so far):
+      over 0, D Quick:  1: Opener/Second 1 run -> 1,0,1 (they cross)   2: Second/Opener wide -> 2,0,1
+        3: Second/Opener 4 byes -> 6,0,2   4: Second/Opener 1 leg bye -> 7,0,3 (cross)
+        5: Opener/Second, Second run out backing up -> 7,1,4   6: Opener/Third 2 -> 9,1,5
+        7: Opener/Third no-ball + 1 off the bat -> 11,1,5   8: Opener/Third 0 -> 11,1,6 (ends swap)
+      over 1, D Slow:  9: Third/Opener 5 penalty runs -> 16,1,7   10: Third/Opener caught -> 16,2,8
+        11: Fourth/Opener 4 -> 20,2,9   12: Fourth/Opener 1 -> 21,2,10 (cross)   13: Opener/Fourth 0 -> 21,2,11
+        14: Opener/Fourth 6 -> 27,2,12
+    Batting order: Opener, Second (non-striker on ball 1), Third, Fourth; then the XI's others as listed: Keeper,
+    Bowler. Doves chase 28 off C Bowler: Top (non-striker Next) 6, 4, 6, 6, 1, then Next 6 -> 29/0, won.
+    Batters who faced a ball, sorted -> index: C Fourth 1, C Opener 2, C Second 3, C Third 4, D Next 5, D Top 6;
+    bowlers: C Bowler 1, D Quick 2, D Slow 3.
+    """
+    def crows(batter: str, non_striker: str, bowler: str, total: int = 0, **options) -> dict:
+        return ball(f"C {batter}", f"D {bowler}", total, non_striker=f"C {non_striker}", **options)
+
+    overs = [
+        [
+            crows("Opener", "Second", "Quick", 1),
+            crows("Second", "Opener", "Quick", 1, extras={"wides": 1}),
+            crows("Second", "Opener", "Quick", 4, extras={"byes": 4}),
+            crows("Second", "Opener", "Quick", 1, extras={"legbyes": 1}),
+            crows("Opener", "Second", "Quick", 0, out="C Second", kind="run out"),
+            crows("Opener", "Third", "Quick", 2),
+            crows("Opener", "Third", "Quick", 2, extras={"noballs": 1}),
+            crows("Opener", "Third", "Quick", 0),
+        ],
+        [
+            crows("Third", "Opener", "Slow", 5, extras={"penalty": 5}),
+            crows("Third", "Opener", "Slow", 0, out="C Third", kind="caught"),
+            crows("Fourth", "Opener", "Slow", 4),
+            crows("Fourth", "Opener", "Slow", 1),
+            crows("Opener", "Fourth", "Slow", 0),
+            crows("Opener", "Fourth", "Slow", 6),
+        ],
+    ]
+    doves = [[ball("D Top", "C Bowler", runs, non_striker="D Next") for runs in (6, 4, 6, 6, 1)]
+             + [ball("D Next", "C Bowler", 6, non_striker="D Top")]]
+    data = match(overs, doves, {"winner": "Doves", "by": {"wickets": 10}}, target={"overs": 2, "runs": 28},
+                 teams=("Crows", "Doves"))
+    data["info"]["players"] = {"Crows": ["C Keeper", "C Opener", "C Second", "C Third", "C Fourth", "C Bowler"],
+                               "Doves": ["D Top", "D Next", "D Quick", "D Slow"]}
+    return data
 
 
 def dl_match() -> dict:

@@ -49,6 +49,7 @@ def sample_dataset(
         features=features,
         vocabulary=result.vocabulary,
         dataset_id=dataset_id,
+        events=result.events,
     )
 
 
@@ -83,6 +84,7 @@ def import_cricsheet_source(source, name: str, features: str = DEFAULT_FEATURES)
         features=features,
         vocabulary=result.vocabulary,
         extra={"import_report": result.report.lines()},
+        events=result.events,
     )
     return info, result.report
 

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
+
+import numpy as np
 
 from lib.data import files
 from lib.data.schema import BATTER, UNKNOWN_PLAYER
@@ -37,6 +41,15 @@ class Vocabulary:
     def bowler_index(self, name: str) -> int:
         return self._bowler_index.get(name, UNKNOWN_PLAYER)
 
+    def batter_indices(self, names: Sequence[str]) -> np.ndarray:
+        """(N,) int64 batter index of each name, UNKNOWN_PLAYER for a name not in the vocabulary; without a Python
+        call per name, as an import maps hundreds of thousands of names."""
+        return _indices(self._batter_index, names)
+
+    def bowler_indices(self, names: Sequence[str]) -> np.ndarray:
+        """(N,) int64 bowler index of each name, UNKNOWN_PLAYER for a name not in the vocabulary."""
+        return _indices(self._bowler_index, names)
+
     def player_name(self, column: str, index: int) -> str | None:
         """The name of player `index` of a player column (BATTER or BOWLER), or None for the unknown player 0 and
         an index the vocabulary does not hold."""
@@ -56,3 +69,8 @@ class Vocabulary:
     @classmethod
     def load(cls, path: str | Path) -> Vocabulary:
         return cls.from_json(json.loads(Path(path).read_text()))
+
+
+
+def _indices(index: dict[str, int], names: Sequence[str]) -> np.ndarray:
+    return np.fromiter(map(index.get, names, repeat(UNKNOWN_PLAYER)), np.int64, len(names))

@@ -5,6 +5,8 @@ Layout under the root (``./workspace`` or ``$CREASE_WORKSPACE``)::
     datasets/<id>.parquet        the rows
     datasets/<id>.json           sidecar: name, kind, source, feature variant, created, counts
     datasets/<id>.players.json   player vocabulary, when the source had player names
+    datasets/<id>.events/        match events (lib.data.events), when whole matches are known: deliveries.parquet,
+                                 lineups.parquet, matches.parquet and meta.json (source, notes)
     artifacts/<kind>/<id>/       trained models (synthesizers, win-probability models), one folder each
     runs.sqlite                  the run store of background jobs (lib.jobs.runner)
 
@@ -17,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -25,6 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from lib.data import files
+from lib.data.events import MatchEvents
 from lib.data.schema import summarize
 from lib.data.vocabulary import Vocabulary
 
@@ -40,6 +44,9 @@ WP_MODELS = "wp"
 COMPARISONS = "comparisons"
 """Artifact folder of win-probability comparison reports."""
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,80}$")
+_EVENT_TABLES = ("deliveries", "lineups", "matches")
+"""The tables of a dataset's events folder, one <name>.parquet each, named as MatchEvents' attributes."""
+_EVENTS_META = "meta.json"
 
 
 class NotFound(LookupError):
@@ -155,8 +162,9 @@ def save_dataset(
     vocabulary: Vocabulary | None = None,
     extra: dict | None = None,
     dataset_id: str | None = None,
+    events: MatchEvents | None = None,
 ) -> DatasetInfo:
-    """Store a validated frame with its sidecar (and vocabulary) and return the sidecar.
+    """Store a validated frame with its sidecar (and vocabulary, and match events) and return the sidecar.
 
     Args:
         frame: rows in the t20.csv schema, optionally with metadata columns.
@@ -167,6 +175,8 @@ def save_dataset(
         vocabulary: player names behind the indices, when known.
         extra: anything else worth keeping (run id, settings).
         dataset_id: a fixed id, e.g. for the cached sample; replaces an existing dataset of that id.
+        events: the rows' matches as delivery events (an import's or the sample's `ImportResult.events`), for the
+            matches engine; None when the source had none.
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, not {kind!r}.")
@@ -191,9 +201,33 @@ def save_dataset(
         files.write_text(folder / f"{dataset_id}.players.json", json.dumps(vocabulary.to_json()))
     with files.atomic_path(folder / f"{dataset_id}.parquet") as tmp:
         frame.reset_index(drop=True).to_parquet(tmp, index=False)
+    _save_events(folder / f"{dataset_id}.events", events)
     # The sidecar goes last: a dataset without one is not listed, so a crash mid-save leaves nothing visible.
     files.write_text(folder / f"{dataset_id}.json", json.dumps(asdict(info), indent=1))
     return info
+
+
+def _save_events(target: Path, events: MatchEvents | None) -> None:
+    """Write the events folder whole (staged, then moved into place); without events, remove an older one, so that
+    a dataset replaced under the same id does not keep the events of the rows it replaced."""
+    if events is None:
+        shutil.rmtree(target, ignore_errors=True)
+        return
+    with files.staged_dir(target) as folder:
+        for table in _EVENT_TABLES:
+            getattr(events, table).to_parquet(folder / f"{table}.parquet", index=False)
+        (folder / _EVENTS_META).write_text(json.dumps({"source": events.source, "notes": events.notes}, indent=1))
+
+
+def load_events(dataset_id: str) -> MatchEvents | None:
+    """The match events stored with a dataset, or None when it was saved without (a t20.csv upload, synthetic rows);
+    lib.data.events.events_for then rebuilds them from the rows."""
+    folder = _datasets() / f"{check_id(dataset_id)}.events"
+    if not (folder / _EVENTS_META).is_file():
+        return None
+    meta = json.loads((folder / _EVENTS_META).read_text())
+    tables = {table: pd.read_parquet(folder / f"{table}.parquet") for table in _EVENT_TABLES}
+    return MatchEvents(**tables, source=meta["source"], notes=list(meta["notes"]))
 
 
 def list_datasets(kind: str | None = None) -> list[DatasetInfo]:

@@ -33,6 +33,8 @@ from lib.data.cricsheet.features import (
     state_columns,
 )
 from lib.data.cricsheet.match import NOT_T20, Malformed, MatchColumns, match_stem, parse_match
+from lib.data.cricsheet.match_events import import_events
+from lib.data.events import DATE, OVER, PLAYER_OUT, WICKET, MatchEvents
 from lib.data.schema import BATTER, BOWLER, INNINGS, MATCH_ID, MODEL_COLUMNS, outside_ranges
 from lib.data.vocabulary import Vocabulary
 
@@ -48,15 +50,12 @@ __all__ = [
     "import_matches",
 ]
 
-DATE = "date"
 EVENT = "event"
 BATTING_TEAM = "battingTeam"
 BOWLING_TEAM = "bowlingTeam"
 BATTER_NAME = "batter"
 BOWLER_NAME = "bowler"
-OVER = "over"
-WICKET_FELL = "wicket"
-PLAYER_OUT = "playerOut"
+WICKET_FELL = WICKET
 DESCRIPTIVE_COLUMNS = [DATE, EVENT, BATTING_TEAM, BOWLING_TEAM, BATTER_NAME, BOWLER_NAME, OVER, WICKET_FELL, PLAYER_OUT]
 """Columns of an import between matchId/innings and the model columns, in order: the first date of the
 match (ISO), the event's name, the teams, the players' names, Cricsheet's 0-based over, 1 when a
@@ -119,12 +118,14 @@ class ImportResult:
         vocabulary: the player names behind batsmanIdx and bowlerIdx.
         report: files read, matches kept, skipped and malformed.
         features: the feature variant used, "leakfree" or "yorkr".
+        events: the same matches as delivery events (lib.data.events), for the matches engine.
     """
 
     deliveries: pd.DataFrame
     vocabulary: Vocabulary
     report: ImportReport
     features: str
+    events: MatchEvents
 
 
 def import_cricsheet(
@@ -202,10 +203,15 @@ def _import(matches, features: str, vocabulary: Vocabulary | None, name: str) ->
         raise CricsheetError(_nothing_usable(report, name))
     if vocabulary is None:
         vocabulary = Vocabulary.from_names(columns.batter, columns.bowler)
-    frame = _drop_out_of_range(_frame(columns, features, vocabulary), columns.stem, features, report)
+    ids = _match_ids(columns.stem)
+    frame = _frame(columns, ids, features, vocabulary)
+    events = import_events(columns, frame, ids, vocabulary)
+    kept = _drop_out_of_range(frame, columns.stem, features, report)
     if report.matches_kept == 0:
         raise CricsheetError(_nothing_usable(report, name))
-    return ImportResult(frame, vocabulary, report, features)
+    if len(kept) < len(frame):
+        events = events.for_matches(kept[MATCH_ID].unique())
+    return ImportResult(kept, vocabulary, report, features, events)
 
 
 def _drop_out_of_range(frame: pd.DataFrame, stems: list[str], features: str, report: ImportReport) -> pd.DataFrame:
@@ -253,7 +259,7 @@ def _collect(matches) -> tuple[MatchColumns, ImportReport]:
     return columns, report
 
 
-def _frame(columns: MatchColumns, features: str, vocabulary: Vocabulary) -> pd.DataFrame:
+def _frame(columns: MatchColumns, ids: np.ndarray, features: str, vocabulary: Vocabulary) -> pd.DataFrame:
     """The deliveries frame: ids and names, then the ten model columns."""
     innings_sizes = np.asarray(columns.innings_sizes, dtype=np.int64)
     innings_match = np.repeat(np.arange(len(columns.stem)), 2)
@@ -262,7 +268,7 @@ def _frame(columns: MatchColumns, features: str, vocabulary: Vocabulary) -> pd.D
     state = state_columns(_delivery_facts(columns, match, innings), _match_facts(columns), features)
     teams = np.asarray(columns.teams, dtype=object)
     frame = {
-        MATCH_ID: _match_ids(columns.stem)[match],
+        MATCH_ID: ids[match],
         INNINGS: innings,
         DATE: np.asarray(columns.date, dtype=object)[match],
         EVENT: np.asarray(columns.event, dtype=object)[match],
@@ -273,8 +279,8 @@ def _frame(columns: MatchColumns, features: str, vocabulary: Vocabulary) -> pd.D
         OVER: np.asarray(columns.over, dtype=np.int64),
         WICKET_FELL: (np.asarray(columns.wickets, dtype=np.int64) > 0).astype(np.int64),
         PLAYER_OUT: np.asarray(columns.player_out, dtype=object),
-        BATTER: np.fromiter(map(vocabulary.batter_index, columns.batter), np.int64, len(columns.batter)),
-        BOWLER: np.fromiter(map(vocabulary.bowler_index, columns.bowler), np.int64, len(columns.bowler)),
+        BATTER: vocabulary.batter_indices(columns.batter),
+        BOWLER: vocabulary.bowler_indices(columns.bowler),
         **state,
     }
     ordered = [MATCH_ID, INNINGS, *DESCRIPTIVE_COLUMNS, *MODEL_COLUMNS]

@@ -12,6 +12,9 @@ from dataclasses import dataclass, field, fields
 
 from lib.data.schema import MAX_INNINGS_DELIVERIES, T20_BALLS
 
+EXTRAS = ("wides", "noballs", "byes", "legbyes", "penalty")
+"""Keys of a delivery's "extras" object, in the order MatchColumns keeps them."""
+_NO_EXTRAS = (0,) * len(EXTRAS)
 NOT_DISMISSALS = frozenset({"retired hurt", "retired not out"})
 """Wicket kinds that do not count against the batting side; every other kind (incl. "retired out") does."""
 
@@ -34,8 +37,11 @@ class MatchColumns:
     """Facts of kept matches as flat lists, appended match by match.
 
     Per match: stem, date, event, first_balls, chase_balls, target (0 when the file has none),
-    first_won. Per innings (two per match, batting first then chasing): teams, innings_sizes.
-    Per delivery: batter, bowler, over, total, wickets, legal, player_out.
+    first_won. Per innings (two per match, batting first then chasing): teams, innings_sizes, players (the
+    batting side's XI as info.players lists it, [] when the file has none).
+    Per delivery: batter, non_striker ("" when the file has none), bowler, over, total, batter_runs (-1 when
+    the file has none), wides, noballs, byes, legbyes, penalty (runs of each kind of extra, 0 when none),
+    wickets (counted ones), legal, player_out (the first counted dismissal's batter, "" when none).
     """
 
     stem: list = field(default_factory=list)
@@ -47,10 +53,18 @@ class MatchColumns:
     first_won: list = field(default_factory=list)
     teams: list = field(default_factory=list)
     innings_sizes: list = field(default_factory=list)
+    players: list = field(default_factory=list)
     batter: list = field(default_factory=list)
+    non_striker: list = field(default_factory=list)
     bowler: list = field(default_factory=list)
     over: list = field(default_factory=list)
     total: list = field(default_factory=list)
+    batter_runs: list = field(default_factory=list)
+    wides: list = field(default_factory=list)
+    noballs: list = field(default_factory=list)
+    byes: list = field(default_factory=list)
+    legbyes: list = field(default_factory=list)
+    penalty: list = field(default_factory=list)
     wickets: list = field(default_factory=list)
     legal: list = field(default_factory=list)
     player_out: list = field(default_factory=list)
@@ -95,6 +109,7 @@ def parse_match(file_name: str, data: object, columns: MatchColumns) -> str:
         raise Malformed(f"the regular innings are batted by {teams[0]!r} and {teams[1]!r} but the winner is {winner!r}")
     _add_match_facts(file_name, info, chase_target, winner == teams[0], match)
     match.teams += teams
+    match.players += [_xi(info, team) for team in teams]
     columns.extend(match)
     return ""
 
@@ -175,15 +190,22 @@ def _parse_deliveries(overs: list, where: str, match: MatchColumns) -> int:
 
 
 def _parse_delivery(ball: dict, over: int, match: MatchColumns) -> None:
-    total = ball["runs"]["total"]
-    batter, bowler = ball["batter"], ball["bowler"]
-    if type(total) is not int or total < 0:
-        raise Malformed(f"runs.total is {total!r}, not a whole number of runs")
-    if type(batter) is not str or type(bowler) is not str:
-        raise Malformed(f"batter and bowler must be names, found {batter!r} and {bowler!r}")
+    runs = ball["runs"]
+    total, batter_runs = runs["total"], runs.get("batter", -1)
+    batter, bowler, non_striker = ball["batter"], ball["bowler"], ball.get("non_striker", "")
+    if type(total) is not int or total < 0 or type(batter_runs) is not int:
+        raise Malformed(f"runs.total is {total!r} and runs.batter {batter_runs!r}, not whole numbers of runs")
+    if type(batter) is not str or type(bowler) is not str or type(non_striker) is not str:
+        raise Malformed(f"batter, non_striker and bowler must be names, found {batter!r}, {non_striker!r} and "
+                        f"{bowler!r}")
     extras = ball.get("extras")
     if extras is not None and type(extras) is not dict:
         raise Malformed(f"extras is {extras!r}, not an object")
+    kinds = _NO_EXTRAS
+    if extras:
+        kinds = [extras.get(kind, 0) for kind in EXTRAS]
+        if any(type(value) is not int for value in kinds):
+            raise Malformed(f"extras is {extras!r}; each kind of extra must be a whole number of runs")
     fell, out = 0, ""
     for wicket in ball.get("wickets") or ():
         if wicket["kind"] not in NOT_DISMISSALS:
@@ -192,9 +214,16 @@ def _parse_delivery(ball: dict, over: int, match: MatchColumns) -> None:
     if type(out) is not str:
         raise Malformed(f"player_out is {out!r}, not a name")
     match.batter.append(batter)
+    match.non_striker.append(non_striker)
     match.bowler.append(bowler)
     match.over.append(over)
     match.total.append(total)
+    match.batter_runs.append(batter_runs)
+    match.wides.append(kinds[0])
+    match.noballs.append(kinds[1])
+    match.byes.append(kinds[2])
+    match.legbyes.append(kinds[3])
+    match.penalty.append(kinds[4])
     match.wickets.append(fell)
     match.legal.append(not extras or ("wides" not in extras and "noballs" not in extras))
     match.player_out.append(out)
@@ -214,6 +243,15 @@ def _add_match_facts(file_name: str, info: dict, chase_target: dict, first_won: 
     match.chase_balls.append(_balls(target_overs, per_over))
     match.target.append(target_runs)
     match.first_won.append(first_won)
+
+
+def _xi(info: dict, team: str) -> list[str]:
+    """The team's players as info.players lists them; [] when the file lists none."""
+    players = _field(info, "players", dict, "info", required=False) or {}
+    names = players.get(team) or []
+    if type(names) is not list or any(type(name) is not str for name in names):
+        raise Malformed(f"info.players[{team!r}] is {names!r:.60}, not a list of names")
+    return names
 
 
 def match_stem(file_name: str) -> str:
