@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from lib.data.events import events_for
-from lib.data.schema import MATCH_ID, MODEL_COLUMNS
+from lib.data.schema import MATCH_ID
 from lib.data.splits import STANDARD_SPLIT, make_split
 from lib.quality.matches import match_figures, realism_table
 from lib.quality.report import score_report

@@ -100,7 +100,7 @@ def test_strike_rotates_on_odd_runs_and_at_the_end_of_each_over(played):
 
 def test_no_bowler_bowls_two_overs_running_or_more_than_four(played):
     events, _ = _innings(played)
-    overs = events.groupby([MATCH_ID, INNINGS, "over"], sort=False)[BOWLER].agg(["first", "nunique"])
+    overs = events.groupby([MATCH_ID, INNINGS, "over"], sort=False)["bowler"].agg(["first", "nunique"])
     assert (overs["nunique"] == 1).all()
     for (_, _), innings in overs.groupby(level=[0, 1], sort=False):
         bowlers = innings["first"].to_numpy()
@@ -169,6 +169,6 @@ def test_training_resumes_from_its_checkpoint(league, tmp_path):
     with pytest.raises(KeyboardInterrupt):
         MatchesSynthesizer.train(rows, config, events=events, checkpoint_dir=tmp_path, on_epoch=stop_after_first_epoch)
     resumed = MatchesSynthesizer.train(rows, config, events=events, checkpoint_dir=tmp_path, resume=True)
-    losses = lambda history: [(r["train"], r["validation"]) for r in history]  # noqa: E731
+    losses = lambda history: [r[k] for r in history for k in ("train", "validation")]
     assert losses(resumed.history) == pytest.approx(losses(whole.history), rel=1e-6)
     assert resumed.sample_matches(5, seed=1).equals(whole.sample_matches(5, seed=1))

@@ -76,10 +76,10 @@ class MatchesEstimate:
 
     def lines(self) -> list[str]:
         """The estimate in a few lines of text."""
-        lines = [f"estimate: {self.matches:,} training matches, {self.deliveries:,} deliveries, {self.classes} "
-                 f"outcome classes, ball model of {self.parameters:,} weights",
-                 f"  {self.steps_per_epoch:,} steps per epoch, peak memory about {gib(self.peak_bytes)} of "
-                 f"{gib(self.available_bytes)} available"]
+        lines = [(f"estimate: {self.matches:,} training matches, {self.deliveries:,} deliveries, {self.classes} "
+                 f"outcome classes, ball model of {self.parameters:,} weights"),
+                 (f"  {self.steps_per_epoch:,} steps per epoch, peak memory about {gib(self.peak_bytes)} of "
+                 f"{gib(self.available_bytes)} available")]
         if self.seconds_per_epoch is not None:
             lines.append(f"  about {self.seconds_per_epoch:.1f} s per epoch; at most {duration(self.total_seconds)} "
                          "(early stopping usually ends sooner)")

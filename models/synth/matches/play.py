@@ -152,7 +152,7 @@ def _rows(one: Innings, two: Innings, first_won: np.ndarray, features: str, firs
     game = np.concatenate([one.game, two.game])
     innings = np.concatenate([np.ones(len(one.game), np.int64), np.full(len(two.game), 2)])
     order = np.lexsort((np.concatenate([one.step, two.step]), innings, game))
-    pick = lambda name: np.concatenate([getattr(one, name), getattr(two, name)])[order]  # noqa: E731
+    pick = lambda name: np.concatenate([getattr(one, name), getattr(two, name)])[order]
     games = len(first_won)
     facts = DeliveryFacts(match=game[order], innings=innings[order], total=pick("total"), wickets=pick("wicket"),
                           legal=pick("legal").astype(bool))

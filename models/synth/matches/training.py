@@ -168,7 +168,7 @@ def held_out_report(data: TrainingData, networks: dict[str, BallNetwork], valida
     frequencies = np.bincount(labels[~data.validation], minlength=len(data.outcomes.runs)) / (~data.validation).sum()
     held = labels[data.validation]
     report = {
-        "matches": int(len(pd.unique(data.events.deliveries["matchId"].to_numpy()[data.validation]))),
+        "matches": len(pd.unique(data.events.deliveries["matchId"].to_numpy()[data.validation])),
         "deliveries": int(data.validation.sum()),
         "log_loss": {stage: log_loss(network, validation) for stage, network in networks.items()},
         "classes": data.outcomes.labels(),
