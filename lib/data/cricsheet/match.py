@@ -14,7 +14,6 @@ from lib.data.schema import MAX_INNINGS_DELIVERIES, T20_BALLS
 
 EXTRAS = ("wides", "noballs", "byes", "legbyes", "penalty")
 """Keys of a delivery's "extras" object, in the order MatchColumns keeps them."""
-_NO_EXTRAS = (0,) * len(EXTRAS)
 NOT_DISMISSALS = frozenset({"retired hurt", "retired not out"})
 """Wicket kinds that do not count against the batting side; every other kind (incl. "retired out") does."""
 
@@ -40,8 +39,9 @@ class MatchColumns:
     first_won. Per innings (two per match, batting first then chasing): teams, innings_sizes, players (the
     batting side's XI as info.players lists it, [] when the file has none).
     Per delivery: batter, non_striker ("" when the file has none), bowler, over, total, batter_runs (-1 when
-    the file has none), wides, noballs, byes, legbyes, penalty (runs of each kind of extra, 0 when none),
-    wickets (counted ones), legal, player_out (the first counted dismissal's batter, "" when none).
+    the file has none), wickets (counted ones), legal, player_out (the first counted dismissal's batter, "" when
+    none). Sparse, for the few deliveries with extras: extras, (position of the delivery in these lists, runs of
+    each kind in EXTRAS' order).
     """
 
     stem: list = field(default_factory=list)
@@ -60,18 +60,17 @@ class MatchColumns:
     over: list = field(default_factory=list)
     total: list = field(default_factory=list)
     batter_runs: list = field(default_factory=list)
-    wides: list = field(default_factory=list)
-    noballs: list = field(default_factory=list)
-    byes: list = field(default_factory=list)
-    legbyes: list = field(default_factory=list)
-    penalty: list = field(default_factory=list)
+    extras: list = field(default_factory=list)
     wickets: list = field(default_factory=list)
     legal: list = field(default_factory=list)
     player_out: list = field(default_factory=list)
 
     def extend(self, other: MatchColumns) -> None:
+        offset = len(self.total)
         for column in fields(self):
-            getattr(self, column.name).extend(getattr(other, column.name))
+            if column.name != "extras":
+                getattr(self, column.name).extend(getattr(other, column.name))
+        self.extras.extend((offset + position, kinds) for position, kinds in other.extras)
 
 
 def parse_match(file_name: str, data: object, columns: MatchColumns) -> str:
@@ -201,9 +200,8 @@ def _parse_delivery(ball: dict, over: int, match: MatchColumns) -> None:
     extras = ball.get("extras")
     if extras is not None and type(extras) is not dict:
         raise Malformed(f"extras is {extras!r}, not an object")
-    kinds = _NO_EXTRAS
     if extras:
-        kinds = [extras.get(kind, 0) for kind in EXTRAS]
+        kinds = tuple(extras.get(kind, 0) for kind in EXTRAS)
         if any(type(value) is not int for value in kinds):
             raise Malformed(f"extras is {extras!r}; each kind of extra must be a whole number of runs")
     fell, out = 0, ""
@@ -219,11 +217,8 @@ def _parse_delivery(ball: dict, over: int, match: MatchColumns) -> None:
     match.over.append(over)
     match.total.append(total)
     match.batter_runs.append(batter_runs)
-    match.wides.append(kinds[0])
-    match.noballs.append(kinds[1])
-    match.byes.append(kinds[2])
-    match.legbyes.append(kinds[3])
-    match.penalty.append(kinds[4])
+    if extras:  # kept sparse: most deliveries have none, and this loop runs once per delivery
+        match.extras.append((len(match.total) - 1, kinds))
     match.wickets.append(fell)
     match.legal.append(not extras or ("wides" not in extras and "noballs" not in extras))
     match.player_out.append(out)

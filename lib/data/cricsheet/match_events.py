@@ -13,27 +13,24 @@ from itertools import chain
 import numpy as np
 import pandas as pd
 
-from lib.data.cricsheet.match import MatchColumns
+from lib.data.cricsheet.match import EXTRAS, MatchColumns
 from lib.data.events import (
     BATTER_INDEX,
     BATTER_RUNS,
     BATTING_FIRST,
     BATTING_SECOND,
     BOWLER_INDEX,
-    BYES,
     CHASE_BALLS,
     DATE,
     DELIVERY_COLUMNS,
+    EXTRAS_COLUMNS,
     FIRST_BALLS,
     FIRST_WON,
     LEGAL,
-    LEGBYES,
     MATCH_COLUMNS,
     NAME,
-    NOBALLS,
     NON_STRIKER,
     OVER,
-    PENALTY,
     PLAYER_OUT,
     POSITION,
     SOURCES,
@@ -42,7 +39,6 @@ from lib.data.events import (
     TOTAL,
     UNKNOWN,
     WICKET,
-    WIDES,
     MatchEvents,
 )
 from lib.data.schema import BATTER, BOWLER, INNINGS, MATCH_ID, UNKNOWN_PLAYER
@@ -67,9 +63,8 @@ def import_events(columns: MatchColumns, rows: pd.DataFrame, ids: np.ndarray, vo
     deliveries = {
         MATCH_ID: rows[MATCH_ID].to_numpy(), INNINGS: rows[INNINGS].to_numpy(), OVER: rows[OVER].to_numpy(),
         BATTER_INDEX: rows[BATTER].to_numpy(), NON_STRIKER: non_striker, BOWLER_INDEX: rows[BOWLER].to_numpy(),
-        BATTER_RUNS: np.asarray(columns.batter_runs, dtype=np.int64),
-        WIDES: columns.wides, NOBALLS: columns.noballs, BYES: columns.byes, LEGBYES: columns.legbyes,
-        PENALTY: columns.penalty, TOTAL: columns.total, WICKET: (wickets > 0).astype(np.int64),
+        BATTER_RUNS: np.asarray(columns.batter_runs, dtype=np.int64), **_extras(columns),
+        TOTAL: columns.total, WICKET: (wickets > 0).astype(np.int64),
         PLAYER_OUT: player_out, LEGAL: np.asarray(columns.legal, dtype=bool),
     }
     deliveries = pd.DataFrame({column: _int64(deliveries[column]) for column in DELIVERY_COLUMNS})
@@ -82,6 +77,15 @@ def import_events(columns: MatchColumns, rows: pd.DataFrame, ids: np.ndarray, vo
     matches = pd.DataFrame({column: _int64(matches[column]) for column in MATCH_COLUMNS})
     notes = _notes(columns, non_striker, player_out, wickets)
     return MatchEvents(deliveries, _lineups(columns, ids, vocabulary), matches, SOURCES[0], notes)
+
+
+def _extras(columns: MatchColumns) -> dict[str, np.ndarray]:
+    """Runs of each kind of extra, (N,) each, 0 on the deliveries the sparse `columns.extras` does not name."""
+    runs = np.zeros((len(columns.total), len(EXTRAS)), dtype=np.int64)
+    if columns.extras:
+        positions, kinds = zip(*columns.extras)
+        runs[list(positions)] = kinds
+    return dict(zip(EXTRAS_COLUMNS, runs.T))  # the columns are named and ordered as Cricsheet's keys
 
 
 def _int64(values) -> np.ndarray:
