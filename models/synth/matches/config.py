@@ -42,7 +42,8 @@ class MatchesConfig:
         reference: also train the state-only model (no players) for the held-out report.
         seed: makes validation matches, training and sampling repeatable.
         checkpoint_every: epochs between checkpoints when a checkpoint folder is given.
-        threads: torch CPU threads; None uses every core.
+        threads: torch CPU threads; None uses every core. The ball model is small, so one thread is fastest: on a
+            busy 2-core machine two threads made an epoch 15 times slower (bench/matches_engine.py).
     """
 
     epochs: int = field(default=30, metadata=_help("most passes over the training deliveries; early stopping "
@@ -60,7 +61,7 @@ class MatchesConfig:
     reference: bool = True
     seed: int = field(default=0, metadata=_help("makes training and sampling repeatable"))
     checkpoint_every: int = 1
-    threads: int | None = None
+    threads: int | None = 1
 
     def to_json(self) -> dict:
         data = asdict(self)

@@ -100,8 +100,8 @@ def fit_outcomes(deliveries: pd.DataFrame) -> tuple[Outcomes, np.ndarray]:
     kind = delivery_kinds(deliveries)
     runs = np.minimum(deliveries["total"].to_numpy(np.int64), MAX_RUNS)
     wicket = (deliveries["wicket"].to_numpy(np.int64) > 0).astype(np.int64)
-    keys = np.stack([kind, runs, wicket], axis=1)
-    unique, inverse, counts = np.unique(keys, axis=0, return_inverse=True, return_counts=True)
+    codes, inverse, counts = np.unique(_code(kind, runs, wicket), return_inverse=True, return_counts=True)
+    unique = _decode(codes)
     kept = counts >= max(MIN_CLASS_COUNT, MIN_CLASS_SHARE * len(keys))
     kept_ids = np.flatnonzero(kept)
     target = np.array([i if kept[i] else _nearest(unique, kept_ids, i) for i in range(len(unique))])
@@ -120,12 +120,22 @@ def label_deliveries(deliveries: pd.DataFrame, outcomes: Outcomes) -> np.ndarray
     runs = np.minimum(deliveries["total"].to_numpy(np.int64), MAX_RUNS)
     wicket = (deliveries["wicket"].to_numpy(np.int64) > 0).astype(np.int64)
     classes = np.stack([outcomes.kind, outcomes.runs, outcomes.wicket], axis=1)
-    keys = np.stack([kind, runs, wicket], axis=1)
-    unique, inverse = np.unique(keys, axis=0, return_inverse=True)
+    codes, inverse = np.unique(_code(kind, runs, wicket), return_inverse=True)
+    unique = _decode(codes)
     table = np.vstack([classes, unique])
     ids = np.arange(len(classes))
     mapped = np.array([_nearest(table, ids, len(classes) + i) for i in range(len(unique))])
     return mapped[inverse.ravel()]
+
+
+def _code(kind: np.ndarray, runs: np.ndarray, wicket: np.ndarray) -> np.ndarray:
+    """One integer per (kind, runs, wicket), so that finding the distinct ones is one sort of integers."""
+    return (kind * (MAX_RUNS + 1) + runs) * 2 + wicket
+
+
+def _decode(codes: np.ndarray) -> np.ndarray:
+    """(n, 3) kind, runs, wicket of `_code` values."""
+    return np.stack([codes // 2 // (MAX_RUNS + 1), codes // 2 % (MAX_RUNS + 1), codes % 2], axis=1)
 
 
 def _nearest(keys: np.ndarray, candidates: np.ndarray, index: int) -> int:

@@ -81,6 +81,7 @@ def fit_sides(deliveries: pd.DataFrame, lineups: pd.DataFrame, batters: np.ndarr
     options = np.full((len(innings), _OPTIONS), -1, dtype=np.int64)
     weights = np.zeros((len(innings), _OPTIONS))
     teams = []
+    batters, bowlers = set(np.asarray(batters).tolist()), set(np.asarray(bowlers).tolist())
     for row, (match, number) in enumerate(innings):
         lineup = known_lineups.get((match, number))
         names = _batting_order(lineup, batters)
@@ -90,22 +91,22 @@ def fit_sides(deliveries: pd.DataFrame, lineups: pd.DataFrame, batters: np.ndarr
         used, counts = np.unique(bowled, return_counts=True)
         ranked = list(used[np.argsort(-counts, kind="stable")])
         rest = [] if lineup is None else [b for b in lineup["bowler"].to_numpy() if b > 0 and b not in ranked]
-        choice = [b for b in ranked + rest if np.isin(b, bowlers)][:_OPTIONS]
+        choice = [int(b) for b in ranked + rest if b in bowlers][:_OPTIONS]
         options[row, : len(choice)] = choice
         overs_of = dict(zip(used.tolist(), counts.tolist()))
         weights[row, : len(choice)] = [overs_of.get(int(b), 0) for b in choice]
         teams.append("" if lineup is None or "team" not in lineup else str(lineup["team"].iloc[0]))
-    tail = _tail(lineups, batters)
+    tail = _tail(lineups, np.fromiter(batters, np.int64))
     spare, spare_weights = np.unique(deliveries["bowler"].to_numpy(np.int64), return_counts=True)
     return Sides(order, overs, options, weights, match_code.ravel(), np.asarray(teams, dtype=object), tail, spare,
                  spare_weights.astype(np.float64))
 
 
-def _batting_order(lineup: pd.DataFrame | None, batters: np.ndarray) -> list[int]:
+def _batting_order(lineup: pd.DataFrame | None, batters: set[int]) -> list[int]:
     if lineup is None:
         return []
-    ranked = lineup.sort_values("position")["batter"].to_numpy(np.int64)[:XI]
-    return [int(b) if b > 0 and np.isin(b, batters) else -1 for b in ranked]
+    ranked = lineup["batter"].to_numpy(np.int64)[np.argsort(lineup["position"].to_numpy(), kind="stable")][:XI]
+    return [int(b) if b > 0 and int(b) in batters else -1 for b in ranked]
 
 
 def _valid_overs(bowled: np.ndarray) -> np.ndarray:
@@ -141,12 +142,14 @@ def pair_sides(sides: Sides, matches: int, rng: np.random.Generator) -> tuple[np
 def batting_orders(sides: Sides, chosen: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """(len(chosen), 11) batting orders of the chosen sides with every empty slot filled by a distinct tail-ender."""
     orders = sides.order[chosen].copy()
-    for row in np.flatnonzero((orders < 0).any(axis=1)):
-        free = np.setdiff1d(sides.tail, orders[row])
-        if len(free) == 0:
-            free = sides.tail
-        empty = np.flatnonzero(orders[row] < 0)
-        orders[row, empty] = rng.choice(free, size=len(empty), replace=len(free) < len(empty))
+    empty = orders < 0
+    orders[empty] = sides.tail[rng.integers(len(sides.tail), size=int(empty.sum()))]
+    ranked = np.sort(orders, axis=1)
+    for row in np.flatnonzero((ranked[:, 1:] == ranked[:, :-1]).any(axis=1)):  # a tail-ender drawn twice: redraw
+        free = np.setdiff1d(sides.tail, orders[row][~empty[row]])
+        slots = np.flatnonzero(empty[row])
+        orders[row, slots] = rng.choice(free if len(free) else sides.tail, size=len(slots),
+                                        replace=len(free) < len(slots))
     return orders
 
 
