@@ -97,12 +97,9 @@ def fit_outcomes(deliveries: pd.DataFrame) -> tuple[Outcomes, np.ndarray]:
     Returns:
         (outcomes, labels): labels is (N,) int, each delivery's class index.
     """
-    kind = delivery_kinds(deliveries)
-    runs = np.minimum(deliveries["total"].to_numpy(np.int64), MAX_RUNS)
-    wicket = (deliveries["wicket"].to_numpy(np.int64) > 0).astype(np.int64)
-    codes, inverse, counts = np.unique(_code(kind, runs, wicket), return_inverse=True, return_counts=True)
+    codes, inverse, counts = np.unique(_codes(deliveries), return_inverse=True, return_counts=True)
     unique = _decode(codes)
-    kept = counts >= max(MIN_CLASS_COUNT, MIN_CLASS_SHARE * len(keys))
+    kept = counts >= max(MIN_CLASS_COUNT, MIN_CLASS_SHARE * len(deliveries))
     kept_ids = np.flatnonzero(kept)
     target = np.array([i if kept[i] else _nearest(unique, kept_ids, i) for i in range(len(unique))])
     renumber = np.full(len(unique), -1)
@@ -116,11 +113,8 @@ def fit_outcomes(deliveries: pd.DataFrame) -> tuple[Outcomes, np.ndarray]:
 def label_deliveries(deliveries: pd.DataFrame, outcomes: Outcomes) -> np.ndarray:
     """(N,) class of each delivery under fitted `outcomes` (a (kind, runs, wicket) not among them takes the nearest
     class of its kind and wicket, as in `fit_outcomes`)."""
-    kind = delivery_kinds(deliveries)
-    runs = np.minimum(deliveries["total"].to_numpy(np.int64), MAX_RUNS)
-    wicket = (deliveries["wicket"].to_numpy(np.int64) > 0).astype(np.int64)
     classes = np.stack([outcomes.kind, outcomes.runs, outcomes.wicket], axis=1)
-    codes, inverse = np.unique(_code(kind, runs, wicket), return_inverse=True)
+    codes, inverse = np.unique(_codes(deliveries), return_inverse=True)
     unique = _decode(codes)
     table = np.vstack([classes, unique])
     ids = np.arange(len(classes))
@@ -128,13 +122,15 @@ def label_deliveries(deliveries: pd.DataFrame, outcomes: Outcomes) -> np.ndarray
     return mapped[inverse.ravel()]
 
 
-def _code(kind: np.ndarray, runs: np.ndarray, wicket: np.ndarray) -> np.ndarray:
-    """One integer per (kind, runs, wicket), so that finding the distinct ones is one sort of integers."""
-    return (kind * (MAX_RUNS + 1) + runs) * 2 + wicket
+def _codes(deliveries: pd.DataFrame) -> np.ndarray:
+    """(N,) one integer per delivery's (kind, runs, wicket), so that finding the distinct ones is one integer sort."""
+    runs = np.minimum(deliveries["total"].to_numpy(np.int64), MAX_RUNS)
+    wicket = (deliveries["wicket"].to_numpy(np.int64) > 0).astype(np.int64)
+    return (delivery_kinds(deliveries) * (MAX_RUNS + 1) + runs) * 2 + wicket
 
 
 def _decode(codes: np.ndarray) -> np.ndarray:
-    """(n, 3) kind, runs, wicket of `_code` values."""
+    """(n, 3) kind, runs, wicket of `_codes` values."""
     return np.stack([codes // 2 // (MAX_RUNS + 1), codes // 2 % (MAX_RUNS + 1), codes % 2], axis=1)
 
 
