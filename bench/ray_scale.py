@@ -56,7 +56,7 @@ def _timed(function) -> tuple[object, float]:
 
 
 def _synth_config(args, shards: int):
-    from models.synth.config import SynthConfig
+    from models.synth.ctgan.config import SynthConfig
 
     return SynthConfig(fraction=1.0, epochs=args.epochs, shards=shards, batch_size=200, player_encoding="top_k",
                        top_k=50, embedding_dim=64, generator_dim=(128, 128), discriminator_dim=(128, 128))
@@ -76,7 +76,7 @@ def main() -> None:
     from lib.data.simulate.league import build_sample
     from lib.jobs import cluster
     from lib.wp.compare import compare_arms
-    from models.synth.train import train_synthesizer
+    from models.synth.ctgan.train import train_synthesizer
     from models.wp.model import WPConfig
 
     frame = validate(build_sample(matches=args.matches, seed=1).deliveries, "the simulated league", keep_extra=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 from lib.cli import check_rows_fit, load_model
 from lib.data import files
 from lib.data.units import duration, gib
-from models.synth.config import CHUNK_ROWS, ENCODINGS, SynthConfig
+from models.synth.ctgan.config import CHUNK_ROWS, ENCODINGS, SynthConfig
 
 DEFAULTS = SynthConfig()
 
@@ -85,9 +85,9 @@ def train_command(args: argparse.Namespace) -> int:
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     from lib.data import workspace
     from lib.data.schema import load_t20
-    from models.synth.config import check_config
-    from models.synth.estimate import estimate_cost
-    from models.synth.train import train_synthesizer
+    from models.synth.ctgan.config import check_config
+    from models.synth.ctgan.estimate import estimate_cost
+    from models.synth.ctgan.train import train_synthesizer
 
     if args.resume and args.checkpoint_dir is None:
         raise ValueError("--resume continues a checkpointed run; give its folder with --checkpoint-dir.")
@@ -138,7 +138,7 @@ def learning_rows(frame, all_matches: bool):
 def sample_command(args: argparse.Namespace) -> int:
     from lib.data.schema import t20_columns
     from models.synth.chunks import sample_in_chunks
-    from models.synth.synthesizer import CtganSynthesizer
+    from models.synth.ctgan.synthesizer import CtganSynthesizer
 
     if args.rows < 1:
         raise ValueError(f"--rows must be at least 1, got {args.rows}.")

@@ -42,8 +42,8 @@ def synthesize(params: dict, context) -> dict:
     """
     import shutil
 
-    from models.synth.config import SynthConfig
-    from models.synth.train import train_synthesizer
+    from models.synth.ctgan.config import SynthConfig
+    from models.synth.ctgan.train import train_synthesizer
 
     context.note("selecting the training matches and fitting the column transforms")
     frame = training_matches(params["real_id"])
@@ -85,7 +85,7 @@ def resume_params(run) -> dict:
 
 def sample_synthesizer(params: dict, context) -> dict:
     """Sample a stored synthesizer into a new synthetic dataset. Params: model_id, real_id, rows, name, sample_seed."""
-    from models.synth.synthesizer import CtganSynthesizer
+    from models.synth.ctgan.synthesizer import CtganSynthesizer
 
     model = CtganSynthesizer.load(workspace.artifact_dir(SYNTHESIZERS, params["model_id"]))
     return _store_sample(model, params, context)

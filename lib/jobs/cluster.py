@@ -2,7 +2,7 @@
 tasks on a cluster. Imported only when asked (`--ray ADDRESS` or CREASE_RAY_ADDRESS); without it nothing here
 runs and Ray is never imported.
 
-Each task calls the same function a local run calls (`models.synth.train.train_shard`,
+Each task calls the same function a local run calls (`models.synth.ctgan.train.train_shard`,
 `lib.wp.compare.train_one`, `CtganSynthesizer.sample_with_report`), so the same seeds give the same models,
 scores and rows. The data every task needs goes into the object store once (`ray.put`); each task requests its
 CPUs (and one GPU when it will train on CUDA) and runs that many torch threads, sends every finished epoch back through a small queue actor, and
@@ -198,7 +198,7 @@ def epoch_reporter(relay) -> OnEpoch:
 
 
 def shard_runner(cluster: Cluster):
-    """A `models.synth.train.RunShards` that trains each pending shard as a Ray task; a GPU per task when the
+    """A `models.synth.ctgan.train.RunShards` that trains each pending shard as a Ray task; a GPU per task when the
     synthesizer's device is cuda, or auto on a cluster with GPUs."""
 
     def run(frame, prepared, config, pending: list[int], current, on_epoch: OnEpoch, should_stop: ShouldStop):
@@ -213,8 +213,8 @@ def shard_runner(cluster: Cluster):
 
 def _train_shard_task(shared, item, report):
     """One shard on a Ray worker; returns its ShardModel with the generator on the CPU."""
+    from models.synth.ctgan.train import train_shard
     from models.synth.torch_runtime import resolve_device, torch_threads
-    from models.synth.train import train_shard
 
     frame, prepared, config, cpus = shared
     shard, current = item

@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterable
 import numpy as np
 import pandas as pd
 
-from models.synth.config import CHUNK_ROWS, CHUNK_STREAM
-from models.synth.synthesizer import CtganSynthesizer, SampleReport
+from models.synth.ctgan.config import CHUNK_ROWS, CHUNK_STREAM
+from models.synth.ctgan.synthesizer import CtganSynthesizer, SampleReport
 from models.synth.torch_runtime import torch_threads
 
 RunChunks = Callable[[CtganSynthesizer, list[tuple[int, int | None]]], Iterable[tuple[pd.DataFrame, SampleReport]]]

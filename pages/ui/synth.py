@@ -9,8 +9,8 @@ from lib.data.schema import to_t20_csv
 from lib.data.units import duration, gib
 from lib.jobs import bodies, runner, store
 from lib.jobs.history import synth_runs_frame
-from models.synth.config import SynthConfig
-from models.synth.estimate import estimate_cost
+from models.synth.ctgan.config import SynthConfig
+from models.synth.ctgan.estimate import estimate_cost
 from pages.ui.common import frame_of, unique_set_name, unique_title
 
 WIDGET_KEYS = {"fraction": "synth_fraction", "epochs": "synth_epochs", "shards": "synth_shards",

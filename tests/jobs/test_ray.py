@@ -25,8 +25,8 @@ from lib.jobs.bodies import WP_COMPARE
 from lib.wp.compare import compare_arms
 from models.progress import Cancelled
 from models.synth.chunks import sample_in_chunks
-from models.synth.synthesizer import CtganSynthesizer
-from models.synth.train import train_synthesizer
+from models.synth.ctgan.synthesizer import CtganSynthesizer
+from models.synth.ctgan.train import train_synthesizer
 from models.wp.model import WPConfig
 from tests.pages_helpers import wait_for
 from tests.synth_helpers import tiny, tiny_league

@@ -8,7 +8,7 @@ from lib.data.splits import training_matches
 from lib.data.workspace import SYNTHESIZERS
 from lib.jobs import bodies, runner, store
 from lib.jobs.bodies import SYNTH, SYNTH_SAMPLE, WP_COMPARE
-from models.synth.train import train_synthesizer
+from models.synth.ctgan.train import train_synthesizer
 from tests.pages_helpers import page
 from tests.synth_helpers import tiny
 

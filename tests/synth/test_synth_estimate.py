@@ -5,11 +5,11 @@ from dataclasses import replace
 
 import pytest
 
-import models.synth.estimate as estimate_module
-from models.synth import probe
-from models.synth.config import FRACTION_STEP, MAX_SHARDS
-from models.synth.estimate import NotEnoughMemory, estimate_cost, parameter_counts
-from models.synth.train import train_synthesizer
+import models.synth.ctgan.estimate as estimate_module
+from models.synth.ctgan import probe
+from models.synth.ctgan.config import FRACTION_STEP, MAX_SHARDS
+from models.synth.ctgan.estimate import NotEnoughMemory, estimate_cost, parameter_counts
+from models.synth.ctgan.train import train_synthesizer
 from tests.synth_helpers import tiny, tiny_league
 
 Memory = namedtuple("Memory", "available")

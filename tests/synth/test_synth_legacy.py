@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from models.synth.synthesizer import CtganSynthesizer
+from models.synth.ctgan.synthesizer import CtganSynthesizer
 from models.synth.torch_runtime import torch_threads
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "ctgan-v1"

@@ -16,13 +16,13 @@ from ctgan.synthesizers.ctgan import Generator
 from lib.data.rules import CricketRules
 from models.peak_rss import PeakRss
 from models.progress import EpochLog, OnEpoch, ShouldStop, ignore, never
-from models.synth.checkpoint import CheckpointStore
-from models.synth.config import TRAIN_STREAM, SynthConfig, check_config, check_frame
-from models.synth.estimate import check_memory
-from models.synth.prepare import Prepared, fingerprint, prepare
-from models.synth.synthesizer import CtganSynthesizer, ShardModel, observed_bounds
+from models.synth.ctgan.checkpoint import CheckpointStore
+from models.synth.ctgan.config import TRAIN_STREAM, SynthConfig, check_config, check_frame
+from models.synth.ctgan.estimate import check_memory
+from models.synth.ctgan.prepare import Prepared, fingerprint, prepare
+from models.synth.ctgan.synthesizer import CtganSynthesizer, ShardModel, observed_bounds
+from models.synth.ctgan.trainer import ShardTrainer
 from models.synth.torch_runtime import resolve_device, torch_thread_count, torch_threads
-from models.synth.trainer import ShardTrainer
 
 RunShards = Callable[..., Iterable[tuple[int, ShardModel]]]
 """Trains shards elsewhere (lib.jobs.cluster on Ray): called as run(frame, prepared, config, pending shard
@@ -124,7 +124,7 @@ def train_shard(frame, prepared: Prepared, shard: int, config: SynthConfig, devi
 
     Args:
         frame: the validated t20 rows `prepared` was made from.
-        prepared: the shared prepare step's result (`models.synth.prepare.prepare`).
+        prepared: the shared prepare step's result (`models.synth.ctgan.prepare.prepare`).
         shard: 0-based shard index, < config.shards.
         config: the run's settings.
         device: torch device to train on.

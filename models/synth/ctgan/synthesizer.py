@@ -19,9 +19,9 @@ from ctgan.synthesizers.ctgan import Generator
 from lib.data import files
 from lib.data.rules import CricketRules
 from lib.data.schema import INTEGER_COLUMNS, MODEL_COLUMNS, NUMERIC_COLUMNS
-from models.synth.config import SynthConfig
-from models.synth.sampling import draw_rows
-from models.synth.table_layout import TableLayout
+from models.synth.ctgan.config import SynthConfig
+from models.synth.ctgan.sampling import draw_rows
+from models.synth.ctgan.table_layout import TableLayout
 
 FORMAT = "crease-lab-ctgan"
 VERSION = 1

@@ -1,7 +1,7 @@
 """What a synthesizer run will cost before it starts: width, parameters, peak memory, seconds.
 
 Width and parameters are exact: they come from the same prepare step the trainer uses. Seconds come from a
-timing probe of the real networks at that width (models.synth.probe). Peak memory is a model of what the trainer
+timing probe of the real networks at that width (models.synth.ctgan.probe). Peak memory is a model of what the trainer
 holds: the data, the compact rows, both networks with their Adam moments and one network's gradients, the
 finished shards' generators, and a few batch-sized dense tensors; its constants were measured on this project's
 benchmarks by least squares over five runs (categorical and top_k, 20,000 to 1.15M rows; residuals within
@@ -20,9 +20,9 @@ import torch
 from ctgan.synthesizers.ctgan import Discriminator, Generator
 
 from lib.data.units import gib
-from models.synth.config import FRACTION_STEP, MAX_SHARDS, SynthConfig, check_config, check_frame
-from models.synth.prepare import Prepared, fit_discrete_columns, prepare, select_rows
-from models.synth.probe import seconds_per_step
+from models.synth.ctgan.config import FRACTION_STEP, MAX_SHARDS, SynthConfig, check_config, check_frame
+from models.synth.ctgan.prepare import Prepared, fit_discrete_columns, prepare, select_rows
+from models.synth.ctgan.probe import seconds_per_step
 
 BASE_BYTES = 600 * 2**20
 """Resident memory of a training process before data and networks: Python, torch, ctgan, rdt, scikit-learn,
