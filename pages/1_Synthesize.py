@@ -4,7 +4,7 @@ import streamlit as st
 
 from lib.data.splits import STANDARD_SPLIT
 from lib.jobs import runner, store
-from lib.jobs.bodies import SYNTH
+from lib.jobs.kinds import SYNTH
 from models.synth.ctgan.config import ENCODINGS, FRACTION_STEP, MAX_SHARDS, SynthConfig
 from pages.ui import settings
 from pages.ui.common import active_dataset, dataset_picker, show_error, unique_set_name, unique_title, workspace_notices

@@ -6,7 +6,8 @@ import streamlit as st
 from lib.data.augment import MAX_REPEATS, repeats
 from lib.data.splits import SPLIT_KINDS, STANDARD_SPLIT
 from lib.jobs import runner, store
-from lib.jobs.bodies import SYNTH_SAMPLE, WP_COMPARE, augmented_training_set, provenance_note, training_matches
+from lib.jobs.bodies import augmented_training_set, provenance_note, training_matches
+from lib.jobs.kinds import SYNTH_SAMPLE, WP_COMPARE
 from lib.wp.arms import DEFAULT_RATIOS, DEFAULT_SEEDS
 from models.wp.config import TRAINING, WPConfig
 from pages.ui import settings

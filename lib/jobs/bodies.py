@@ -1,6 +1,6 @@
 """Job bodies: what each kind of background job does, from workspace ids to stored results.
 
-The worker process of lib.jobs.runner looks a run's body up by its kind in `BODIES` and calls it as
+The worker process of lib.jobs.runner looks a run's body up by its kind in lib.jobs.kinds.BODIES and calls it as
 ``body(params, context)``; `context` carries the progress protocol (on_epoch, should_stop) and `note` for a line
 of status. Everything they produce goes to the workspace: models under artifacts, reports as JSON, synthetic sets
 as datasets.
@@ -12,20 +12,14 @@ and a sample's chunks run as Ray tasks on that cluster; their results land in th
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import replace
 
 from lib.data import files, splits, workspace
 from lib.data.schema import MODEL_COLUMNS
 from lib.data.splits import STANDARD_SPLIT
 from lib.data.workspace import COMPARISONS, SYNTH_CHECKPOINTS, SYNTHESIZERS, WP_MODELS
-from lib.jobs import cluster, store
-
-SYNTH = "synth"
-"""Job kind: train a synthesizer and store a first synthetic set from it."""
-SYNTH_SAMPLE = "synth_sample"
-"""Job kind: sample a stored synthesizer into a new synthetic set."""
-WP_COMPARE = "wp_compare"
-"""Job kind: train and compare win-probability arms over seeds."""
+from lib.jobs import cluster, runner, store
 
 
 def training_matches(real_id: str):
@@ -40,8 +34,6 @@ def synthesize(params: dict, context) -> dict:
     resume_from (the run whose checkpoints to continue) when resuming. Checkpoints are removed once the
     synthesizer is stored: they only serve to resume a run that did not finish.
     """
-    import shutil
-
     from models.synth.ctgan.config import SynthConfig
     from models.synth.ctgan.train import train_synthesizer
 
@@ -175,14 +167,7 @@ def augmented_training_set(real_id: str, synthetic_id: str, ratio: float, seed: 
 
 def delete_synth_run(run_id: str) -> None:
     """Forget a finished synthesizer run and remove its model and checkpoints; synthetic sets it made stay."""
-    import shutil
-
-    from lib.jobs import runner
-
     runner.delete(run_id)
     shutil.rmtree(workspace.artifact_root(SYNTHESIZERS) / workspace.check_id(run_id), ignore_errors=True)
     shutil.rmtree(_checkpoint_dir(run_id), ignore_errors=True)
 
-
-BODIES = {SYNTH: synthesize, SYNTH_SAMPLE: sample_synthesizer, WP_COMPARE: compare_wp}
-"""Job kind -> its body, called by the worker as body(params, JobContext) -> result dict."""

@@ -11,7 +11,7 @@ from lib.data import workspace
 from lib.data.units import GIB
 from lib.data.workspace import COMPARISONS, NotFound
 from lib.jobs import store
-from lib.jobs.bodies import SYNTH, SYNTH_SAMPLE, WP_COMPARE
+from lib.jobs.kinds import SYNTH, SYNTH_SAMPLE, WP_COMPARE
 from lib.jobs.store import Run
 
 

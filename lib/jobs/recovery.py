@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from lib.data import files, workspace
+from lib.jobs.kinds import SYNTH, WP_COMPARE
 
 BACKUP_NAME = "runs.backup.sqlite"
 DAMAGED_PREFIX = "runs.damaged-"
@@ -176,8 +177,6 @@ def _finished_run(run_id: str, kind: str, title: str, params: dict, result: dict
 def _synthesizer_runs() -> list[dict]:
     """A run per stored synthesizer whose first synthetic set is still stored (the Synthesize page shows a run
     through that set); one without a set stays usable by its folder but is not listed."""
-    from lib.jobs.bodies import SYNTH
-
     made = {}
     for info in sorted(workspace.list_datasets("synthetic"), key=lambda info: info.created):
         made.setdefault(info.extra.get("synthesizer"), info)
@@ -198,8 +197,6 @@ def _synthesizer_runs() -> list[dict]:
 
 def _comparison_runs() -> list[dict]:
     """A run per stored comparison report, with the settings the report carries."""
-    from lib.jobs.bodies import WP_COMPARE
-
     runs = []
     for folder, report in _artifacts(workspace.COMPARISONS, "report.json"):
         params = {key: report.get(key) for key in ("real_id", "synthetic_id", "split", "config")}

@@ -9,6 +9,7 @@ from lib.data.schema import to_t20_csv
 from lib.data.units import duration, gib
 from lib.jobs import bodies, runner, store
 from lib.jobs.history import synth_runs_frame
+from lib.jobs.kinds import SYNTH, SYNTH_SAMPLE
 from models.synth.ctgan.config import SynthConfig
 from models.synth.ctgan.estimate import estimate_cost
 from pages.ui.common import frame_of, unique_set_name, unique_title
@@ -83,7 +84,7 @@ def result_ui(run) -> None:
 def past_runs_ui(real) -> None:
     """Every synthesizer run with its settings and predicted-vs-actual cost; reopen, sample again, resume one
     that did not finish, or delete."""
-    runs = runner.list_runs(bodies.SYNTH)
+    runs = runner.list_runs(SYNTH)
     if not runs:
         return
     st.subheader("Past runs")
@@ -102,11 +103,11 @@ def past_runs_ui(real) -> None:
             params = {"model_id": run.result["model"], "real_id": run.params["real_id"], "rows": int(rows),
                       "name": unique_set_name(run.params["name"]), "sample_seed": None}
             title = unique_title(f"Sample {rows:,} rows from {run.title}")
-            st.session_state["synth_run"] = runner.submit(bodies.SYNTH_SAMPLE, params, title).id
+            st.session_state["synth_run"] = runner.submit(SYNTH_SAMPLE, params, title).id
             st.rerun()
     if bodies.can_resume(run) and sample_col.button("Resume from checkpoint",
                                                    help="Continue this run from its last checkpoint."):
-        st.session_state["synth_run"] = runner.submit(bodies.SYNTH, bodies.resume_params(run),
+        st.session_state["synth_run"] = runner.submit(SYNTH, bodies.resume_params(run),
                                                      f"{run.title.removesuffix(' (resumed)')} (resumed)").id
         st.rerun()
     if delete_col.button("Delete", help="Removes the run and its synthesizer; synthetic sets it made stay."):

@@ -2,8 +2,8 @@
 
 from lib.data import workspace
 from lib.jobs import store
-from lib.jobs.bodies import SYNTH, SYNTH_SAMPLE
 from lib.jobs.history import unique_name
+from lib.jobs.kinds import SYNTH, SYNTH_SAMPLE
 from tests.pages_helpers import page
 
 

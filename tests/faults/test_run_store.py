@@ -8,7 +8,7 @@ import pytest
 from lib.cli import main
 from lib.data import workspace
 from lib.jobs import recovery, store
-from lib.jobs.bodies import SYNTH, WP_COMPARE
+from lib.jobs.kinds import SYNTH, WP_COMPARE
 from tests.pages_helpers import page
 
 

@@ -21,7 +21,7 @@ from lib.data import workspace
 from lib.data.schema import t20_columns
 from lib.data.workspace import COMPARISONS
 from lib.jobs import cluster, runner, store
-from lib.jobs.bodies import WP_COMPARE
+from lib.jobs.kinds import WP_COMPARE
 from lib.wp.compare import compare_arms
 from models.progress import Cancelled
 from models.synth.chunks import sample_in_chunks
