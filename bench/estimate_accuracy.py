@@ -51,7 +51,7 @@ def measure(frame, config) -> dict:
     from lib.data.schema import validate
     from lib.data.splits import STANDARD_SPLIT, training_matches
     from models.synth.ctgan.estimate import estimate_cost
-    from models.synth.ctgan.train import train_synthesizer
+    from models.synth.ctgan.synthesizer import train_synthesizer
 
     train = training_matches(validate(frame, "bench data", keep_extra=True), STANDARD_SPLIT)
     with tempfile.TemporaryDirectory() as cache:

@@ -75,7 +75,7 @@ def _stock(frame: pd.DataFrame, config: SynthConfig, steps: int) -> dict:
 
 def _ours(frame: pd.DataFrame, config: SynthConfig, steps: int) -> dict:
     from models.progress import Cancelled
-    from models.synth.ctgan.train import train_synthesizer
+    from models.synth.ctgan.synthesizer import train_synthesizer
 
     polls: list[float] = []
     epochs: list[float] = []
@@ -134,7 +134,7 @@ def _quality_stock(frame: pd.DataFrame, config: SynthConfig, steps: int) -> dict
 def _quality_ours(frame: pd.DataFrame, config: SynthConfig, steps: int) -> dict:
     from lib.data.schema import INTEGER_COLUMNS
     from models.synth.ctgan.sampling import draw_rows
-    from models.synth.ctgan.train import train_synthesizer
+    from models.synth.ctgan.synthesizer import train_synthesizer
 
     started = time.perf_counter()
     model = train_synthesizer(frame, config)

@@ -5,8 +5,8 @@ import pytest
 
 from lib.data.schema import BALL_NUM, INTEGER_COLUMNS, MODEL_COLUMNS, NUMERIC_COLUMNS, PLAYER_COLUMNS, validate
 from lib.quality.validity import CricketValidity
-from models.synth.ctgan.synthesizer import SamplingError
-from models.synth.ctgan.train import train_synthesizer
+from models.synth.base import SamplingError
+from models.synth.ctgan.synthesizer import train_synthesizer
 from tests.synth_helpers import tiny
 
 

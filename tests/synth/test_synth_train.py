@@ -9,8 +9,7 @@ import torch
 
 from models.progress import Cancelled
 from models.synth.ctgan.estimate import estimate_cost
-from models.synth.ctgan.synthesizer import CtganSynthesizer
-from models.synth.ctgan.train import train_synthesizer
+from models.synth.ctgan.synthesizer import CtganSynthesizer, train_synthesizer
 from tests.synth_helpers import tiny
 
 
