@@ -92,7 +92,8 @@ def repeats_ui(real, synthetic, ratios: list[float]) -> None:
     model_id = synthetic.extra.get("synthesizer")
     if model_id and st.button(f"Generate {worst.wanted:,} rows from the stored synthesizer"):
         params = {"model_id": model_id, "real_id": real.id, "rows": worst.wanted,
-                  "name": unique_set_name(f"{synthetic.name} ({worst.wanted:,} rows)"), "sample_seed": None}
+                  "name": unique_set_name(f"{synthetic.name} ({worst.wanted:,} rows)"), "sample_seed": None,
+                  "engine": synthetic.extra.get("engine")}
         runner.submit(SYNTH_SAMPLE, params, unique_title(f"Sample {worst.wanted:,} rows for {synthetic.name}"))
         st.info("Generating: the new set appears under Workspace synthetic set when the job ends (see the "
                 "Synthesize page for its progress).")
