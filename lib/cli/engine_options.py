@@ -98,8 +98,8 @@ def engine_config(args: argparse.Namespace):
     own = {option.field for option in engine_options(args.engine)}
     for field in given.keys() - own:
         others = [name for name in ENGINES if field in {o.field for o in engine_options(name) or []}]
-        raise UsageError(f"{flag_of(field)} is an option of the {' and '.join(others)} engine, not of {args.engine}; drop it, "
-                         f"or train with --engine {others[0]}.")
+        raise UsageError(f"{flag_of(field)} is an option of the {' and '.join(others)} engine, not of "
+                         f"{args.engine}; drop it, or train with --engine {others[0]}.")
     return engine_class(args.engine).config_class(**given)
 
 

@@ -124,7 +124,8 @@ def learning_rows(frame, all_matches: bool):
     except ValueError as error:
         raise ValueError(f"{error} Or pass --all-matches to learn from every match.") from None
     print(f"learning from {len(set(match_ids(train)[0])):,} of {matches:,} matches, the training matches of the "
-          f"standard split ({STANDARD_SPLIT.training_share:.0%}); the validation and test matches of `wp compare` are held out")
+          f"standard split ({STANDARD_SPLIT.training_share:.0%}); the validation and test matches of `wp compare` "
+          "are held out")
     return train
 
 

@@ -148,7 +148,8 @@ def compare_wp(params: dict, context) -> dict:
     context.note("training the arms")
     report = compare_arms(
         real, synthetic, ratios=params["ratios"], seeds=params["seeds"], config=WPConfig.from_json(params["config"]),
-        split=replace(STANDARD_SPLIT, kind=params["split"]), vocabulary=vocabulary, on_epoch=context.on_epoch, should_stop=context.should_stop, on_model=keep,
+        split=replace(STANDARD_SPLIT, kind=params["split"]), vocabulary=vocabulary, on_epoch=context.on_epoch,
+        should_stop=context.should_stop, on_model=keep,
         provenance=provenance_note(real_id, synthetic_id), run_trainings=_on_cluster(context, cluster.training_runner),
     )
     data = report.to_json()

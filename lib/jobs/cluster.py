@@ -4,9 +4,10 @@ runs and Ray is never imported.
 
 Each task calls the same function a local run calls (the part function a synthesizer engine names, such as
 CTGAN's `models.synth.ctgan.train.train_shard_task`; `lib.wp.compare.train_one`; any engine's
-`sample_with_report`), so the same seeds give the same models, scores and rows. The data every task needs goes into the object store once (`ray.put`); each task requests its
-CPUs (and one GPU when it will train on CUDA) and runs that many torch threads, sends every finished epoch back through a small queue actor, and
-is retried once when it fails or its worker dies. Results come back to this process, which writes them to the
+`sample_with_report`), so the same seeds give the same models, scores and rows. The data every task needs goes
+into the object store once (`ray.put`); each task requests its CPUs (and one GPU when it will train on CUDA) and
+runs that many torch threads, sends every finished epoch back through a small queue actor, and is retried once
+when it fails or its worker dies. Results come back to this process, which writes them to the
 same workspace stores and files as a local run.
 
 CPU float arithmetic repeats bit for bit only at the same thread count: a synthesizer trained or sampled on Ray
@@ -247,9 +248,9 @@ def chunk_runner(cluster: Cluster, on_epoch: OnEpoch = ignore, should_stop: Shou
     object store once. Each finished chunk reaches `on_epoch` as one step of the whole sample."""
 
     def run(model, plan: list[tuple[int, int | None]]):
-        return in_order(run_tasks(cluster, _sample_chunk_task, model, [(index, len(plan), rows, seed, cluster.cpus_per_task)
-                                   for index, (rows, seed) in enumerate(plan)], label="chunk",
-                                  on_epoch=on_epoch, should_stop=should_stop))
+        items = [(index, len(plan), rows, seed, cluster.cpus_per_task) for index, (rows, seed) in enumerate(plan)]
+        return in_order(run_tasks(cluster, _sample_chunk_task, model, items, label="chunk", on_epoch=on_epoch,
+                                  should_stop=should_stop))
 
     return run
 

@@ -131,7 +131,8 @@ def check_memory(frame: pd.DataFrame, prepared: Prepared, config: SynthConfig) -
     """The predicted peak bytes of training; raises NotEnoughMemory (a ValueError) when it does not fit."""
     peak, available, suggestions = _memory(frame, prepared, config)
     if not fits(peak, available):
-        raise NotEnoughMemory(memory_message(peak, available, suggestions, CtganCostEstimate.no_suggestion), suggestions)
+        message = memory_message(peak, available, suggestions, CtganCostEstimate.no_suggestion)
+        raise NotEnoughMemory(message, suggestions)
     return peak
 
 
