@@ -78,8 +78,7 @@ def add_engine_options(parser: argparse.ArgumentParser) -> None:
     if shared:
         group = parser.add_argument_group("options of several engines")
         for field in shared:
-            _add(group, owners[field][0][1], ", ".join(f"{_text(option.default)} with {name}"
-                                                        for name, option in owners[field]))
+            _add_shared(group, owners[field])
     for name, options in available.items():
         engine = engine_class(name)
         group = parser.add_argument_group(f"{name} options", f"{engine.title}: {engine.summary}")
@@ -109,6 +108,19 @@ def _add(group, option: ConfigOption, default: str) -> None:
     shown = f" (default {default})" if option.default is not None else ""
     group.add_argument(option.flag, dest=DEST + option.field, default=argparse.SUPPRESS,
                        help=option.help + shown, **option.argument)
+
+
+def _add_shared(group, owners: list[tuple[str, ConfigOption]]) -> None:
+    """One option that several engines share by name; its help says what it does in each engine whose help differs,
+    with each engine's default."""
+    first = owners[0][1]
+    if len({option.help for _, option in owners}) == 1:
+        defaults = ", ".join(f"{_text(option.default)} with {name}" for name, option in owners)
+        _add(group, first, defaults)
+        return
+    text = "; ".join(f"{name}: {option.help}" + (f" (default {_text(option.default)})" if option.default is not None
+                                                  else "") for name, option in owners)
+    group.add_argument(first.flag, dest=DEST + first.field, default=argparse.SUPPRESS, help=text, **first.argument)
 
 
 def _argument(field: dataclasses.Field, hint) -> dict:

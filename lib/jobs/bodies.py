@@ -52,9 +52,10 @@ def synthesize(params: dict, context) -> dict:
 
 
 def _events(real_id: str):
-    """The stored delivery events of a dataset, for engines that learn from whole matches; None while datasets
-    store none: the matches engine then derives the events from the rows."""
-    return
+    """The delivery events stored with a dataset (a Cricsheet import, the sample), for engines that learn from whole
+    matches; None for a dataset stored without them (an upload): the matches engine then derives them from its
+    rows."""
+    return workspace.load_events(real_id)
 
 
 def _on_cluster(context, runner):

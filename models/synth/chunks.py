@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 import numpy as np
 import pandas as pd
 
+from lib.data.schema import MATCH_ID
 from models.synth.base import SampleReport, Synthesizer
 from models.synth.torch_runtime import torch_threads
 
@@ -63,8 +64,12 @@ def sample_in_chunks(model: Synthesizer, rows: int, seed: int | None = None, chu
 
 
 def merge(parts: list[tuple[pd.DataFrame, SampleReport]]) -> tuple[pd.DataFrame, SampleReport]:
-    """One frame and one report from the chunks' (frame, report) pairs, in order."""
-    frame = pd.concat([part for part, _ in parts], ignore_index=True)
+    """One frame and one report from the chunks' (frame, report) pairs, in order. Whole matches (a matchId
+    column) are numbered on across chunks, as each chunk numbers its own from the same start."""
+    frames = [part for part, _ in parts]
+    if frames and MATCH_ID in frames[0]:
+        frames = _number_on(frames)
+    frame = pd.concat(frames, ignore_index=True)
     report = SampleReport(rows=sum(r.rows for _, r in parts), generated=sum(r.generated for _, r in parts),
                           redrawn_share=0.0, matches=sum(r.matches for _, r in parts))
     for _, part in parts:
@@ -72,6 +77,18 @@ def merge(parts: list[tuple[pd.DataFrame, SampleReport]]) -> tuple[pd.DataFrame,
             report.broken[rule] = report.broken.get(rule, 0) + count
     report.redrawn_share = 1 - report.rows / report.generated if report.generated else 0.0
     return frame, report
+
+
+def _number_on(frames: list[pd.DataFrame]) -> list[pd.DataFrame]:
+    """Each chunk's matchIds shifted to follow the previous chunk's last one."""
+    numbered, following = [], None
+    for frame in frames:
+        if len(frame) and following is not None:
+            frame = frame.assign(**{MATCH_ID: frame[MATCH_ID] - frame[MATCH_ID].min() + following})
+        if len(frame):
+            following = int(frame[MATCH_ID].max()) + 1
+        numbered.append(frame)
+    return numbered
 
 
 def _draw_here(model: Synthesizer, plan: list[tuple[int, int | None]]):

@@ -51,7 +51,8 @@ class MatchesConfig:
     patience: int = field(default=3, metadata=_help("epochs without a better validation loss before stopping"))
     batch_size: int = field(default=1024, metadata=_help("deliveries per training step"))
     learning_rate: float = field(default=2e-3, metadata=_help("Adam learning rate, > 0"))
-    hidden: tuple[int, ...] = (128, 64)
+    hidden: tuple[int, ...] = field(default=(128, 64), metadata=_help("the ball model's hidden layer sizes, "
+                                                                      "comma-separated"))
     embedding_dim: int = field(default=8, metadata=_help("size of each player embedding; 0 learns no players"))
     min_player_balls: int = field(default=60, metadata=_help("players with fewer training deliveries share one "
                                                                  "'rare player' embedding"))
@@ -61,7 +62,7 @@ class MatchesConfig:
     reference: bool = True
     seed: int = field(default=0, metadata=_help("makes training and sampling repeatable"))
     checkpoint_every: int = 1
-    threads: int | None = 1
+    threads: int | None = field(default=1, metadata=_help("torch CPU threads (one is fastest for this small model)"))
 
     def to_json(self) -> dict:
         data = asdict(self)

@@ -10,15 +10,15 @@ predicted next to measured.
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
-import psutil
 import torch
 
 from lib.data.events import MatchEvents
-from lib.data.units import duration, gib
+from models.synth.cost import CostEstimate, available_bytes
 from models.synth.matches.config import MatchesConfig
 from models.synth.matches.fit import new_state
 from models.synth.torch_runtime import torch_threads
@@ -27,27 +27,20 @@ BASE_BYTES = 700 * 2**20
 """Resident memory of a training process before the data: Python, torch, pandas, pyarrow, scikit-learn."""
 BYTES_PER_DELIVERY = 1_200
 """Per training delivery: its events, the training tables and tensors, and the pandas work of preparing them."""
-MEMORY_HEADROOM = 0.9
-"""Share of the available memory a run may plan to use."""
 PROBE_STEPS = 5
 
 
-class NotEnoughMemory(ValueError):
-    """A run predicted to need more memory than is available."""
-
-
-@dataclass
-class MatchesEstimate:
-    """The predicted cost of a matches-engine run.
+@dataclass(kw_only=True)
+class MatchesEstimate(CostEstimate):
+    """The predicted cost of a matches-engine run (models.synth.cost.CostEstimate plus what this engine knows).
 
     Attributes:
         matches, deliveries: whole training matches and their deliveries.
         classes: outcome classes of the ball model.
         parameters: weights of the ball model.
         steps_per_epoch: training steps in one epoch.
-        peak_bytes: predicted peak resident memory; available_bytes: memory available now.
-        seconds_per_epoch, total_seconds: from the timing probe (None without one); total_seconds is the most
-            the networks can take (every epoch, both networks); early stopping usually ends sooner.
+        total_seconds: the most the networks can take (every epoch, both networks); early stopping usually ends
+            sooner.
     """
 
     matches: int
@@ -55,38 +48,14 @@ class MatchesEstimate:
     classes: int
     parameters: int
     steps_per_epoch: int
-    peak_bytes: int
-    available_bytes: int
-    seconds_per_epoch: float | None = None
-    total_seconds: float | None = None
+    no_suggestion: ClassVar[str] = "fewer training matches, or closing other programs"
 
-    @property
-    def suggestions(self) -> list:
-        return []
+    def detail_lines(self) -> list[str]:
+        return [(f"estimate: {self.matches:,} training matches, {self.deliveries:,} deliveries, {self.classes} outcome "
+                f"classes, a ball model of {self.parameters:,} weights, {self.steps_per_epoch:,} steps per epoch")]
 
-    def fits(self) -> bool:
-        return self.peak_bytes <= MEMORY_HEADROOM * self.available_bytes
-
-    def check_fits(self) -> None:
-        """Raise NotEnoughMemory when the run does not fit."""
-        if not self.fits():
-            raise NotEnoughMemory(
-                f"training on {self.matches:,} matches needs about {gib(self.peak_bytes)} but {gib(self.available_bytes)} "
-                "is available; close other programs or train on fewer matches.")
-
-    def lines(self) -> list[str]:
-        """The estimate in a few lines of text."""
-        lines = [(f"estimate: {self.matches:,} training matches, {self.deliveries:,} deliveries, {self.classes} "
-                 f"outcome classes, ball model of {self.parameters:,} weights"),
-                 (f"  {self.steps_per_epoch:,} steps per epoch, peak memory about {gib(self.peak_bytes)} of "
-                 f"{gib(self.available_bytes)} available")]
-        if self.seconds_per_epoch is not None:
-            lines.append(f"  about {self.seconds_per_epoch:.1f} s per epoch; at most {duration(self.total_seconds)} "
-                         "(early stopping usually ends sooner)")
-        return lines
-
-    def to_json(self) -> dict:
-        return {**asdict(self), "fits": self.fits()}
+    def total_words(self) -> str:
+        return "at most (early stopping usually ends sooner)"
 
 
 def estimate_cost(frame: pd.DataFrame, events: MatchEvents, config: MatchesConfig, probe: bool = True):
@@ -104,8 +73,7 @@ def estimate_cost(frame: pd.DataFrame, events: MatchEvents, config: MatchesConfi
     estimate = MatchesEstimate(
         matches=data.matches, deliveries=len(data.labels), classes=len(data.outcomes.runs),
         parameters=sum(p.numel() for p in state.network.parameters()), steps_per_epoch=steps,
-        peak_bytes=BASE_BYTES + BYTES_PER_DELIVERY * len(data.labels),
-        available_bytes=int(psutil.virtual_memory().available),
+        peak_bytes=BASE_BYTES + BYTES_PER_DELIVERY * len(data.labels), available_bytes=available_bytes(),
     )
     if probe:
         with torch_threads(config.threads):
