@@ -83,9 +83,11 @@ def test_train_help_lists_the_ctgan_options_with_their_defaults(capsys):
     assert "ctgan options: CTGAN: Learns rows one by one with a conditional GAN" in text
     assert "--engine {ctgan" in text and "(default ctgan)" in text
     assert "--player-encoding {categorical,top_k,numeric} how players enter the model (default top_k)" in text
-    assert "--epochs EPOCHS passes over each shard's rows (default 10)" in text
+    assert "--epochs EPOCHS ctgan: passes over each shard's rows (default 10); matches: most passes" in text
     assert "--generator-dim N,N the generator's hidden layer sizes, comma-separated (default 256,256)" in text
-    assert "--threads THREADS torch CPU threads; every core when not given" in text
+    assert "--threads THREADS ctgan: torch CPU threads; every core when not given; matches:" in text
+    assert "matches options: Matches simulator: Learns the game ball by ball" in text
+    assert "--min-player-balls MIN_PLAYER_BALLS players with fewer training deliveries" in text
     assert "--gmm-rows" not in text, "a field without help metadata is no option"
 
 
@@ -96,9 +98,10 @@ def test_an_option_two_engines_share_stands_once_with_both_defaults(capsys, monk
     # Run
     text = _help(capsys, "synth", "train")
 
-    # Assert: the shared option's help is the first engine's, with each engine's default
-    assert ("options of several engines: --epochs EPOCHS passes over each shard's rows (default 10 with ctgan, "
-            "3 with fake) --seed SEED") in text
+    # Assert: a shared option says what it does in each engine, with each engine's default
+    assert ("options of several engines: --epochs EPOCHS ctgan: passes over each shard's rows (default 10); "
+            "matches: most passes over the training deliveries; early stopping usually ends sooner (default 30); "
+            "fake: epochs of the fake training (default 3)") in text
     assert "fake options: Fake: Repeats the first training row; for tests. --rounds ROUNDS" in text
     assert text.count("--epochs EPOCHS ") == 1
 
