@@ -16,7 +16,6 @@ import shutil
 from dataclasses import replace
 
 from lib.data import files, splits, workspace
-from lib.data.schema import MODEL_COLUMNS
 from lib.data.splits import STANDARD_SPLIT
 from lib.data.workspace import COMPARISONS, SYNTH_CHECKPOINTS, SYNTHESIZERS, WP_MODELS
 from lib.jobs import cluster, runner, store
@@ -136,7 +135,7 @@ def compare_wp(params: dict, context) -> dict:
 
     real_id, synthetic_id = params["real_id"], params.get("synthetic_id")
     real = workspace.load_dataset(real_id)
-    synthetic = workspace.load_dataset(synthetic_id)[MODEL_COLUMNS] if synthetic_id else None
+    synthetic = workspace.load_dataset(synthetic_id) if synthetic_id else None
     vocabulary, features = workspace.load_vocabulary(real_id), workspace.dataset_info(real_id).features
     models: dict[str, str] = {}
 
@@ -171,7 +170,7 @@ def augmented_training_set(real_id: str, synthetic_id: str, ratio: float, seed: 
     from lib.wp.train import build_augmented_set
 
     return build_augmented_set(
-        workspace.load_dataset(real_id), workspace.load_dataset(synthetic_id)[MODEL_COLUMNS], ratio, seed=seed,
+        workspace.load_dataset(real_id), workspace.load_dataset(synthetic_id), ratio, seed=seed,
         split=STANDARD_SPLIT, vocabulary=workspace.load_vocabulary(real_id),
     )
 
