@@ -29,7 +29,9 @@ def register(groups: argparse._SubParsersAction) -> None:
 def _train_options(train: argparse.ArgumentParser) -> None:
     from lib.cli.engine_options import add_engine_options  # lists the engines, which imports them (torch)
 
-    train.add_argument("--data", type=Path, required=True, help="t20.csv or Parquet file to learn from")
+    train.add_argument("--data", type=Path, required=True,
+                       help="t20.csv or Parquet file to learn from, or a Cricsheet zip, folder or .json match (imported "
+                            "with its delivery events, which the matches engine learns from)")
     train.add_argument("--checkpoint-dir", type=Path, help="checkpoint here every few epochs")
     train.add_argument("--resume", action="store_true", help="continue the run checkpointed in --checkpoint-dir")
     train.add_argument("--all-matches", action="store_true",
@@ -84,20 +86,20 @@ def train_command(args: argparse.Namespace) -> int:
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     from lib.cli.engine_options import engine_config
     from lib.data import workspace
-    from lib.data.schema import load_t20
     from models.synth.engines import engine_class
 
     if args.resume and args.checkpoint_dir is None:
         raise ValueError("--resume continues a checkpointed run; give its folder with --checkpoint-dir.")
     files.check_output_dir(args.out, MODEL_FILE, "synthesizer", force=args.force)
     engine, config = engine_class(args.engine), engine_config(args)
-    frame = learning_rows(load_t20(args.data), args.all_matches)
-    estimate = engine.estimate(frame, config, cache_dir=workspace.cache_root())
+    frame, events = training_data(args.data)
+    frame = learning_rows(frame, args.all_matches)
+    estimate = engine.estimate(frame, config, events=events, cache_dir=workspace.cache_root())
     for line in estimate.lines():
         print(line)
     estimate.check_fits()
     ray = connect(args)
-    model = engine.train(frame, config, on_epoch=_print_epoch, checkpoint_dir=args.checkpoint_dir,
+    model = engine.train(frame, config, events=events, on_epoch=_print_epoch, checkpoint_dir=args.checkpoint_dir,
                          resume=args.resume, cache_dir=workspace.cache_root(),
                          run_parts=ray and _cluster().part_runner(ray))
     model.save(args.out.resolve())
@@ -107,6 +109,20 @@ def train_command(args: argparse.Namespace) -> int:
           f"(predicted {gib(estimate.peak_bytes)})")
     print(f"synthesizer saved to {args.out}")
     return 0
+
+
+def training_data(path: Path):
+    """(rows, delivery events or None) of --data: a t20.csv or Parquet file, or a Cricsheet zip, folder or JSON
+    match imported with its events (non-strikers, extras by kind, lineups), which the matches engine learns from."""
+    from lib.data.schema import load_t20
+
+    if path.is_dir() or path.suffix.lower() in (".zip", ".json"):
+        from lib.data.cricsheet.importer import import_cricsheet
+
+        result = import_cricsheet(path)
+        print("\n".join(result.report.lines()))
+        return result.deliveries, result.events
+    return load_t20(path), None
 
 
 def learning_rows(frame, all_matches: bool):
