@@ -7,7 +7,7 @@ Run from the repository root, queued behind other heavy runs:
 Datasets: the embedded sample (the app's default), the IPL zip (/work/shared/data/ipl_json.zip, imported as Home
 imports it; skipped when absent) and the published-scale simulated league (5,000 matches). Each is cut to the
 standard split's training matches, as the Synthesize page does. The prediction is the page's estimate
-(models.synth.estimate.estimate_cost) with an empty probe cache, so the probe really runs; the measurement is
+(models.synth.ctgan.estimate.estimate_cost) with an empty probe cache, so the probe really runs; the measurement is
 `train_synthesizer`'s own mean seconds per epoch, with the page's default settings and a few epochs. Both run
 in this process one after the other, on the same threads. Goal: the error within 30%.
 """
@@ -50,8 +50,8 @@ def measure(frame, config) -> dict:
     """The estimate and the training of one dataset's training matches."""
     from lib.data.schema import validate
     from lib.data.splits import STANDARD_SPLIT, training_matches
-    from models.synth.estimate import estimate_cost
-    from models.synth.train import train_synthesizer
+    from models.synth.ctgan.estimate import estimate_cost
+    from models.synth.ctgan.synthesizer import train_synthesizer
 
     train = training_matches(validate(frame, "bench data", keep_extra=True), STANDARD_SPLIT)
     with tempfile.TemporaryDirectory() as cache:
@@ -65,7 +65,7 @@ def measure(frame, config) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from models.synth.config import SynthConfig
+    from models.synth.ctgan.config import SynthConfig
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", default="sample,ipl,league", help="comma-separated: sample, ipl, league")

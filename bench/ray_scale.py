@@ -56,7 +56,7 @@ def _timed(function) -> tuple[object, float]:
 
 
 def _synth_config(args, shards: int):
-    from models.synth.config import SynthConfig
+    from models.synth.ctgan.config import SynthConfig
 
     return SynthConfig(fraction=1.0, epochs=args.epochs, shards=shards, batch_size=200, player_encoding="top_k",
                        top_k=50, embedding_dim=64, generator_dim=(128, 128), discriminator_dim=(128, 128))
@@ -76,7 +76,7 @@ def main() -> None:
     from lib.data.simulate.league import build_sample
     from lib.jobs import cluster
     from lib.wp.compare import compare_arms
-    from models.synth.train import train_synthesizer
+    from models.synth.ctgan.synthesizer import train_synthesizer
     from models.wp.model import WPConfig
 
     frame = validate(build_sample(matches=args.matches, seed=1).deliveries, "the simulated league", keep_extra=True)
@@ -92,12 +92,12 @@ def main() -> None:
     process, address, head_seconds = _start_head(args.cpus, temp)
     try:
         ray, connect_seconds = _timed(lambda: cluster.connect(address))
-        shards = cluster.shard_runner(ray)
-        one_ray = _timed(lambda: train_synthesizer(frame, _synth_config(args, 1), run_shards=shards))[1]
+        shards = cluster.part_runner(ray)
+        one_ray = _timed(lambda: train_synthesizer(frame, _synth_config(args, 1), run_parts=shards))[1]
         # Warm-up: a worker per CPU with torch and TensorFlow imported, as every job after the first finds them.
-        train_synthesizer(frame, replace(_synth_config(args, args.cpus), epochs=1), run_shards=shards)
+        train_synthesizer(frame, replace(_synth_config(args, args.cpus), epochs=1), run_parts=shards)
         compare_arms(frame, seeds=1, config=replace(wp_config, epochs=1), run_trainings=cluster.training_runner(ray))
-        shards_ray = _timed(lambda: train_synthesizer(frame, _synth_config(args, args.shards), run_shards=shards))[1]
+        shards_ray = _timed(lambda: train_synthesizer(frame, _synth_config(args, args.shards), run_parts=shards))[1]
         compare_ray = _timed(lambda: compare_arms(frame, seeds=args.seeds, config=wp_config,
                                                   run_trainings=cluster.training_runner(ray)))[1]
     finally:

@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from lib.data.schema import MODEL_COLUMNS
-from models.synth.config import SynthConfig
+from models.synth.ctgan.config import SynthConfig
 
 SEED = 0
 PUBLISHED = SynthConfig(batch_size=1000, generator_lr=1e-3, discriminator_lr=1e-3, pac=10, seed=SEED,

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from lib.data.schema import DISCRETE_COLUMNS, MODEL_COLUMNS
-from models.synth.config import SynthConfig
+from models.synth.ctgan.config import SynthConfig
 
 QUALITY_ROWS = 10_000
 
@@ -38,7 +38,7 @@ def main() -> None:
 
 
 def _estimate(frame: pd.DataFrame, config: SynthConfig, steps: int) -> dict:
-    from models.synth.estimate import estimate_cost
+    from models.synth.ctgan.estimate import estimate_cost
 
     estimate = estimate_cost(frame, config)
     return {"width": max(estimate.widths), "peak_bytes": estimate.peak_bytes,
@@ -75,7 +75,7 @@ def _stock(frame: pd.DataFrame, config: SynthConfig, steps: int) -> dict:
 
 def _ours(frame: pd.DataFrame, config: SynthConfig, steps: int) -> dict:
     from models.progress import Cancelled
-    from models.synth.train import train_synthesizer
+    from models.synth.ctgan.synthesizer import train_synthesizer
 
     polls: list[float] = []
     epochs: list[float] = []
@@ -133,8 +133,8 @@ def _quality_stock(frame: pd.DataFrame, config: SynthConfig, steps: int) -> dict
 
 def _quality_ours(frame: pd.DataFrame, config: SynthConfig, steps: int) -> dict:
     from lib.data.schema import INTEGER_COLUMNS
-    from models.synth.sampling import draw_rows
-    from models.synth.train import train_synthesizer
+    from models.synth.ctgan.sampling import draw_rows
+    from models.synth.ctgan.synthesizer import train_synthesizer
 
     started = time.perf_counter()
     model = train_synthesizer(frame, config)

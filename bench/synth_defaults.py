@@ -28,8 +28,8 @@ from lib.data.schema import load_t20
 from lib.data.simulate.league import build_sample
 from lib.data.splits import training_matches
 from lib.quality.report import score_report
-from models.synth.config import SynthConfig
-from models.synth.train import train_synthesizer
+from models.synth.ctgan.config import SynthConfig
+from models.synth.ctgan.synthesizer import train_synthesizer
 
 FULL_GRID = [SynthConfig()] + [
     replace(SynthConfig(), fraction=f, epochs=e, player_encoding=enc, batch_size=b)

@@ -1,21 +1,26 @@
-"""Synthesize: train a CTGAN synthesizer on the real training matches, watch it learn, download its rows."""
+"""Synthesize: train a synthesizer on the real training matches, watch it learn, download its rows."""
 
 import streamlit as st
 
 from lib.data.splits import STANDARD_SPLIT
 from lib.jobs import runner, store
-from lib.jobs.bodies import SYNTH
-from models.synth.config import ENCODINGS, FRACTION_STEP, MAX_SHARDS, SynthConfig
+from lib.jobs.history import run_engine
+from lib.jobs.kinds import SYNTH
+from models.synth.ctgan.config import ENCODINGS, FRACTION_STEP, MAX_SHARDS, SynthConfig
+from models.synth.engines import engine_class
 from pages.ui import settings
 from pages.ui.common import active_dataset, dataset_picker, show_error, unique_set_name, unique_title, workspace_notices
 from pages.ui.jobs import latest_run, running_run, running_ui, watch
 from pages.ui.synth import cached_estimate, estimate_ui, past_runs_ui, result_ui
 
+ENGINE = engine_class("ctgan")
+# The engine whose settings the widgets below set; choosing another engine on this page comes later.
+
 st.set_page_config(page_title="Synthesize · Crease Lab", page_icon="🏏", layout="wide")
 st.title("Synthesize")
 workspace_notices()
 st.write(
-    "Train a CTGAN synthesizer on the real deliveries and generate synthetic ones. It learns from the "
+    f"Train a {ENGINE.title} synthesizer on the real deliveries and generate synthetic ones. It learns from the "
     f"training matches only ({STANDARD_SPLIT.training_share:.0%} of matches), so the matches held out for validating and "
     "testing the win-probability model never reach it."
 )
@@ -66,23 +71,24 @@ settings.restore("synthesize", SETTING_KEYS, valid={"synth_encoding": list(ENCOD
 config, rows, name = settings_ui()
 settings.remember("synthesize", SETTING_KEYS)
 try:
-    estimate = cached_estimate(real.id, real.created, config.to_json())
+    estimate = cached_estimate(real.id, real.created, ENGINE.name, config.to_json())
 except ValueError as error:
     show_error(error)
     st.stop()
-fits = estimate_ui(estimate, config)
+fits = estimate_ui(estimate)
 running = running_run(SYNTH)
 if running:
     running_ui(running)
 if st.button("Train", type="primary", disabled=not fits):
-    params = {"real_id": real.id, "config": config.to_json(), "rows": rows, "name": unique_set_name(name),
-              "sample_seed": config.seed}
-    title = unique_title(f"CTGAN on {real.name}: fraction {config.fraction:g}, {config.epochs} epochs, "
-                         f"{config.player_encoding}")
+    params = {"engine": ENGINE.name, "real_id": real.id, "config": config.to_json(), "rows": rows,
+              "name": unique_set_name(name), "sample_seed": config.seed}
+    title = unique_title(f"{ENGINE.title} on {real.name}: fraction {config.fraction:g}, "
+                         f"{config.epochs} epochs, {config.player_encoding}")
     st.session_state["synth_run"] = runner.submit(SYNTH, params, title, estimate=estimate.to_json()).id
 run_id = latest_run("synth_run", SYNTH)
 if run_id:
-    run = watch(run_id, ("generator", "discriminator"), "CTGAN loss per epoch")
+    engine = run_engine(runner.get(run_id))
+    run = watch(run_id, engine.loss_names, f"{engine.title} loss per epoch")
     if run.state == store.DONE:
         result_ui(run)
 past_runs_ui(real)

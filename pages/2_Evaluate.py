@@ -18,6 +18,7 @@ from lib.charts.quality import (
 from lib.data import workspace
 from lib.data.schema import MODEL_COLUMNS, NUMERIC_COLUMNS, PLAYER_COLUMNS
 from lib.jobs import store
+from lib.jobs.history import run_engine
 from lib.quality.fidelity import REGULARS
 from lib.quality.html import report_html
 from lib.quality.report import (
@@ -177,7 +178,8 @@ def losses_ui(report: dict) -> None:
     if not epochs:
         st.info("No training record: this set was not made by a synthesizer trained in this workspace.")
         return
-    st.altair_chart(synthesizer_loss_chart(epochs, f"Training loss of the run that made this set ({made_by})"))
+    losses = run_engine(store.get(made_by)).loss_names
+    st.altair_chart(synthesizer_loss_chart(epochs, losses, f"Training loss of the run that made this set ({made_by})"))
     st.caption("How to read it: the discriminator loss near 0 means it can no longer tell real rows from generated "
                "ones; the generator loss moving steadily is learning, large swings late in training mean the two "
                "networks have not settled. Neither loss says how good the rows are: the scores above do.")

@@ -6,7 +6,8 @@ import streamlit as st
 from lib.data.augment import MAX_REPEATS, repeats
 from lib.data.splits import SPLIT_KINDS, STANDARD_SPLIT
 from lib.jobs import runner, store
-from lib.jobs.bodies import SYNTH_SAMPLE, WP_COMPARE, augmented_training_set, provenance_note, training_matches
+from lib.jobs.bodies import augmented_training_set, provenance_note, training_matches
+from lib.jobs.kinds import SYNTH_SAMPLE, WP_COMPARE
 from lib.wp.arms import DEFAULT_RATIOS, DEFAULT_SEEDS
 from models.wp.config import TRAINING, WPConfig
 from pages.ui import settings
@@ -91,7 +92,8 @@ def repeats_ui(real, synthetic, ratios: list[float]) -> None:
     model_id = synthetic.extra.get("synthesizer")
     if model_id and st.button(f"Generate {worst.wanted:,} rows from the stored synthesizer"):
         params = {"model_id": model_id, "real_id": real.id, "rows": worst.wanted,
-                  "name": unique_set_name(f"{synthetic.name} ({worst.wanted:,} rows)"), "sample_seed": None}
+                  "name": unique_set_name(f"{synthetic.name} ({worst.wanted:,} rows)"), "sample_seed": None,
+                  "engine": synthetic.extra.get("engine")}
         runner.submit(SYNTH_SAMPLE, params, unique_title(f"Sample {worst.wanted:,} rows for {synthetic.name}"))
         st.info("Generating: the new set appears under Workspace synthetic set when the job ends (see the "
                 "Synthesize page for its progress).")

@@ -6,8 +6,8 @@ import streamlit as st
 
 from lib.charts.wp import calibration_chart, history_chart, ratio_chart, roc_chart
 from lib.jobs import runner, store
-from lib.jobs.bodies import WP_COMPARE
 from lib.jobs.history import lineage
+from lib.jobs.kinds import WP_COMPARE
 from lib.wp.metrics import METRICS
 from lib.wp.report import REFERENCE_MEANING, augmented_ratios, load_report, report_table, verdict_lines
 from lib.wp.saved import model_zip

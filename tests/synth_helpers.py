@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from lib.data.schema import validate
 from lib.data.simulate.league import build_sample
-from models.synth.config import SynthConfig
+from models.synth.ctgan.config import SynthConfig
 
 TINY = SynthConfig(
     fraction=1.0, epochs=2, batch_size=50, pac=10, embedding_dim=16, generator_dim=(32,), discriminator_dim=(32,),

@@ -119,11 +119,29 @@ def player_shares_chart(real: pd.Series, synthetic: pd.Series, column: str, voca
         tooltip=["player:N", "source:N", alt.Tooltip("share:Q", format=".2%")])
 
 
-LOSS_COLOURS = alt.Scale(domain=["generator", "discriminator"], range=["#d95f02", "#1b9e77"])
-"""Orange and green: distinct for colour-blind readers, and neither is the real or synthetic colour."""
+LOSS_PALETTE = ("#d95f02", "#1b9e77", "#0072B2", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
+"""Okabe and Ito's colour-blind-safe palette, its vermillion and bluish green in the shades the synthesizer's first
+two losses always had (#d95f02, #1b9e77); neither is the real or the synthetic colour."""
 
 
-def synthesizer_loss_chart(epochs: list[dict], title: str) -> alt.Chart:
-    """The generator and discriminator losses per epoch (lib.charts.training.loss_chart) in two distinct colours."""
-    return loss_chart(epochs, tuple(LOSS_COLOURS.domain), title).encode(
-        color=alt.Color("loss:N", scale=LOSS_COLOURS, title=None))
+def loss_colours(losses: tuple[str, ...]) -> alt.Scale:
+    """One distinct colour per loss name, in order: CTGAN's ("generator", "discriminator") keep orange and green.
+
+    Raises:
+        ValueError: more losses than LOSS_PALETTE has colours.
+    """
+    if len(losses) > len(LOSS_PALETTE):
+        raise ValueError(f"{len(losses)} losses is more than the {len(LOSS_PALETTE)} distinct colours of the loss "
+                         "chart; an engine should report fewer losses per epoch.")
+    return alt.Scale(domain=list(losses), range=list(LOSS_PALETTE[: len(losses)]))
+
+
+def synthesizer_loss_chart(epochs: list[dict], losses: tuple[str, ...], title: str) -> alt.Chart:
+    """A synthesizer's losses per epoch (lib.charts.training.loss_chart), each in its own colour.
+
+    Args:
+        epochs: run-store epoch records of a synthesizer run.
+        losses: the loss names of its engine (models.synth.base.Synthesizer.loss_names).
+        title: the chart's title.
+    """
+    return loss_chart(epochs, losses, title).encode(color=alt.Color("loss:N", scale=loss_colours(losses), title=None))

@@ -68,10 +68,37 @@ def load_model(loader, folder, what: str):
                          "folder that command wrote, or write it again.") from None
 
 
+class OnUseParser(argparse.ArgumentParser):
+    """A command's parser that adds its options when first used (to parse or to show its help), so that building
+    the whole command line imports nothing heavy: `synth train` lists every engine's options, which imports the
+    engines and torch, while `data check` still starts in a second.
+
+    Args:
+        add_options: called with the parser once, before its first use; None when it has all its options.
+    """
+
+    def __init__(self, *args, add_options=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._add_options = add_options
+
+    def parse_known_args(self, args=None, namespace=None):
+        self._ready()
+        return super().parse_known_args(args, namespace)
+
+    def format_help(self) -> str:
+        self._ready()
+        return super().format_help()
+
+    def _ready(self) -> None:
+        add, self._add_options = self._add_options, None
+        if add is not None:
+            add(self)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m lib.cli",
-        description="Crease Lab: T20 data, CTGAN synthesis, fidelity scores and win-probability models.",
+        description="Crease Lab: T20 data, synthetic deliveries, fidelity scores and win-probability models.",
     )
     parser.add_argument("--debug", action="store_true", help="show the full traceback of any error")
     groups = parser.add_subparsers(dest="group", required=True, metavar="GROUP")

@@ -1,4 +1,5 @@
-"""`python -m lib.cli synth ...`: train a CTGAN synthesizer on a t20.csv, and sample rows from one."""
+"""`python -m lib.cli synth ...`: train a synthesizer of any engine (models.synth.engines) on a t20.csv, and sample
+rows from one. Each engine's settings are options generated from its config (lib.cli.engine_options)."""
 
 from __future__ import annotations
 
@@ -6,35 +7,31 @@ import argparse
 import os
 from pathlib import Path
 
-from lib.cli import check_rows_fit, load_model
+from lib.cli import OnUseParser, UsageError, check_rows_fit, load_model
 from lib.data import files
-from lib.data.units import duration, gib
-from models.synth.config import CHUNK_ROWS, ENCODINGS, SynthConfig
+from lib.data.schema import MAX_INNINGS_DELIVERIES
+from lib.data.units import gib
+from models.synth.engines import MODEL_FILE
 
-DEFAULTS = SynthConfig()
+MODEL_FOLDER = "synthesizer folder written by `synth train`"
 
 
 def register(groups: argparse._SubParsersAction) -> None:
-    synth = groups.add_parser("synth", help="train a CTGAN synthesizer and sample synthetic deliveries")
-    commands = synth.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    synth = groups.add_parser("synth", help="train a synthesizer and sample synthetic deliveries")
+    commands = synth.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=OnUseParser)
+    train = commands.add_parser("train", add_options=_train_options,
+                                help="t20.csv -> synthesizer folder (prints the estimate, then losses)")
+    train.set_defaults(run=train_command)
+    sample = commands.add_parser("sample", add_options=_sample_options, help="synthesizer folder -> synthetic t20.csv")
+    sample.set_defaults(run=sample_command)
 
-    train = commands.add_parser("train", help="t20.csv -> synthesizer folder (prints the estimate, then losses)")
-    train.add_argument("--data", type=Path, required=True, help="t20.csv or Parquet file to learn from")
-    train.add_argument("--fraction", type=float, default=DEFAULTS.fraction,
-                       help=f"share of rows each shard trains on, (0, 1] (default {DEFAULTS.fraction})")
-    train.add_argument("--epochs", type=int, default=DEFAULTS.epochs,
-                       help=f"passes over each shard's rows (default {DEFAULTS.epochs})")
-    train.add_argument("--player-encoding", choices=ENCODINGS, default=DEFAULTS.player_encoding,
-                       help=f"how players enter the model (default {DEFAULTS.player_encoding})")
-    train.add_argument("--top-k", type=int, default=DEFAULTS.top_k, help=f"players kept as categories with top_k (default {DEFAULTS.top_k})")
-    train.add_argument("--shards", type=int, default=DEFAULTS.shards,
-                       help=f"models, each on its own random fraction, samples pooled (default {DEFAULTS.shards})")
-    train.add_argument("--batch-size", type=int, default=DEFAULTS.batch_size,
-                       help=f"even and divisible by pac ({DEFAULTS.pac}) (default {DEFAULTS.batch_size})")
-    train.add_argument("--generator-lr", type=float, default=DEFAULTS.generator_lr, help="Adam learning rate, > 0")
-    train.add_argument("--discriminator-lr", type=float, default=DEFAULTS.discriminator_lr,
-                       help="Adam learning rate, > 0")
-    train.add_argument("--seed", type=int, default=DEFAULTS.seed)
+
+def _train_options(train: argparse.ArgumentParser) -> None:
+    from lib.cli.engine_options import add_engine_options  # lists the engines, which imports them (torch)
+
+    train.add_argument("--data", type=Path, required=True,
+                       help="t20.csv or Parquet file to learn from, or a Cricsheet zip, folder or .json match (imported "
+                            "with its delivery events, which the matches engine learns from)")
     train.add_argument("--checkpoint-dir", type=Path, help="checkpoint here every few epochs")
     train.add_argument("--resume", action="store_true", help="continue the run checkpointed in --checkpoint-dir")
     train.add_argument("--all-matches", action="store_true",
@@ -44,19 +41,23 @@ def register(groups: argparse._SubParsersAction) -> None:
                        help="new folder to write the synthesizer to; an existing folder is refused unless it holds "
                             "a synthesizer and --force is given")
     train.add_argument("--force", action="store_true", help="replace the synthesizer already in --out")
-    add_ray_options(train, "each shard")
-    train.set_defaults(run=train_command)
+    add_ray_options(train, "each independent part (CTGAN's shards)")
+    add_engine_options(train)
 
-    sample = commands.add_parser("sample", help="synthesizer folder -> synthetic t20.csv")
+
+def _sample_options(sample: argparse.ArgumentParser) -> None:
+    from models.synth.chunks import CHUNK_ROWS  # imports torch
+
     sample.add_argument("--model", type=Path, required=True, help="folder written by `synth train`")
-    sample.add_argument("--rows", type=int, required=True)
+    size = sample.add_mutually_exclusive_group(required=True)
+    size.add_argument("--rows", type=int, help="rows to write")
+    size.add_argument("--matches", type=int, help="whole matches to write (engines that write matches)")
     sample.add_argument("--seed", type=int, help="makes the rows repeatable")
     sample.add_argument("--out", type=Path, required=True, help="CSV to write")
     sample.add_argument("--chunk-rows", type=int, default=CHUNK_ROWS,
                         help=f"rows per seeded chunk; the same seed and chunk size give the same rows here and on "
                              f"Ray (default {CHUNK_ROWS:,})")
     add_ray_options(sample, "each chunk")
-    sample.set_defaults(run=sample_command)
 
 
 def add_ray_options(parser: argparse.ArgumentParser, task: str) -> None:
@@ -83,37 +84,45 @@ def train_command(args: argparse.Namespace) -> int:
     # stall for whole time slices when another process holds a core; on a busy 2-core machine that made
     # training steps up to 17x slower, while sleeping costs at most a few percent when the machine is idle.
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    from lib.cli.engine_options import engine_config
     from lib.data import workspace
-    from lib.data.schema import load_t20
-    from models.synth.config import check_config
-    from models.synth.estimate import estimate_cost
-    from models.synth.train import train_synthesizer
+    from models.synth.engines import engine_class
 
     if args.resume and args.checkpoint_dir is None:
         raise ValueError("--resume continues a checkpointed run; give its folder with --checkpoint-dir.")
-    files.check_output_dir(args.out, "synthesizer.json", "synthesizer", force=args.force)
-    config = SynthConfig(
-        fraction=args.fraction, epochs=args.epochs, shards=args.shards, player_encoding=args.player_encoding,
-        top_k=args.top_k, batch_size=args.batch_size, generator_lr=args.generator_lr,
-        discriminator_lr=args.discriminator_lr, seed=args.seed,
-    )
-    check_config(config)
-    frame = learning_rows(load_t20(args.data), args.all_matches)
-    estimate = estimate_cost(frame, config, cache_dir=workspace.cache_root())
-    for line in estimate_lines(estimate, config):
+    files.check_output_dir(args.out, MODEL_FILE, "synthesizer", force=args.force)
+    engine, config = engine_class(args.engine), engine_config(args)
+    frame, events = training_data(args.data)
+    frame = learning_rows(frame, args.all_matches)
+    estimate = engine.estimate(frame, config, events=events, cache_dir=workspace.cache_root())
+    for line in estimate.lines():
         print(line)
     estimate.check_fits()
     ray = connect(args)
-    model = train_synthesizer(frame, config, on_epoch=_print_epoch, checkpoint_dir=args.checkpoint_dir,
-                              resume=args.resume, cache_dir=workspace.cache_root(),
-                              run_shards=ray and _cluster().shard_runner(ray))
+    model = engine.train(frame, config, events=events, on_epoch=_print_epoch, checkpoint_dir=args.checkpoint_dir,
+                         resume=args.resume, cache_dir=workspace.cache_root(),
+                         run_parts=ray and _cluster().part_runner(ray))
     model.save(args.out.resolve())
     stats = model.stats
-    print(f"measured: {stats['seconds_per_epoch']:.1f} s per epoch (predicted "
+    print(f"measured: {_or_dash(stats.get('seconds_per_epoch'))} per epoch (predicted "
           f"{_or_dash(estimate.seconds_per_epoch)}), peak memory {gib(stats['peak_rss_bytes'])} "
-          f"(predicted {gib(stats['predicted_peak_bytes'])})")
+          f"(predicted {gib(estimate.peak_bytes)})")
     print(f"synthesizer saved to {args.out}")
     return 0
+
+
+def training_data(path: Path):
+    """(rows, delivery events or None) of --data: a t20.csv or Parquet file, or a Cricsheet zip, folder or JSON
+    match imported with its events (non-strikers, extras by kind, lineups), which the matches engine learns from."""
+    from lib.data.schema import load_t20
+
+    if path.is_dir() or path.suffix.lower() in (".zip", ".json"):
+        from lib.data.cricsheet.importer import import_cricsheet
+
+        result = import_cricsheet(path)
+        print("\n".join(result.report.lines()))
+        return result.deliveries, result.events
+    return load_t20(path), None
 
 
 def learning_rows(frame, all_matches: bool):
@@ -131,21 +140,32 @@ def learning_rows(frame, all_matches: bool):
     except ValueError as error:
         raise ValueError(f"{error} Or pass --all-matches to learn from every match.") from None
     print(f"learning from {len(set(match_ids(train)[0])):,} of {matches:,} matches, the training matches of the "
-          f"standard split ({STANDARD_SPLIT.training_share:.0%}); the validation and test matches of `wp compare` are held out")
+          f"standard split ({STANDARD_SPLIT.training_share:.0%}); the validation and test matches of `wp compare` "
+          "are held out")
     return train
 
 
 def sample_command(args: argparse.Namespace) -> int:
     from lib.data.schema import t20_columns
     from models.synth.chunks import sample_in_chunks
-    from models.synth.synthesizer import CtganSynthesizer
+    from models.synth.engines import load_synthesizer
 
-    if args.rows < 1:
-        raise ValueError(f"--rows must be at least 1, got {args.rows}.")
+    wanted, option = (args.rows, "--rows") if args.rows is not None else (args.matches, "--matches")
+    if wanted < 1:
+        raise ValueError(f"{option} must be at least 1, got {wanted}.")
     if args.chunk_rows < 1:
         raise ValueError(f"--chunk-rows must be at least 1, got {args.chunk_rows}.")
-    check_rows_fit(args.rows, f"--rows {args.rows:,}", "Sample fewer rows, in several runs if need be.")
-    model = load_model(CtganSynthesizer.load, args.model, "synthesizer folder written by `synth train`")
+    rows = wanted if args.rows is not None else wanted * 2 * MAX_INNINGS_DELIVERIES  # the most rows they can have
+    check_rows_fit(rows, f"{option} {wanted:,}", "Sample fewer, in several runs if need be.")
+    model = load_model(load_synthesizer, args.model, MODEL_FOLDER)
+    if args.matches is not None:
+        if not hasattr(model, "sample_matches"):
+            raise UsageError(f"only the matches engine writes whole matches; {args.model} holds a {model.title} "
+                             "synthesizer, so use --rows.")
+        frame = model.sample_matches(args.matches, args.seed)
+        files.write_csv(args.out, t20_columns(frame))
+        print(f"wrote {args.matches:,} matches, {len(frame):,} rows, to {args.out}")
+        return 0
     ray = connect(args)
     frame, report = sample_in_chunks(model, args.rows, args.seed, args.chunk_rows,
                                      run_chunks=ray and _cluster().chunk_runner(ray, on_epoch=_print_chunk))
@@ -158,29 +178,10 @@ def sample_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def estimate_lines(estimate, config) -> list[str]:
-    """The cost estimate in a few lines of text."""
-    widths = sorted(set(estimate.widths))
-    width = f"{widths[0]:,}" if len(widths) == 1 else f"{widths[0]:,} to {widths[-1]:,}"
-    lines = [
-        (f"estimate: transformed width {width}, generator {estimate.generator_parameters / 1e6:.2f}M and "
-        f"discriminator {estimate.discriminator_parameters / 1e6:.2f}M parameters"),
-        f"  {config.shards} shard(s) of {estimate.rows_per_shard:,} rows, {estimate.steps_per_epoch:,} steps per epoch",
-        f"  peak memory about {gib(estimate.peak_bytes)} of {gib(estimate.available_bytes)} available",
-    ]
-    if estimate.seconds_per_epoch is not None:
-        lines.append(f"  about {estimate.seconds_per_epoch:.1f} s per epoch, {duration(estimate.total_seconds)} "
-                     f"for {config.epochs} epoch(s) x {config.shards} shard(s)")
-    for suggestion in estimate.suggestions:
-        lines.append(f"  fits instead: {suggestion.label} (about {gib(suggestion.peak_bytes)})")
-    return lines
-
-
 def _print_epoch(log) -> None:
     stage = f"{log.stage} " if log.stage else ""
-    print(f"{stage}epoch {log.epoch}/{log.epochs}: generator loss {log.losses['generator']:.4f}, "
-          f"discriminator loss {log.losses['discriminator']:.4f} ({log.seconds:.1f} s)", flush=True)
-
+    losses = ", ".join(f"{name} loss {value:.4f}" for name, value in log.losses.items())
+    print(f"{stage}epoch {log.epoch}/{log.epochs}: {losses} ({log.seconds:.1f} s)", flush=True)
 
 
 def _print_chunk(log) -> None:
@@ -194,5 +195,6 @@ def _cluster():
 
 
 def _or_dash(seconds: float | None) -> str:
+    """Seconds as "1.2 s", or "-" when not known."""
     return "-" if seconds is None else f"{seconds:.1f} s"
 

@@ -37,7 +37,8 @@ def _register_compare(commands) -> None:
     )
     _add_common(compare)
     compare.add_argument(
-        "--ratios", help="comma-separated synthetic rows per real training row, e.g. 0,0.5,1 "
+        "--ratios", help="comma-separated synthetic rows per real training row (matches per real training match for a "
+        "set of whole matches), e.g. 0,0.5,1 "
         f"(default {','.join(f'{r:g}' for r in DEFAULT_RATIOS)} with --synthetic; 0 is the real arm)"
     )
     compare.add_argument("--seeds", type=int, default=DEFAULT_SEEDS, help=f"repetitions per arm (default {DEFAULT_SEEDS})")
@@ -53,7 +54,8 @@ def _register_compare(commands) -> None:
 def _register_train(commands) -> None:
     train = commands.add_parser("train", help="train one WP model on the training matches and save it to a folder")
     _add_common(train)
-    train.add_argument("--ratio", type=float, help="synthetic rows per real training row (needs --synthetic)")
+    train.add_argument("--ratio", type=float, help="synthetic rows per real training row, or matches per match for whole "
+                       "matches (needs --synthetic)")
     train.add_argument("--out", required=True, type=Path,
                        help="new model folder to write; an existing folder is refused unless it holds a WP model "
                             "and --force is given")
@@ -67,7 +69,8 @@ def _register_augment(commands) -> None:
     )
     augment.add_argument("--data", required=True, type=Path, help="real deliveries: t20.csv or Parquet")
     augment.add_argument("--synthetic", required=True, type=Path, help="synthetic rows: t20.csv or Parquet")
-    augment.add_argument("--ratio", required=True, type=float, help="synthetic rows per real training row")
+    augment.add_argument("--ratio", required=True, type=float,
+                         help="synthetic rows per real training row, or matches per match for whole matches")
     augment.add_argument("--seed", type=int, default=0, help="seeds the draw of synthetic rows (default 0)")
     augment.add_argument("--out", required=True, type=Path, help="CSV to write (the ten t20.csv columns)")
     augment.set_defaults(run=run_augment)

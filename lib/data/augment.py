@@ -1,7 +1,8 @@
 """Augmenting real training rows with synthetic rows, for the win-probability comparison and for download.
 
-A ratio R means R synthetic rows per real training row. Synthetic rows only ever join a training set: the
-validation and test rows stay real (lib.data.splits).
+A ratio R means R synthetic rows per real training row; for a synthetic set of whole matches (a matchId column, as
+the matches engine writes), R synthetic matches per real training match, each taken whole. Synthetic rows only ever
+join a training set: the validation and test rows stay real (lib.data.splits).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from lib.data.schema import BATTER, BOWLER, MODEL_COLUMNS, validate
+from lib.data.schema import BATTER, BOWLER, INNINGS, MATCH_ID, MODEL_COLUMNS, validate
 from lib.data.vocabulary import Vocabulary
 
 MAX_REPEATS = 3.0
@@ -25,12 +26,14 @@ class Repeats:
     """How often each synthetic row is used when `wanted` rows are drawn from a set of `available`.
 
     Attributes:
-        wanted: synthetic rows one training set needs (ratio x real training rows).
-        available: rows the synthetic set holds.
+        wanted: synthetic rows (or matches) one training set needs (ratio x real training rows, or matches).
+        available: rows (or matches) the synthetic set holds.
+        unit: "rows", or "matches" for a set of whole matches.
     """
 
     wanted: int
     available: int
+    unit: str = "rows"
 
     @property
     def per_row(self) -> float:
@@ -47,16 +50,22 @@ class Repeats:
         return max(self.wanted - self.available, 0)
 
     def sentence(self) -> str:
-        """The draw in words: how many rows, from how many, each used how often."""
+        """The draw in words: how many rows (or matches), from how many, each used how often."""
         if self.per_row <= 1:
-            return f"{self.wanted:,} of {self.available:,} synthetic rows, each used once at most"
-        return (f"{self.wanted:,} rows drawn with replacement from {self.available:,} synthetic rows: each used "
-                f"about {self.per_row:.1f} times")
+            return f"{self.wanted:,} of {self.available:,} synthetic {self.unit}, each used once at most"
+        return (f"{self.wanted:,} {self.unit} drawn with replacement from {self.available:,} synthetic {self.unit}: "
+                f"each used about {self.per_row:.1f} times")
 
 
-def repeats(real_train_rows: int, available: int, ratio: float) -> Repeats:
-    """How often each synthetic row is used at `ratio` synthetic rows per real training row."""
-    return Repeats(round(check_ratio(ratio) * real_train_rows), available)
+def repeats(real_train: int, available: int, ratio: float, unit: str = "rows") -> Repeats:
+    """How often each synthetic row (or match, with unit "matches") is used at `ratio` synthetic rows per real
+    training row (or matches per real training match)."""
+    return Repeats(round(check_ratio(ratio) * real_train), available, unit)
+
+
+def whole_matches(synthetic: pd.DataFrame) -> bool:
+    """Whether a synthetic set holds whole matches (a matchId column), so that it is drawn match by match."""
+    return MATCH_ID in synthetic
 
 
 @dataclass(frozen=True)
@@ -100,12 +109,14 @@ def check_synthetic(
         vocabulary: the real data's players, when known; otherwise the real data's largest indices are the limit.
 
     Returns:
-        The synthetic rows, ten t20.csv columns with canonical types.
+        The synthetic rows, ten t20.csv columns with canonical types, after matchId and innings when the set has
+        them (whole matches).
 
     Raises:
         ValueError: a column is missing or malformed, or a player index lies outside the real data's players.
     """
-    rows = validate(synthetic, name, require_matches=False, keep_extra=True)[MODEL_COLUMNS]
+    checked = validate(synthetic, name, require_matches=False, keep_extra=True)
+    rows = checked[[c for c in (MATCH_ID, INNINGS) if c in checked] + MODEL_COLUMNS]
     source = "the real data's player vocabulary" if vocabulary else "the real data"
     limits = {
         BATTER: len(vocabulary.batters) if vocabulary else int(real[BATTER].max()),
@@ -141,15 +152,42 @@ def draw_synthetic(synthetic: pd.DataFrame, rows: int, seed: int) -> SyntheticDr
     return SyntheticDraw(drawn, replace, f"{rows:,} of {available:,} synthetic rows drawn {how}, seed {seed}")
 
 
+def draw_matches(synthetic: pd.DataFrame, matches: int, seed: int) -> SyntheticDraw:
+    """Draw `matches` whole synthetic matches, without replacement when the set holds enough, else with replacement.
+
+    Args:
+        synthetic: rows with a matchId column, as returned by `check_synthetic`.
+        matches: how many, >= 0.
+        seed: seeds the draw.
+
+    Returns:
+        The drawn matches' rows (ten t20.csv columns), match after match.
+    """
+    ids = pd.unique(synthetic[MATCH_ID].to_numpy())
+    if matches > 0 and len(ids) == 0:
+        raise ValueError("The synthetic set has no matches; generate synthetic matches before augmenting.")
+    replace = matches > len(ids)
+    picked = ids[np.random.default_rng(seed).choice(len(ids), size=matches, replace=replace)] if matches else ids[:0]
+    groups = synthetic.groupby(MATCH_ID, sort=False).indices
+    rows = np.concatenate([groups[match] for match in picked]) if matches else np.zeros(0, dtype=np.int64)
+    drawn = synthetic.iloc[rows][MODEL_COLUMNS].reset_index(drop=True)
+    how = (f"with replacement (the set is smaller than that; each match used about {matches / len(ids):.1f} times)"
+           if replace else "without replacement")
+    return SyntheticDraw(drawn, replace, f"{matches:,} synthetic matches ({len(drawn):,} rows) of {len(ids):,} drawn "
+                                         f"{how}, seed {seed}")
+
+
 def augment_rows(
     real_train: pd.DataFrame, synthetic: pd.DataFrame | None, ratio: float, seed: int, keep_real: bool = True
 ) -> tuple[pd.DataFrame, SyntheticDraw | None]:
     """The rows one model trains on: real training rows plus `ratio` x as many synthetic rows.
 
     Args:
-        real_train: real training rows (validation and test matches already removed).
+        real_train: real training rows (validation and test matches already removed), with matchId when the
+            synthetic set holds whole matches.
         synthetic: rows as returned by `check_synthetic`, or None for real rows only.
-        ratio: synthetic rows per real training row, >= 0.
+        ratio: synthetic rows per real training row, >= 0; for whole matches, synthetic matches per real training
+            match.
         seed: seeds the synthetic draw.
         keep_real: False trains on the synthetic draw alone (ratio 1 then matches the real row count).
 
@@ -157,11 +195,12 @@ def augment_rows(
         (rows, draw): the ten t20.csv columns, real rows first; draw is None when no synthetic row was wanted.
     """
     ratio = check_ratio(ratio)
-    wanted = round(ratio * len(real_train))
+    by_match = synthetic is not None and whole_matches(synthetic)
+    wanted = round(ratio * (real_train[MATCH_ID].nunique() if by_match else len(real_train)))
     if synthetic is None or wanted == 0:
         if not keep_real:
             raise ValueError("Training on synthetic rows alone needs a synthetic set and a ratio above 0.")
         return real_train[MODEL_COLUMNS].reset_index(drop=True), None
-    draw = draw_synthetic(synthetic, wanted, seed)
+    draw = draw_matches(synthetic, wanted, seed) if by_match else draw_synthetic(synthetic[MODEL_COLUMNS], wanted, seed)
     parts = [real_train[MODEL_COLUMNS], draw.rows] if keep_real else [draw.rows]
     return pd.concat(parts, ignore_index=True), draw

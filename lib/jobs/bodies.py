@@ -1,6 +1,6 @@
 """Job bodies: what each kind of background job does, from workspace ids to stored results.
 
-The worker process of lib.jobs.runner looks a run's body up by its kind in `BODIES` and calls it as
+The worker process of lib.jobs.runner looks a run's body up by its kind in lib.jobs.kinds.BODIES and calls it as
 ``body(params, context)``; `context` carries the progress protocol (on_epoch, should_stop) and `note` for a line
 of status. Everything they produce goes to the workspace: models under artifacts, reports as JSON, synthetic sets
 as datasets.
@@ -12,20 +12,14 @@ and a sample's chunks run as Ray tasks on that cluster; their results land in th
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import replace
 
 from lib.data import files, splits, workspace
-from lib.data.schema import MODEL_COLUMNS
 from lib.data.splits import STANDARD_SPLIT
 from lib.data.workspace import COMPARISONS, SYNTH_CHECKPOINTS, SYNTHESIZERS, WP_MODELS
-from lib.jobs import cluster, store
-
-SYNTH = "synth"
-"""Job kind: train a synthesizer and store a first synthetic set from it."""
-SYNTH_SAMPLE = "synth_sample"
-"""Job kind: sample a stored synthesizer into a new synthetic set."""
-WP_COMPARE = "wp_compare"
-"""Job kind: train and compare win-probability arms over seeds."""
+from lib.jobs import cluster, runner, store
+from models.synth.engines import engine_class, load_synthesizer
 
 
 def training_matches(real_id: str):
@@ -36,27 +30,31 @@ def training_matches(real_id: str):
 def synthesize(params: dict, context) -> dict:
     """Train a synthesizer on a dataset's training matches, store it, and store a first synthetic set from it.
 
-    Params: real_id, config (SynthConfig JSON), rows, name (of the synthetic set), sample_seed, and
-    resume_from (the run whose checkpoints to continue) when resuming. Checkpoints are removed once the
-    synthesizer is stored: they only serve to resume a run that did not finish.
+    Params: engine (a models.synth.engines name; absent in runs stored before engines, which were CTGAN), real_id,
+    config (the engine's config JSON), rows, name (of the synthetic set), sample_seed, and resume_from (the run
+    whose checkpoints to continue) when resuming. Checkpoints are removed once the synthesizer is stored: they only
+    serve to resume a run that did not finish.
     """
-    import shutil
-
-    from models.synth.config import SynthConfig
-    from models.synth.train import train_synthesizer
-
-    context.note("selecting the training matches and fitting the column transforms")
+    engine = engine_class(params.get("engine"))
+    context.note(f"selecting the training matches and preparing them for {engine.title}")
     frame = training_matches(params["real_id"])
     checkpoints = _checkpoint_dir(params.get("resume_from") or context.run_id)
-    model = train_synthesizer(frame, SynthConfig.from_json(params["config"]), on_epoch=context.on_epoch,
-                              should_stop=context.should_stop, checkpoint_dir=checkpoints,
-                              resume=bool(params.get("resume_from")), cache_dir=workspace.cache_root(),
-                              run_shards=_on_cluster(context, cluster.shard_runner))
+    model = engine.train(frame, engine.config_class.from_json(params["config"]), events=_events(params["real_id"]),
+                         on_epoch=context.on_epoch, should_stop=context.should_stop, checkpoint_dir=checkpoints,
+                         resume=bool(params.get("resume_from")), cache_dir=workspace.cache_root(),
+                         run_parts=_on_cluster(context, cluster.part_runner))
     context.note("saving the synthesizer")
     model.save(workspace.artifact_root(SYNTHESIZERS) / workspace.check_id(context.run_id))
     shutil.rmtree(checkpoints, ignore_errors=True)
     sampled = _store_sample(model, {**params, "model_id": context.run_id}, context)
     return {"model": context.run_id, **sampled, "stats": model.stats}
+
+
+def _events(real_id: str):
+    """The delivery events stored with a dataset (a Cricsheet import, the sample), for engines that learn from whole
+    matches; None for a dataset stored without them (an upload): the matches engine then derives them from its
+    rows."""
+    return workspace.load_events(real_id)
 
 
 def _on_cluster(context, runner):
@@ -84,15 +82,17 @@ def resume_params(run) -> dict:
 
 
 def sample_synthesizer(params: dict, context) -> dict:
-    """Sample a stored synthesizer into a new synthetic dataset. Params: model_id, real_id, rows, name, sample_seed."""
-    from models.synth.synthesizer import CtganSynthesizer
+    """Sample a stored synthesizer, by whichever engine wrote it, into a new synthetic dataset.
 
-    model = CtganSynthesizer.load(workspace.artifact_dir(SYNTHESIZERS, params["model_id"]))
+    Params: model_id, real_id, rows, name, sample_seed; engine, when given, only labels the run for people (the
+    model folder says which engine reads it).
+    """
+    model = load_synthesizer(workspace.artifact_dir(SYNTHESIZERS, params["model_id"]))
     return _store_sample(model, params, context)
 
 
 def _store_sample(model, params: dict, context) -> dict:
-    from models.synth.chunks import sample_in_chunks
+    from models.synth.chunks import sample_in_chunks  # torch: loaded in the job worker, not by each page importing this
 
     sampled = []
 
@@ -106,10 +106,11 @@ def _store_sample(model, params: dict, context) -> dict:
     info = workspace.save_dataset(
         rows, name=params["name"], kind="synthetic", source=f"synthesizer {params['model_id']}",
         features=workspace.dataset_info(params["real_id"]).features,
-        extra={"synthesizer": params["model_id"], "real_dataset": params["real_id"], "split": STANDARD_SPLIT.to_json(),
-               "redrawn_share": report.redrawn_share, "generated": report.generated, "broken": report.broken},
+        extra={"synthesizer": params["model_id"], "engine": model.name, "real_dataset": params["real_id"],
+               "split": STANDARD_SPLIT.to_json(), "redrawn_share": report.redrawn_share, "generated": report.generated,
+               "broken": report.broken},
     )
-    return {"dataset": info.id, "rows": len(rows), "redrawn_share": report.redrawn_share}
+    return {"dataset": info.id, "engine": model.name, "rows": len(rows), "redrawn_share": report.redrawn_share}
 
 
 def provenance_note(real_id: str, synthetic_id: str | None) -> str | None:
@@ -134,7 +135,7 @@ def compare_wp(params: dict, context) -> dict:
 
     real_id, synthetic_id = params["real_id"], params.get("synthetic_id")
     real = workspace.load_dataset(real_id)
-    synthetic = workspace.load_dataset(synthetic_id)[MODEL_COLUMNS] if synthetic_id else None
+    synthetic = workspace.load_dataset(synthetic_id) if synthetic_id else None
     vocabulary, features = workspace.load_vocabulary(real_id), workspace.dataset_info(real_id).features
     models: dict[str, str] = {}
 
@@ -147,7 +148,8 @@ def compare_wp(params: dict, context) -> dict:
     context.note("training the arms")
     report = compare_arms(
         real, synthetic, ratios=params["ratios"], seeds=params["seeds"], config=WPConfig.from_json(params["config"]),
-        split=replace(STANDARD_SPLIT, kind=params["split"]), vocabulary=vocabulary, on_epoch=context.on_epoch, should_stop=context.should_stop, on_model=keep,
+        split=replace(STANDARD_SPLIT, kind=params["split"]), vocabulary=vocabulary, on_epoch=context.on_epoch,
+        should_stop=context.should_stop, on_model=keep,
         provenance=provenance_note(real_id, synthetic_id), run_trainings=_on_cluster(context, cluster.training_runner),
     )
     data = report.to_json()
@@ -168,21 +170,14 @@ def augmented_training_set(real_id: str, synthetic_id: str, ratio: float, seed: 
     from lib.wp.train import build_augmented_set
 
     return build_augmented_set(
-        workspace.load_dataset(real_id), workspace.load_dataset(synthetic_id)[MODEL_COLUMNS], ratio, seed=seed,
+        workspace.load_dataset(real_id), workspace.load_dataset(synthetic_id), ratio, seed=seed,
         split=STANDARD_SPLIT, vocabulary=workspace.load_vocabulary(real_id),
     )
 
 
 def delete_synth_run(run_id: str) -> None:
     """Forget a finished synthesizer run and remove its model and checkpoints; synthetic sets it made stay."""
-    import shutil
-
-    from lib.jobs import runner
-
     runner.delete(run_id)
     shutil.rmtree(workspace.artifact_root(SYNTHESIZERS) / workspace.check_id(run_id), ignore_errors=True)
     shutil.rmtree(_checkpoint_dir(run_id), ignore_errors=True)
 
-
-BODIES = {SYNTH: synthesize, SYNTH_SAMPLE: sample_synthesizer, WP_COMPARE: compare_wp}
-"""Job kind -> its body, called by the worker as body(params, JobContext) -> result dict."""

@@ -2,15 +2,16 @@
 tasks on a cluster. Imported only when asked (`--ray ADDRESS` or CREASE_RAY_ADDRESS); without it nothing here
 runs and Ray is never imported.
 
-Each task calls the same function a local run calls (`models.synth.train.train_shard`,
-`lib.wp.compare.train_one`, `CtganSynthesizer.sample_with_report`), so the same seeds give the same models,
-scores and rows. The data every task needs goes into the object store once (`ray.put`); each task requests its
-CPUs (and one GPU when it will train on CUDA) and runs that many torch threads, sends every finished epoch back through a small queue actor, and
-is retried once when it fails or its worker dies. Results come back to this process, which writes them to the
+Each task calls the same function a local run calls (the part function a synthesizer engine names, such as
+CTGAN's `models.synth.ctgan.train.train_shard_task`; `lib.wp.compare.train_one`; any engine's
+`sample_with_report`), so the same seeds give the same models, scores and rows. The data every task needs goes
+into the object store once (`ray.put`); each task requests its CPUs (and one GPU when it will train on CUDA) and
+runs that many torch threads, sends every finished epoch back through a small queue actor, and is retried once
+when it fails or its worker dies. Results come back to this process, which writes them to the
 same workspace stores and files as a local run.
 
 CPU float arithmetic repeats bit for bit only at the same thread count: a synthesizer trained or sampled on Ray
-equals the local one when its tasks run as many threads as the local run (`SynthConfig.threads`, or --ray-cpus
+equals the local one when its tasks run as many threads as the local run (the config's `threads`, or --ray-cpus
 equal to the local cores); at other counts the last bits of the weights differ, not the statistics.
 """
 
@@ -197,31 +198,31 @@ def epoch_reporter(relay) -> OnEpoch:
     return report
 
 
-def shard_runner(cluster: Cluster):
-    """A `models.synth.train.RunShards` that trains each pending shard as a Ray task; a GPU per task when the
-    synthesizer's device is cuda, or auto on a cluster with GPUs."""
+@dataclass(frozen=True)
+class PartRunner:
+    """A `models.synth.base.RunParts` on the cluster: each independent part of a synthesizer's training (CTGAN's
+    shards) as a Ray task, whatever the engine; the engine names the function and what the parts share."""
 
-    def run(frame, prepared, config, pending: list[int], current, on_epoch: OnEpoch, should_stop: ShouldStop):
-        gpus = 1 if config.device == "cuda" or (config.device == "auto" and cluster.gpus > 0) else 0
-        items = [(shard, current if i == 0 else None) for i, shard in enumerate(pending)]
-        finished = run_tasks(cluster, _train_shard_task, (frame, prepared, config, cluster.cpus_per_task), items,
-                             gpus=gpus, label="shard", on_epoch=on_epoch, should_stop=should_stop)
-        return ((pending[index], model) for index, model in finished)
+    cluster: Cluster
 
-    return run
+    @property
+    def cpus_per_task(self) -> int:
+        return self.cluster.cpus_per_task
+
+    @property
+    def gpus(self) -> float:
+        return self.cluster.gpus
+
+    def __call__(self, function: Callable, shared, items: list, *, gpu: bool = False, label: str = "part",
+                 on_epoch: OnEpoch | None = None, should_stop: ShouldStop | None = None
+                 ) -> Iterator[tuple[int, object]]:
+        return run_tasks(self.cluster, function, shared, items, gpus=1 if gpu else 0, label=label,
+                         on_epoch=on_epoch or ignore, should_stop=should_stop or never)
 
 
-def _train_shard_task(shared, item, report):
-    """One shard on a Ray worker; returns its ShardModel with the generator on the CPU."""
-    from models.synth.torch_runtime import resolve_device, torch_threads
-    from models.synth.train import train_shard
-
-    frame, prepared, config, cpus = shared
-    shard, current = item
-    with torch_threads(config.threads or cpus):  # the run's own thread count when it sets one
-        model = train_shard(frame, prepared, shard, config, resolve_device(config.device), current, None, report)
-    model.generator.cpu()
-    return model
+def part_runner(cluster: Cluster) -> PartRunner:
+    """The `run_parts` of a synthesizer's training on `cluster` (models.synth.base.Synthesizer.train)."""
+    return PartRunner(cluster)
 
 
 def training_runner(cluster: Cluster):
@@ -247,9 +248,9 @@ def chunk_runner(cluster: Cluster, on_epoch: OnEpoch = ignore, should_stop: Shou
     object store once. Each finished chunk reaches `on_epoch` as one step of the whole sample."""
 
     def run(model, plan: list[tuple[int, int | None]]):
-        return in_order(run_tasks(cluster, _sample_chunk_task, model, [(index, len(plan), rows, seed, cluster.cpus_per_task)
-                                   for index, (rows, seed) in enumerate(plan)], label="chunk",
-                                  on_epoch=on_epoch, should_stop=should_stop))
+        items = [(index, len(plan), rows, seed, cluster.cpus_per_task) for index, (rows, seed) in enumerate(plan)]
+        return in_order(run_tasks(cluster, _sample_chunk_task, model, items, label="chunk", on_epoch=on_epoch,
+                                  should_stop=should_stop))
 
     return run
 
@@ -261,7 +262,7 @@ def _sample_chunk_task(model, item, report):
 
     index, chunks, rows, seed, cpus = item
     started = time.perf_counter()
-    with torch_threads(model.config.threads or cpus):  # as a shard: rows repeat bit for bit at one thread count
+    with torch_threads(model.threads or cpus):  # as a shard: rows repeat bit for bit at one thread count
         part = model.sample_with_report(rows, seed)
     report(EpochLog(1, 1, time.perf_counter() - started, {}, f"chunk {index + 1}/{chunks}", index, chunks))
     return part

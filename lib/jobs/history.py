@@ -11,16 +11,32 @@ from lib.data import workspace
 from lib.data.units import GIB
 from lib.data.workspace import COMPARISONS, NotFound
 from lib.jobs import store
-from lib.jobs.bodies import SYNTH, SYNTH_SAMPLE, WP_COMPARE
+from lib.jobs.kinds import SYNTH, SYNTH_SAMPLE, WP_COMPARE
 from lib.jobs.store import Run
+from models.synth.base import Synthesizer
+from models.synth.engines import DEFAULT_ENGINE, engine_class
 
 
 def _gib(size) -> float | None:
     return None if size is None else round(size / GIB, 2)
 
 
+def engine_name(run: Run) -> str | None:
+    """The synthesizer engine of a synthesizer or sampling run (models.synth.engines; runs stored before engines
+    were CTGAN's); None for a run of another kind."""
+    if run.kind not in (SYNTH, SYNTH_SAMPLE):
+        return None
+    return run.params.get("engine") or (run.result or {}).get("engine") or DEFAULT_ENGINE
+
+
+def run_engine(run: Run) -> type[Synthesizer]:
+    """The engine of a synthesizer or sampling run: its loss names, title and settings (imports the engine)."""
+    return engine_class(engine_name(run))
+
+
 def synth_runs_frame(runs: list[Run]) -> pd.DataFrame:
-    """One row per synthesizer run: when, state, settings, seconds per epoch and peak memory (predicted, actual)."""
+    """One row per synthesizer run: when, state, engine, settings, seconds per epoch and peak memory (predicted,
+    actual). Settings an engine does not have show a dash."""
     rows = []
     for run in runs:
         config, estimate, result = run.params.get("config", {}), run.estimate or {}, run.result or {}
@@ -29,6 +45,7 @@ def synth_runs_frame(runs: list[Run]) -> pd.DataFrame:
             "run": run.title,
             "started": time.strftime("%Y-%m-%d %H:%M", time.localtime(run.created)),
             "state": run.state,
+            "engine": engine_name(run),
             "fraction": config.get("fraction"),
             "epochs": config.get("epochs"),
             "encoding": config.get("player_encoding"),
@@ -131,11 +148,13 @@ def _stored_verdicts(report_id: str) -> dict:
 
 
 def all_runs_frame(runs: list[Run]) -> pd.DataFrame:
-    """One row per run of any kind: what, state, when, how long, where from, and its headline numbers (text)."""
+    """One row per run of any kind: what, engine (synthesizer runs), state, when, how long, where from, and its
+    headline numbers (text)."""
     rows = []
     for run in runs:
         rows.append({
-            "title": run.title, "kind": KIND_LABELS.get(run.kind, run.kind), "state": run.state,
+            "title": run.title, "kind": KIND_LABELS.get(run.kind, run.kind), "engine": engine_name(run),
+            "state": run.state,
             "started": time.strftime("%Y-%m-%d %H:%M", time.localtime(run.created)),
             "minutes": None if run.seconds is None else round(run.seconds / 60, 1),
             "lineage": " → ".join(lineage(run)), **headline(run),

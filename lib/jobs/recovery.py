@@ -23,6 +23,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from lib.data import files, workspace
+from lib.jobs.kinds import SYNTH, WP_COMPARE
+from models.synth.engines import MODEL_FILE, engine_of
 
 BACKUP_NAME = "runs.backup.sqlite"
 DAMAGED_PREFIX = "runs.damaged-"
@@ -176,30 +178,31 @@ def _finished_run(run_id: str, kind: str, title: str, params: dict, result: dict
 def _synthesizer_runs() -> list[dict]:
     """A run per stored synthesizer whose first synthetic set is still stored (the Synthesize page shows a run
     through that set); one without a set stays usable by its folder but is not listed."""
-    from lib.jobs.bodies import SYNTH
-
     made = {}
     for info in sorted(workspace.list_datasets("synthetic"), key=lambda info: info.created):
         made.setdefault(info.extra.get("synthesizer"), info)
     runs = []
-    for folder, meta in _artifacts(workspace.SYNTHESIZERS, "synthesizer.json"):
+    for folder, meta in _artifacts(workspace.SYNTHESIZERS, MODEL_FILE):
         sample = made.get(folder.name)
         if sample is None or not sample.extra.get("real_dataset"):
             continue
+        try:
+            engine = engine_of(folder)
+        except ValueError:  # a file no engine of this version reads: nothing to rebuild a run from
+            continue
         stats, config = meta.get("stats") or {}, meta.get("config") or {}
-        params = {"config": config, "real_id": sample.extra["real_dataset"], "rows": sample.rows, "name": sample.name}
-        result = {"model": folder.name, "stats": stats, "dataset": sample.id, "rows": sample.rows,
+        params = {"engine": engine, "config": config, "real_id": sample.extra["real_dataset"], "rows": sample.rows,
+                  "name": sample.name}
+        result = {"model": folder.name, "engine": engine, "stats": stats, "dataset": sample.id, "rows": sample.rows,
                   "redrawn_share": sample.extra.get("redrawn_share") or 0.0}
         seconds = (stats.get("seconds_per_epoch") or 0) * (config.get("epochs") or 0)
-        when = (folder / "synthesizer.json").stat().st_mtime
+        when = (folder / MODEL_FILE).stat().st_mtime
         runs.append(_finished_run(folder.name, SYNTH, f"synthesizer {folder.name}", params, result, when, seconds))
     return runs
 
 
 def _comparison_runs() -> list[dict]:
     """A run per stored comparison report, with the settings the report carries."""
-    from lib.jobs.bodies import WP_COMPARE
-
     runs = []
     for folder, report in _artifacts(workspace.COMPARISONS, "report.json"):
         params = {key: report.get(key) for key in ("real_id", "synthetic_id", "split", "config")}

@@ -8,7 +8,7 @@ Two processes per job, both started detached from the app (their own session):
   jobs run at once; others wait their turn with a visible message), starts the worker, waits for it, and records
   how it ended: a worker killed by SIGKILL is recorded as "killed (SIGKILL): most likely out of memory";
 - the worker (``python -m lib.jobs.runner work RUN``) runs the job body, the plain function that
-  lib.jobs.bodies.BODIES names for the run's kind.
+  lib.jobs.kinds.BODIES names for the run's kind.
 
 Task queues such as huey, rq or celery need a broker or a consumer process to stay up beside the app, and none
 records a worker's death by signal in a place the app can read after a restart; what is written here is that
@@ -36,7 +36,8 @@ import psutil
 
 from lib.data import workspace
 from lib.data.units import byte_size
-from lib.jobs import bodies, store
+from lib.jobs import store
+from lib.jobs.kinds import BODIES
 from lib.jobs.store import CANCELLED, DONE, FAILED, QUEUED, RUNNING, Run
 from models.peak_rss import process_peak_bytes
 from models.progress import Cancelled, EpochLog
@@ -77,11 +78,11 @@ def submit(kind: str, params: dict, title: str, estimate: dict | None = None, bo
         params: JSON-serialisable arguments of the task.
         title: what the user sees in run lists.
         estimate: the cost estimate shown before starting, kept for predicted-vs-actual.
-        body: "module:function" to run, for a kind that lib.jobs.bodies.BODIES does not know (the job tests use
+        body: "module:function" to run, for a kind that lib.jobs.kinds.BODIES does not know (the job tests use
             this); a known kind always runs its own body.
     """
-    if kind not in bodies.BODIES and body is None:
-        raise ValueError(f"Unknown job kind {kind!r}; known: {', '.join(bodies.BODIES)}.")
+    if kind not in BODIES and body is None:
+        raise ValueError(f"Unknown job kind {kind!r}; known: {', '.join(BODIES)}.")
     max_jobs()  # a bad setting is refused here, on the page, not in the detached supervisor
     task = body or kind
     run_id = f"{workspace.slug(kind)}-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:4]}"
@@ -248,9 +249,7 @@ class JobContext:
 def body_of(run: Run):
     """The function a run executes: its kind's body, looked up by kind so that runs stored before a module moved
     still run; a kind BODIES does not know runs the "module:function" it was submitted with."""
-    if run.kind in bodies.BODIES:
-        return bodies.BODIES[run.kind]
-    module, _, function = run.task.partition(":")
+    module, _, function = BODIES.get(run.kind, run.task).partition(":")
     if not function:
         raise ValueError(f"Run {run.id} is of kind {run.kind!r}, which this version does not know.")
     return getattr(importlib.import_module(module), function)

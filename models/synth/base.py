@@ -10,11 +10,14 @@ engine. The registry of engines is `models.synth.engines`.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, Protocol
 
 import pandas as pd
+
+from models.progress import OnEpoch, ShouldStop
 
 ROWS, MATCHES = "rows", "matches"
 """What an engine writes: independent rows, or whole matches (rows with matchId and innings)."""
@@ -41,6 +44,26 @@ class SampleReport:
     redrawn_share: float
     broken: dict[str, int] = field(default_factory=dict)
     matches: int = 0
+
+
+class RunParts(Protocol):
+    """Runs the independent parts of a training (CTGAN's shards) elsewhere: lib.jobs.cluster runs each as a Ray
+    task. An engine calls it with a module-level function, so that the part runs the same code as it would here.
+
+    Attributes:
+        cpus_per_task: CPUs each part gets; its torch threads when the settings name none.
+        gpus: GPUs where the parts run, all machines together (0 without any).
+    """
+
+    cpus_per_task: int
+    gpus: float
+
+    def __call__(self, function: Callable, shared, items: list, *, gpu: bool = False, label: str = "part",
+                 on_epoch: OnEpoch | None = None, should_stop: ShouldStop | None = None
+                 ) -> Iterable[tuple[int, object]]:
+        """Call function(shared, item, report) once per item elsewhere; yield (index of item, its result) as each
+        finishes, in any order. `report(EpochLog)` reaches `on_epoch` here; `should_stop` cancels (raising
+        models.progress.Cancelled); `gpu` asks one GPU per part; `label` names a part in messages."""
 
 
 class Synthesizer(ABC):
@@ -83,8 +106,13 @@ class Synthesizer(ABC):
             on_epoch, should_stop: the progress protocol (models.progress).
             checkpoint_dir, resume: checkpoint every few epochs into this folder; continue the run there.
             cache_dir: a folder for caches that can be rebuilt; None keeps nothing on disk.
-            run_parts: trains the engine's independent parts (CTGAN's shards) elsewhere (lib.jobs.cluster);
-                None trains them here.
+            run_parts: trains the engine's independent parts (CTGAN's shards) elsewhere (a `RunParts`,
+                lib.jobs.cluster on Ray); None trains them here.
+
+        Raises:
+            ValueError: settings or data the engine refuses (NotEnoughMemory, models.synth.cost, for a run
+                predicted not to fit), before any training.
+            models.progress.Cancelled: `should_stop` said so.
         """
 
     @classmethod
@@ -93,9 +121,12 @@ class Synthesizer(ABC):
         """The predicted cost of training on `frame` with `config`, before any training.
 
         Returns:
-            An object with peak_bytes, available_bytes, seconds_per_epoch and total_seconds (None without a
-            probe), suggestions, fits(), check_fits(), lines() (the estimate in a few lines of text) and
-            to_json().
+            A models.synth.cost.CostEstimate (or the engine's subclass of it): peak_bytes, available_bytes,
+            seconds_per_epoch and total_seconds (None without a probe), suggestions, fits, check_fits(), lines()
+            (the estimate in a few lines of text) and to_json().
+
+        Raises:
+            ValueError: settings or data that `train` would refuse, with the same messages.
         """
 
     @abstractmethod
@@ -117,6 +148,12 @@ class Synthesizer(ABC):
     @abstractmethod
     def load(cls, folder: str | Path, device: str = "cpu") -> Synthesizer:
         """Read a model written by `save`, without pickle."""
+
+    @property
+    def threads(self) -> int | None:
+        """Torch CPU threads to sample with: the config's `threads`; None (every core) when it names none. Rows
+        repeat bit for bit only at one thread count, so every chunk of a sample runs this many."""
+        return getattr(self.config, "threads", None)
 
     @property
     def history(self) -> list[dict]:

@@ -1,5 +1,5 @@
 """Sampling many rows in seeded chunks, so that chunks can be drawn anywhere (here or as Ray tasks) and the rows
-are the same for the same seed.
+are the same for the same seed, whatever the engine: a chunk is one call of the model's `sample_with_report`.
 
 Chunk 0 is drawn with the seed itself, so a sample of one chunk has exactly the rows `sample_with_report` gives;
 chunk i > 0 gets a seed derived from (seed, i).
@@ -12,11 +12,18 @@ from collections.abc import Callable, Iterable
 import numpy as np
 import pandas as pd
 
-from models.synth.config import CHUNK_ROWS, CHUNK_STREAM
-from models.synth.synthesizer import CtganSynthesizer, SampleReport
+from lib.data.schema import MATCH_ID
+from models.synth.base import SampleReport, Synthesizer
 from models.synth.torch_runtime import torch_threads
 
-RunChunks = Callable[[CtganSynthesizer, list[tuple[int, int | None]]], Iterable[tuple[pd.DataFrame, SampleReport]]]
+CHUNK_ROWS = 100_000
+"""Rows per seeded chunk of a sample by default: large enough that a chunk's fixed cost (a Ray task, a partial
+batch) is small beside it."""
+CHUNK_STREAM = 5
+"""The seed stream of the chunks after the first: chunk i draws with np.random.SeedSequence([seed, CHUNK_STREAM,
+i]). Engines' own streams (models.synth.ctgan.config) use other numbers."""
+
+RunChunks = Callable[[Synthesizer, list[tuple[int, int | None]]], Iterable[tuple[pd.DataFrame, SampleReport]]]
 """Draws each (rows, seed) chunk with `model.sample_with_report` elsewhere; yields the parts in the order given."""
 
 
@@ -39,7 +46,7 @@ def chunk_plan(rows: int, seed: int | None, chunk_rows: int = CHUNK_ROWS) -> lis
     return [(size, seed if i == 0 else _chunk_seed(seed, i)) for i, size in enumerate(sizes)]
 
 
-def sample_in_chunks(model: CtganSynthesizer, rows: int, seed: int | None = None, chunk_rows: int = CHUNK_ROWS,
+def sample_in_chunks(model: Synthesizer, rows: int, seed: int | None = None, chunk_rows: int = CHUNK_ROWS,
                      run_chunks: RunChunks | None = None) -> tuple[pd.DataFrame, SampleReport]:
     """`rows` rows drawn chunk by chunk, and what sampling did over all chunks.
 
@@ -49,7 +56,7 @@ def sample_in_chunks(model: CtganSynthesizer, rows: int, seed: int | None = None
         run_chunks: draws the chunks elsewhere (lib.jobs.cluster on Ray); None draws them here in turn.
 
     Returns:
-        (frame, report) as `CtganSynthesizer.sample_with_report`, chunk after chunk.
+        (frame, report) as the model's `sample_with_report`, chunk after chunk.
     """
     plan = chunk_plan(rows, seed, chunk_rows)
     parts = (run_chunks or _draw_here)(model, plan)
@@ -57,10 +64,14 @@ def sample_in_chunks(model: CtganSynthesizer, rows: int, seed: int | None = None
 
 
 def merge(parts: list[tuple[pd.DataFrame, SampleReport]]) -> tuple[pd.DataFrame, SampleReport]:
-    """One frame and one report from the chunks' (frame, report) pairs, in order."""
-    frame = pd.concat([part for part, _ in parts], ignore_index=True)
+    """One frame and one report from the chunks' (frame, report) pairs, in order. Whole matches (a matchId
+    column) are numbered on across chunks, as each chunk numbers its own from the same start."""
+    frames = [part for part, _ in parts]
+    if frames and MATCH_ID in frames[0]:
+        frames = _number_on(frames)
+    frame = pd.concat(frames, ignore_index=True)
     report = SampleReport(rows=sum(r.rows for _, r in parts), generated=sum(r.generated for _, r in parts),
-                          redrawn_share=0.0)
+                          redrawn_share=0.0, matches=sum(r.matches for _, r in parts))
     for _, part in parts:
         for rule, count in part.broken.items():
             report.broken[rule] = report.broken.get(rule, 0) + count
@@ -68,9 +79,21 @@ def merge(parts: list[tuple[pd.DataFrame, SampleReport]]) -> tuple[pd.DataFrame,
     return frame, report
 
 
-def _draw_here(model: CtganSynthesizer, plan: list[tuple[int, int | None]]):
+def _number_on(frames: list[pd.DataFrame]) -> list[pd.DataFrame]:
+    """Each chunk's matchIds shifted to follow the previous chunk's last one."""
+    numbered, following = [], None
+    for frame in frames:
+        if len(frame) and following is not None:
+            frame = frame.assign(**{MATCH_ID: frame[MATCH_ID] - frame[MATCH_ID].min() + following})
+        if len(frame):
+            following = int(frame[MATCH_ID].max()) + 1
+        numbered.append(frame)
+    return numbered
+
+
+def _draw_here(model: Synthesizer, plan: list[tuple[int, int | None]]):
     # At the run's thread count, as a chunk on Ray: CPU float sums repeat bit for bit only at one thread count.
-    with torch_threads(model.config.threads):
+    with torch_threads(model.threads):
         for rows, seed in plan:
             yield model.sample_with_report(rows, seed)
 

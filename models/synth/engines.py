@@ -52,9 +52,7 @@ def engine_of(folder: str | Path) -> str:
         meta = json.loads(path.read_text())
     except (ValueError, UnicodeDecodeError) as error:
         raise ValueError(f"{path} is not a readable synthesizer file ({error}); train the synthesizer again.") from None
-    if not isinstance(meta, dict):
-        raise ValueError(f"{path} is not a synthesizer file (it holds no JSON object); train the synthesizer again.")
-    name = meta.get("engine") or _LEGACY_FORMATS.get(meta.get("format"))
+    name = (meta.get("engine") or _LEGACY_FORMATS.get(meta.get("format"))) if isinstance(meta, dict) else None
     if name not in ENGINES:
         raise ValueError(f"{path} names no known synthesizer engine ({name!r}); use one of {', '.join(ENGINES)}.")
     return name

@@ -8,9 +8,9 @@ from lib.data import workspace
 from lib.data.schema import to_t20_csv
 from lib.data.units import duration, gib
 from lib.jobs import bodies, runner, store
-from lib.jobs.history import synth_runs_frame
-from models.synth.config import SynthConfig
-from models.synth.estimate import estimate_cost
+from lib.jobs.history import engine_name, synth_runs_frame
+from lib.jobs.kinds import SYNTH, SYNTH_SAMPLE
+from models.synth.engines import engine_class
 from pages.ui.common import frame_of, unique_set_name, unique_title
 
 WIDGET_KEYS = {"fraction": "synth_fraction", "epochs": "synth_epochs", "shards": "synth_shards",
@@ -24,11 +24,13 @@ def _training_frame(real_id: str, created: str):
 
 
 @st.cache_data(max_entries=32, ttl=30, show_spinner="Estimating width, memory and time…")
-def cached_estimate(real_id: str, created: str, config: dict):
-    """The cost estimate of training `config` on a dataset's training matches. Kept for half a minute only,
-    as it compares against the memory available now; recomputing is quick (prepare step and probe cached)."""
-    return estimate_cost(_training_frame(real_id, created), SynthConfig.from_json(config),
-                         cache_dir=workspace.cache_root())
+def cached_estimate(real_id: str, created: str, engine: str, config: dict):
+    """The cost estimate of training engine `engine` with `config` (its JSON) on a dataset's training matches.
+    Kept for half a minute only, as it compares against the memory available now; recomputing is quick (prepare
+    step and probe cached)."""
+    engine_type = engine_class(engine)
+    return engine_type.estimate(_training_frame(real_id, created), engine_type.config_class.from_json(config),
+                                cache_dir=workspace.cache_root())
 
 
 def _apply(changes: dict) -> None:
@@ -37,7 +39,7 @@ def _apply(changes: dict) -> None:
 
 
 
-def estimate_ui(estimate, config: SynthConfig) -> bool:
+def estimate_ui(estimate) -> bool:
     """Show the estimate; offer settings that fit when it does not. Returns whether the run fits."""
     width = max(estimate.widths)
     cells = [("Transformed width", f"{width:,}"), ("Parameters", (f"{estimate.generator_parameters / 1e6:.1f}M + "
@@ -45,7 +47,7 @@ def estimate_ui(estimate, config: SynthConfig) -> bool:
              ("Per epoch", duration(estimate.seconds_per_epoch)), ("Total", duration(estimate.total_seconds))]
     for column, (label, value) in zip(st.columns(len(cells)), cells):
         column.metric(label, value)
-    st.caption(f"{config.shards} model(s) of {estimate.rows_per_shard:,} training rows, {estimate.steps_per_epoch:,} "
+    st.caption(f"{estimate.shards} model(s) of {estimate.rows_per_shard:,} training rows, {estimate.steps_per_epoch:,} "
                f"steps per epoch; {gib(estimate.available_bytes)} of memory available now.")
     if estimate.fits:
         return True
@@ -83,7 +85,7 @@ def result_ui(run) -> None:
 def past_runs_ui(real) -> None:
     """Every synthesizer run with its settings and predicted-vs-actual cost; reopen, sample again, resume one
     that did not finish, or delete."""
-    runs = runner.list_runs(bodies.SYNTH)
+    runs = runner.list_runs(SYNTH)
     if not runs:
         return
     st.subheader("Past runs")
@@ -100,13 +102,13 @@ def past_runs_ui(real) -> None:
         rows = sample_col.number_input("Rows", 100, 5_000_000, 30_000, step=1000, key="resample-rows")
         if sample_col.button("Sample again"):
             params = {"model_id": run.result["model"], "real_id": run.params["real_id"], "rows": int(rows),
-                      "name": unique_set_name(run.params["name"]), "sample_seed": None}
+                      "name": unique_set_name(run.params["name"]), "sample_seed": None, "engine": engine_name(run)}
             title = unique_title(f"Sample {rows:,} rows from {run.title}")
-            st.session_state["synth_run"] = runner.submit(bodies.SYNTH_SAMPLE, params, title).id
+            st.session_state["synth_run"] = runner.submit(SYNTH_SAMPLE, params, title).id
             st.rerun()
     if bodies.can_resume(run) and sample_col.button("Resume from checkpoint",
                                                    help="Continue this run from its last checkpoint."):
-        st.session_state["synth_run"] = runner.submit(bodies.SYNTH, bodies.resume_params(run),
+        st.session_state["synth_run"] = runner.submit(SYNTH, bodies.resume_params(run),
                                                      f"{run.title.removesuffix(' (resumed)')} (resumed)").id
         st.rerun()
     if delete_col.button("Delete", help="Removes the run and its synthesizer; synthetic sets it made stay."):

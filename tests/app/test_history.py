@@ -2,8 +2,8 @@
 
 from lib.data import workspace
 from lib.jobs import store
-from lib.jobs.bodies import SYNTH, SYNTH_SAMPLE
 from lib.jobs.history import unique_name
+from lib.jobs.kinds import SYNTH, SYNTH_SAMPLE
 from tests.pages_helpers import page
 
 
@@ -37,6 +37,7 @@ def test_history_lists_every_run_with_lineage_and_compares_two_side_by_side(stor
     # Assert: every run, by title, with where it came from; the kind filter; two runs' settings in columns.
     assert not at.exception
     assert set(table["title"]) == {"CTGAN fast", "CTGAN slow", "Sample 500 rows from CTGAN fast"}
+    assert set(table["engine"]) == {"ctgan"}, "runs stored without an engine were CTGAN's"
     sample_row = table[table["title"] == "Sample 500 rows from CTGAN fast"].iloc[0]
     assert sample_row["lineage"] == "mini league → CTGAN fast → Sample 500 rows from CTGAN fast"
     assert set(filtered["title"]) == {"CTGAN fast", "CTGAN slow"}

@@ -4,7 +4,7 @@
 from lib.data import workspace
 from lib.data.schema import MODEL_COLUMNS
 from lib.jobs import runner, store
-from lib.jobs.bodies import SYNTH
+from lib.jobs.kinds import SYNTH
 from tests.pages_helpers import click, finish_job, page, tiny_settings, wait_for
 
 

@@ -7,7 +7,7 @@ import zipfile
 
 from lib.data import workspace as ws
 from lib.jobs import runner, store
-from lib.jobs.bodies import SYNTH
+from lib.jobs.kinds import SYNTH
 from tests.cricsheet_fixtures import paper_match
 from tests.pages_helpers import page, tiny_settings, wait_for
 

@@ -6,7 +6,7 @@ from lib.data import workspace
 from lib.data.schema import MODEL_COLUMNS
 from lib.data.simulate.league import build_sample
 from lib.jobs import runner, store
-from lib.jobs.bodies import WP_COMPARE
+from lib.jobs.kinds import WP_COMPARE
 from tests.pages_helpers import finish_job, page
 
 

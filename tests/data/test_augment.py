@@ -1,10 +1,11 @@
 """Augmented training sets: real training matches plus drawn synthetic rows, never test or validation rows."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from lib.data.augment import augment_rows, check_synthetic, draw_synthetic
-from lib.data.schema import BATTER, MATCH_ID, MODEL_COLUMNS, PERF_INDEX
+from lib.data.schema import BATTER, INNINGS, MATCH_ID, MODEL_COLUMNS, PERF_INDEX
 from lib.data.vocabulary import Vocabulary
 from lib.wp.train import build_augmented_set
 from tests.wp_toy import toy_deliveries, toy_synthetic
@@ -100,8 +101,8 @@ def test_synthetic_set_missing_a_column_names_it():
         check_synthetic(real, synthetic)
 
 
-def test_synthetic_rows_with_match_ids_are_accepted_and_ids_dropped():
-    # Setup: a synthetic set written with matchId stays usable; only the ten model columns are kept.
+def test_synthetic_rows_with_match_ids_are_kept_as_whole_matches():
+    # Setup: a synthetic set written with matchId (the matches engine writes them) keeps its ids, to be drawn whole.
     real = toy_deliveries(matches=10)
     synthetic = real.iloc[:72]
 
@@ -109,5 +110,39 @@ def test_synthetic_rows_with_match_ids_are_accepted_and_ids_dropped():
     rows = check_synthetic(real, synthetic)
 
     # Assert
-    assert MATCH_ID not in rows and len(rows) == 72
+    assert list(rows.columns) == [MATCH_ID, INNINGS, *MODEL_COLUMNS] and len(rows) == 72
     assert np.array_equal(rows[BATTER].to_numpy(), synthetic[BATTER].to_numpy())
+
+
+def test_a_ratio_of_whole_matches_adds_that_many_matches_per_real_training_match():
+    # Setup: 10 real training matches; a synthetic set of 30 whole matches with the same players (other ids).
+    real = toy_deliveries(matches=30)
+    real_train = real[real[MATCH_ID].isin(real[MATCH_ID].unique()[:10])]
+    synthetic = real.assign(**{MATCH_ID: real[MATCH_ID] + 5000})
+    sizes = synthetic.groupby(MATCH_ID).size()
+
+    # Run: 2 synthetic matches per real training match
+    rows, draw = augment_rows(real_train, check_synthetic(real, synthetic), 2.0, seed=1)
+
+    # Assert: 20 whole matches without replacement, each with all its rows, real rows first
+    synthetic_rows = rows.iloc[len(real_train):]
+    assert not draw.with_replacement and draw.note.startswith("20 synthetic matches (")
+    drawn = [sizes[m] for m in _drawn_matches(synthetic, synthetic_rows)]
+    assert len(drawn) == 20 and sum(drawn) == len(synthetic_rows)
+    assert f"({len(synthetic_rows):,} rows)" in draw.note
+
+
+def test_more_matches_than_the_set_holds_are_drawn_with_replacement():
+    real_train = toy_deliveries(matches=10)
+    synthetic = toy_deliveries(matches=4)
+    rows, draw = augment_rows(real_train, check_synthetic(real_train, synthetic), 1.0, seed=0)
+    assert draw.with_replacement and "each match used about 2.5 times" in draw.note
+
+
+def _drawn_matches(synthetic: pd.DataFrame, drawn: pd.DataFrame) -> list:
+    """The match of each block of drawn rows, found by matching the rows back to the set (rows of a match differ)."""
+    keys = synthetic[MODEL_COLUMNS].astype(str).agg("|".join, axis=1)
+    lookup = dict(zip(keys, synthetic[MATCH_ID]))
+    ids = drawn[MODEL_COLUMNS].astype(str).agg("|".join, axis=1).map(lookup).to_numpy()
+    starts = np.r_[True, ids[1:] != ids[:-1]]
+    return list(ids[starts])

@@ -8,7 +8,7 @@ from lib.cli import main
 from lib.data import files
 from lib.data.schema import t20_columns
 from lib.data.simulate.league import build_sample
-from models.synth.config import SynthConfig, check_config
+from models.synth.ctgan.config import SynthConfig, check_config
 from models.wp.config import WPConfig
 
 

@@ -8,7 +8,7 @@ import pytest
 from lib.cli import main
 from lib.data import workspace
 from lib.jobs import recovery, store
-from lib.jobs.bodies import SYNTH, WP_COMPARE
+from lib.jobs.kinds import SYNTH, WP_COMPARE
 from tests.pages_helpers import page
 
 
@@ -16,8 +16,8 @@ def _artifacts_of_two_finished_runs(stored_league) -> None:
     """A synthesizer with the synthetic set it made, and a comparison report, as finished jobs leave them."""
     model = workspace.artifact_root(workspace.SYNTHESIZERS) / "synth-20260101-000000-abcd"
     model.mkdir()
-    (model / "synthesizer.json").write_text(json.dumps(
-        {"config": {"epochs": 2}, "stats": {"seconds_per_epoch": 1.5}}))
+    (model / "synthesizer.json").write_text(json.dumps(  # as CTGAN wrote it before engines: no engine key
+        {"format": "crease-lab-ctgan", "version": 1, "config": {"epochs": 2}, "stats": {"seconds_per_epoch": 1.5}}))
     rows = workspace.load_dataset(stored_league.id).head(50)
     workspace.save_dataset(rows, name="synthetic one", kind="synthetic", source="synthesizer",
                            extra={"synthesizer": model.name, "real_dataset": stored_league.id, "redrawn_share": 0.1})
@@ -44,6 +44,7 @@ def test_a_damaged_store_is_moved_aside_and_rebuilt_from_the_artifacts(damage, r
     synth = by_kind[SYNTH]
     assert synth.state == store.DONE and synth.result["dataset"].startswith("synthetic-one")
     assert synth.params["real_id"] == stored_league.id and synth.seconds == pytest.approx(3.0)
+    assert synth.params["engine"] == "ctgan", "the engine read from the model folder"
     assert by_kind[WP_COMPARE].result["report"] == "wp_compare-20260101-000000-ef01"
     aside = list(workspace.root().glob("runs.damaged-*.sqlite"))
     assert len(aside) == 1 and aside[0].read_bytes() == damage

@@ -6,7 +6,7 @@ import signal
 from lib.data import workspace
 from lib.data.workspace import SYNTH_CHECKPOINTS, SYNTHESIZERS
 from lib.jobs import runner, store
-from lib.jobs.bodies import SYNTH
+from lib.jobs.kinds import SYNTH
 from tests.pages_helpers import click, finish_job, page, tiny_settings, wait_for
 
 

@@ -21,12 +21,12 @@ from lib.data import workspace
 from lib.data.schema import t20_columns
 from lib.data.workspace import COMPARISONS
 from lib.jobs import cluster, runner, store
-from lib.jobs.bodies import WP_COMPARE
+from lib.jobs.kinds import WP_COMPARE
 from lib.wp.compare import compare_arms
 from models.progress import Cancelled
 from models.synth.chunks import sample_in_chunks
-from models.synth.synthesizer import CtganSynthesizer
-from models.synth.train import train_synthesizer
+from models.synth.ctgan.synthesizer import train_synthesizer
+from models.synth.engines import load_synthesizer
 from models.wp.model import WPConfig
 from tests.pages_helpers import wait_for
 from tests.synth_helpers import tiny, tiny_league
@@ -73,7 +73,7 @@ def test_two_shards_on_ray_are_the_shards_of_a_local_run(on_ray):
     logs = []
     # Run
     local = train_synthesizer(frame, config)
-    remote = train_synthesizer(frame, config, on_epoch=logs.append, run_shards=cluster.shard_runner(on_ray))
+    remote = train_synthesizer(frame, config, on_epoch=logs.append, run_parts=cluster.part_runner(on_ray))
     # Assert: identical generators, losses and samples; every epoch of both shards reached the caller
     for mine, theirs in zip(local.shards, remote.shards, strict=True):
         state = theirs.generator.state_dict()
@@ -109,7 +109,7 @@ def test_train_and_sample_on_ray_from_the_command_line(on_ray, head, tmp_path, c
     output = capsys.readouterr().out
     # Assert: both shards were trained there and relayed their epochs; three chunks make the 300 rows
     assert trained == 0 and sampled == 0
-    assert len(CtganSynthesizer.load(tmp_path / "model").shards) == 2
+    assert len(load_synthesizer(tmp_path / "model").shards) == 2
     assert len(pd.read_csv(tmp_path / "synthetic.csv")) == 300
     assert f"connecting to the Ray cluster at {head}" in output
     assert "shard 1/2 epoch 1/1: generator loss" in output and "shard 2/2 epoch 1/1: generator loss" in output

@@ -7,8 +7,10 @@ from lib.data import workspace
 from lib.data.splits import training_matches
 from lib.data.workspace import SYNTHESIZERS
 from lib.jobs import bodies, runner, store
-from lib.jobs.bodies import SYNTH, SYNTH_SAMPLE, WP_COMPARE
-from models.synth.train import train_synthesizer
+from lib.jobs.history import engine_name
+from lib.jobs.kinds import BODIES, SYNTH, SYNTH_SAMPLE, WP_COMPARE
+from models.synth.ctgan.synthesizer import train_synthesizer
+from models.synth.engines import ENGINES, engine_of, load_synthesizer
 from tests.pages_helpers import page
 from tests.synth_helpers import tiny
 
@@ -31,7 +33,7 @@ def test_a_run_stored_with_an_old_module_path_finds_its_body_by_kind(kind):
     body = runner.body_of(store.get(f"old-{kind}"))
 
     # Assert
-    assert body is bodies.BODIES[kind]
+    assert f"{body.__module__}:{body.__name__}" == BODIES[kind]
 
 
 def test_an_old_workspace_shows_its_runs_and_queued_work_still_runs(stored_league):
@@ -65,3 +67,40 @@ def test_an_old_workspace_shows_its_runs_and_queued_work_still_runs(stored_leagu
     assert past_runs["run"].tolist() == ["an old synthesizer run"]  # runs by title, never by id
     note = bodies.provenance_note(stored_league.id, first.id)
     assert note.startswith("The synthetic set was made in this app from this dataset's training matches only")
+
+
+def test_a_synthesizer_run_stored_without_an_engine_still_runs_as_ctgan(stored_league):
+    # Setup: a queued run whose params were written before runs named their engine
+    params = {"real_id": stored_league.id, "config": tiny(epochs=1).to_json(), "rows": 120, "name": "old params",
+              "sample_seed": 0}
+    store.insert("synth-old-0003", SYNTH, SYNTH, "a run queued before engines", params)
+
+    # Run: its worker
+    runner.work("synth-old-0003")
+
+    # Assert: trained and stored by CTGAN, and labelled so
+    run = store.get("synth-old-0003")
+    assert run.state == store.DONE, run.error
+    assert run.result["engine"] == "ctgan" and engine_name(run) == "ctgan"
+    assert engine_of(workspace.artifact_dir(SYNTHESIZERS, "synth-old-0003")) == "ctgan"
+    assert workspace.load_dataset(run.result["dataset"]).shape[0] == 120
+    assert [set(epoch) >= {"generator", "discriminator"} for epoch in store.epochs(run.id)] == [True]
+
+
+def test_the_synthesizer_job_runs_whichever_engine_its_params_name(stored_league, monkeypatch):
+    # Setup: a second engine, and a run of it with settings of its own
+    monkeypatch.setitem(ENGINES, "fake", "tests.fake_engine:FakeSynthesizer")
+    params = {"engine": "fake", "real_id": stored_league.id, "config": {"epochs": 2, "rounds": 5}, "rows": 30,
+              "name": "fake rows", "sample_seed": 0}
+    store.insert("synth-fake-0004", SYNTH, SYNTH, "a fake run", params)
+
+    # Run
+    runner.work("synth-fake-0004")
+
+    # Assert: its config, its losses, its model folder, its rows
+    run = store.get("synth-fake-0004")
+    assert run.state == store.DONE, run.error
+    model = load_synthesizer(workspace.artifact_dir(SYNTHESIZERS, "synth-fake-0004"))
+    assert model.name == "fake" and (model.config.epochs, model.config.rounds) == (2, 5)
+    assert [epoch["a"] for epoch in store.epochs(run.id)] == [1.0, 0.5]
+    assert workspace.dataset_info(run.result["dataset"]).extra["engine"] == "fake"

@@ -31,7 +31,7 @@ def unseen_sample(league: pd.DataFrame, parts) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def evaluations(league):
     """Three candidate sets scored the same way: shuffled columns, unseen real matches, a tiny trained CTGAN."""
-    from models.synth.train import train_synthesizer
+    from models.synth.ctgan.synthesizer import train_synthesizer
     from tests.synth_helpers import tiny
 
     parts = real_parts(league)

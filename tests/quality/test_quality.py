@@ -85,3 +85,22 @@ def test_score_bars_give_each_player_score_its_own_bar():
     # 7 KS + 3 TV + 2 coverage + 7 contingency (isWinner with each numeric column)
     assert bars["bar"].is_unique and len(bars) == len(per_column) == 19
     assert spec["encoding"]["y"]["field"] == "bar"
+
+
+def test_each_loss_of_an_engine_gets_its_own_colour_and_ctgans_keep_theirs():
+    # Setup
+    from lib.charts.quality import LOSS_PALETTE, loss_colours, synthesizer_loss_chart
+
+    epochs = [{"step": 0, "stage": "", "epoch": 1, "generator": 1.0, "discriminator": -0.5}]
+
+    # Run
+    ctgan = loss_colours(("generator", "discriminator")).to_dict()
+    three = loss_colours(("events", "players", "overs")).to_dict()
+    spec = synthesizer_loss_chart(epochs, ("generator", "discriminator"), "losses").to_dict()
+
+    # Assert: CTGAN's orange and green as before; any names distinct, from the one palette
+    assert ctgan == {"domain": ["generator", "discriminator"], "range": ["#d95f02", "#1b9e77"]}
+    assert len(set(three["range"])) == 3 and set(three["range"]) <= set(LOSS_PALETTE)
+    assert spec["encoding"]["color"]["scale"]["range"] == ["#d95f02", "#1b9e77"]
+    with pytest.raises(ValueError, match="distinct colours"):
+        loss_colours(tuple(f"loss {i}" for i in range(len(LOSS_PALETTE) + 1)))

@@ -5,9 +5,9 @@ import torch
 from ctgan.synthesizers.ctgan import Generator
 from torch.nn import functional
 
-from models.synth.column_transform import ContinuousColumn, DiscreteColumn
-from models.synth.networks import condition_loss, generate, one_hot
-from models.synth.table_layout import TableLayout
+from models.synth.ctgan.column_transform import ContinuousColumn, DiscreteColumn
+from models.synth.ctgan.networks import condition_loss, generate, one_hot
+from models.synth.ctgan.table_layout import TableLayout
 
 COND_DIM, WIDTH, NOISE, BATCH = 30, 41, 8, 16
 

@@ -1,8 +1,8 @@
 """A large sample drawn in seeded chunks: one chunk is exactly the plain sample, and the chunks add up."""
 
 from models.synth.chunks import chunk_plan, sample_in_chunks
+from models.synth.ctgan.synthesizer import train_synthesizer
 from models.synth.torch_runtime import torch_threads
-from models.synth.train import train_synthesizer
 from tests.synth_helpers import tiny
 
 

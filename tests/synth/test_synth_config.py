@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from lib.data.schema import RUNS, WINNER
-from models.synth.config import SynthConfig, check_config
-from models.synth.train import train_synthesizer
+from models.synth.ctgan.config import SynthConfig, check_config
+from models.synth.ctgan.synthesizer import train_synthesizer
 from tests.synth_helpers import tiny, tiny_league
 
 

@@ -5,11 +5,11 @@ from dataclasses import replace
 
 import pytest
 
-import models.synth.estimate as estimate_module
-from models.synth import probe
-from models.synth.config import FRACTION_STEP, MAX_SHARDS
-from models.synth.estimate import NotEnoughMemory, estimate_cost, parameter_counts
-from models.synth.train import train_synthesizer
+import models.synth.cost as cost_module
+from models.synth.ctgan import probe
+from models.synth.ctgan.config import FRACTION_STEP, MAX_SHARDS
+from models.synth.ctgan.estimate import NotEnoughMemory, estimate_cost, parameter_counts
+from models.synth.ctgan.synthesizer import train_synthesizer
 from tests.synth_helpers import tiny, tiny_league
 
 Memory = namedtuple("Memory", "available")
@@ -48,8 +48,8 @@ def test_a_run_that_does_not_fit_is_refused_with_settings_that_fit(monkeypatch):
     frame = tiny_league(matches=20)
     config = tiny(player_encoding="categorical", fraction=1.0)
     peak = estimate_cost(frame, config, probe=False).peak_bytes
-    available = int(peak / estimate_module.MEMORY_HEADROOM) - 1
-    monkeypatch.setattr(estimate_module.psutil, "virtual_memory", lambda: Memory(available))
+    available = int(peak / cost_module.MEMORY_HEADROOM) - 1
+    monkeypatch.setattr(cost_module.psutil, "virtual_memory", lambda: Memory(available))
 
     # Run
     estimate = estimate_cost(frame, config)

@@ -5,8 +5,8 @@ import pytest
 
 from lib.data.schema import BALL_NUM, INTEGER_COLUMNS, MODEL_COLUMNS, NUMERIC_COLUMNS, PLAYER_COLUMNS, validate
 from lib.quality.validity import CricketValidity
-from models.synth.synthesizer import SamplingError
-from models.synth.train import train_synthesizer
+from models.synth.base import SamplingError
+from models.synth.ctgan.synthesizer import train_synthesizer
 from tests.synth_helpers import tiny
 
 
@@ -78,7 +78,7 @@ def test_a_bad_row_count_is_refused(league):
 
 def test_sampling_generates_batch_by_batch_never_all_rows_at_once(league, monkeypatch):
     # Setup: record the size of every generator batch
-    from models.synth import sampling
+    from models.synth.ctgan import sampling
 
     model = train_synthesizer(league, tiny(epochs=1))
     sizes = []

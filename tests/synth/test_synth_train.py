@@ -8,9 +8,8 @@ import pytest
 import torch
 
 from models.progress import Cancelled
-from models.synth.estimate import estimate_cost
-from models.synth.synthesizer import CtganSynthesizer
-from models.synth.train import train_synthesizer
+from models.synth.ctgan.estimate import estimate_cost
+from models.synth.ctgan.synthesizer import CtganSynthesizer, train_synthesizer
 from tests.synth_helpers import tiny
 
 

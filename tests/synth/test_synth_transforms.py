@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 import torch
 
-from models.synth.column_transform import RARE, ContinuousColumn, ContinuousEncoder, DiscreteColumn, fit_discrete
-from models.synth.condition_sampler import ConditionSampler
-from models.synth.player_encoding import fit_player_column
-from models.synth.table_layout import CompactRows, TableLayout
+from models.synth.ctgan.column_transform import RARE, ContinuousColumn, ContinuousEncoder, DiscreteColumn, fit_discrete
+from models.synth.ctgan.condition_sampler import ConditionSampler
+from models.synth.ctgan.player_encoding import fit_player_column
+from models.synth.ctgan.table_layout import CompactRows, TableLayout
 
 
 def test_discrete_categories_follow_first_appearance_like_ctgan_one_hot():

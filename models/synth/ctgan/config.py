@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 
 import pandas as pd
 
@@ -19,22 +19,24 @@ ENCODINGS = ("categorical", "top_k", "numeric")
 - ``numeric``: the index is a continuous column; the narrowest model, without player identity; a sampled value
   is snapped to the nearest player index that exists in the data.
 """
+DEVICES = ("auto", "cpu", "cuda")
+"""Where a run trains: "auto" is CUDA when torch sees a GPU, else the CPU."""
 FRACTION_STEP = 0.01
 """The finest sampling fraction offered (the Synthesize slider's step); suggested fractions are multiples of it."""
 MAX_SHARDS = 50
 """The most shards offered or suggested."""
-CHUNK_ROWS = 100_000
-"""Rows per seeded chunk of a sample by default (models.synth.chunks): large enough that a chunk's fixed cost
-(a Ray task, a partial batch) is small beside it."""
-SELECT_STREAM, FIT_STREAM, TRAIN_STREAM, GMM_STREAM, CHUNK_STREAM = 1, 2, 3, 4, 5
+SELECT_STREAM, FIT_STREAM, TRAIN_STREAM, GMM_STREAM = 1, 2, 3, 4
 """Seed streams of a run: each step draws from np.random.default_rng([seed, stream, ...]). None is 0, because
 numpy pads a seed with zeros: [seed, 0] would be the stream of a plain `seed` (sampling's), and [seed, s, 0]
-(shard 0) that of [seed, s]. CHUNK_STREAM seeds the chunks of a large sample after the first."""
+(shard 0) that of [seed, s]. The chunks of a large sample draw from models.synth.chunks.CHUNK_STREAM, after these."""
 
 
 @dataclass(frozen=True)
 class SynthConfig:
-    """Everything that decides a synthesizer run. Defaults train the embedded sample comfortably on a laptop.
+    """Everything that decides a CTGAN run. Defaults train the embedded sample comfortably on a laptop.
+
+    Fields with "help" metadata are the settings people set: the command line offers each as an option
+    (lib.cli.synth), with "choices" limiting its values.
 
     Attributes:
         fraction: share of the rows each shard trains on, in (0, 1].
@@ -55,32 +57,38 @@ class SynthConfig:
         gmm_rows: at most this many rows (a seeded subsample) fit each continuous column's Bayesian GMM.
         max_clusters, weight_threshold: Bayesian GMM settings of ctgan's DataTransformer.
         threads: torch CPU threads; None uses every core of the machine.
-        device: "auto" (CUDA when available, else CPU), "cpu" or "cuda".
+        device: one of DEVICES: "auto" (CUDA when available, else CPU), "cpu" or "cuda".
     """
 
-    fraction: float = 0.5
-    epochs: int = 10
-    shards: int = 1
-    player_encoding: str = "top_k"
-    top_k: int = 200
-    batch_size: int = 1000
-    generator_lr: float = 1e-3
-    discriminator_lr: float = 1e-3
+    fraction: float = field(default=0.5, metadata={"help": "share of the rows each shard trains on, (0, 1]"})
+    epochs: int = field(default=10, metadata={"help": "passes over each shard's rows"})
+    shards: int = field(default=1, metadata={
+        "help": "models, each trained on its own random fraction of the rows; samples are pooled"})
+    player_encoding: str = field(default="top_k", metadata={"help": "how players enter the model",
+                                                             "choices": ENCODINGS})
+    top_k: int = field(default=200, metadata={"help": "players kept as categories per column with top_k"})
+    batch_size: int = field(default=1000, metadata={"help": "rows per step; even and divisible by --pac"})
+    generator_lr: float = field(default=1e-3, metadata={"help": "the generator's Adam learning rate, > 0"})
+    discriminator_lr: float = field(default=1e-3, metadata={"help": "the discriminator's Adam learning rate, > 0"})
     generator_decay: float = 1e-6
     discriminator_decay: float = 1e-6
-    embedding_dim: int = 128
-    generator_dim: tuple[int, ...] = (256, 256)
-    discriminator_dim: tuple[int, ...] = (256, 256)
-    pac: int = 10
-    discriminator_steps: int = 1
+    embedding_dim: int = field(default=128, metadata={"help": "size of the generator's noise input"})
+    generator_dim: tuple[int, ...] = field(default=(256, 256), metadata={
+        "help": "the generator's hidden layer sizes, comma-separated"})
+    discriminator_dim: tuple[int, ...] = field(default=(256, 256), metadata={
+        "help": "the discriminator's hidden layer sizes, comma-separated"})
+    pac: int = field(default=10, metadata={"help": "rows the discriminator judges together (PacGAN)"})
+    discriminator_steps: int = field(default=1, metadata={"help": "discriminator updates per generator update"})
     log_frequency: bool = True
-    seed: int = 0
-    checkpoint_every: int = 5
+    seed: int = field(default=0, metadata={
+        "help": "makes row selection, transforms, training and sampling repeatable"})
+    checkpoint_every: int = field(default=5, metadata={"help": "epochs between checkpoints with --checkpoint-dir"})
     gmm_rows: int = 20_000
     max_clusters: int = 10
     weight_threshold: float = 0.005
-    threads: int | None = None
-    device: str = "auto"
+    threads: int | None = field(default=None, metadata={"help": "torch CPU threads; every core when not given"})
+    device: str = field(default="auto", metadata={"help": "where to train: auto (CUDA when available), cpu or cuda",
+                                                  "choices": DEVICES})
 
     def to_json(self) -> dict:
         data = asdict(self)
@@ -135,8 +143,8 @@ def check_config(config: SynthConfig) -> None:
         raise ValueError(
             f"player encoding {config.player_encoding!r} is unknown; use one of {', '.join(ENCODINGS)}."
         )
-    if config.device not in ("auto", "cpu", "cuda"):
-        raise ValueError(f"device {config.device!r} is unknown; use auto, cpu or cuda.")
+    if config.device not in DEVICES:
+        raise ValueError(f"device {config.device!r} is unknown; use one of {', '.join(DEVICES)}.")
     if config.threads is not None and (not isinstance(config.threads, int) or config.threads < 1):
         raise ValueError(f"threads is {config.threads!r}; use a whole number >= 1, or None for every core.")
     if any(size < 1 for size in (*config.generator_dim, *config.discriminator_dim)):

@@ -18,16 +18,16 @@ from threadpoolctl import threadpool_limits
 
 from lib.data import files
 from lib.data.schema import MODEL_COLUMNS, PLAYER_COLUMNS, WINNER
-from models.synth.column_transform import (
+from models.synth.ctgan.column_transform import (
     ContinuousColumn,
     ContinuousEncoder,
     DiscreteColumn,
     column_from_json,
     fit_discrete,
 )
-from models.synth.config import FIT_STREAM, GMM_STREAM, SELECT_STREAM, SynthConfig
-from models.synth.player_encoding import fit_player_column, known_players
-from models.synth.table_layout import CompactRows, TableLayout
+from models.synth.ctgan.config import FIT_STREAM, GMM_STREAM, SELECT_STREAM, SynthConfig
+from models.synth.ctgan.player_encoding import fit_player_column, known_players
+from models.synth.ctgan.table_layout import CompactRows, TableLayout
 
 CACHE_ENTRIES = 6
 """Prepared datasets kept in the cache folder; older ones are removed."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from models.synth.column_transform import ContinuousColumn, DiscreteColumn, column_from_json
+from models.synth.ctgan.column_transform import ContinuousColumn, DiscreteColumn, column_from_json
 
 
 @dataclass

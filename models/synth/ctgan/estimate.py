@@ -1,8 +1,9 @@
-"""What a synthesizer run will cost before it starts: width, parameters, peak memory, seconds.
+"""What a CTGAN run will cost before it starts: width, parameters, peak memory, seconds (the engine-free cost
+types are in models.synth.cost).
 
 Width and parameters are exact: they come from the same prepare step the trainer uses. Seconds come from a
-timing probe of the real networks at that width (models.synth.probe). Peak memory is a model of what the trainer
-holds: the data, the compact rows, both networks with their Adam moments and one network's gradients, the
+timing probe of the real networks at that width (models.synth.ctgan.probe). Peak memory is a model of what the
+trainer holds: the data, the compact rows, both networks with their Adam moments and one network's gradients, the
 finished shards' generators, and a few batch-sized dense tensors; its constants were measured on this project's
 benchmarks by least squares over five runs (categorical and top_k, 20,000 to 1.15M rows; residuals within
 30 MiB), and bench/synth_bench.py prints predicted next to measured.
@@ -11,18 +12,26 @@ benchmarks by least squares over five runs (categorical and top_k, 20,000 to 1.1
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, replace
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
-import psutil
 import torch
 from ctgan.synthesizers.ctgan import Discriminator, Generator
 
-from lib.data.units import gib
-from models.synth.config import FRACTION_STEP, MAX_SHARDS, SynthConfig, check_config, check_frame
-from models.synth.prepare import Prepared, fit_discrete_columns, prepare, select_rows
-from models.synth.probe import seconds_per_step
+from models.synth.cost import (
+    MEMORY_HEADROOM,
+    CostEstimate,
+    NotEnoughMemory,
+    Suggestion,
+    available_bytes,
+    fits,
+    memory_message,
+)
+from models.synth.ctgan.config import FRACTION_STEP, MAX_SHARDS, SynthConfig, check_config, check_frame
+from models.synth.ctgan.prepare import Prepared, fit_discrete_columns, prepare, select_rows
+from models.synth.ctgan.probe import seconds_per_step
 
 BASE_BYTES = 600 * 2**20
 """Resident memory of a training process before data and networks: Python, torch, ctgan, rdt, scikit-learn,
@@ -34,33 +43,14 @@ BYTES_PER_FRAME_ROW = 130
 """Besides the frame itself: per row of the data, what hashing and validation leave allocated."""
 BYTES_PER_TRAINING_ROW = 160
 """Per selected row: the prepared encodings, the compact rows and the per-category row index."""
-MEMORY_HEADROOM = 0.9
-"""Share of the available memory a run may plan to use."""
 TOP_K_OPTIONS = (1000, 500, 250, 100)
 FRACTION_STEPS = 8
 """Halvings of the fraction tried when looking for settings that fit."""
 
 
-@dataclass
-class Suggestion:
-    """Settings that fit in memory, offered as one click: apply `changes` to the SynthConfig."""
-
-    label: str
-    changes: dict
-    peak_bytes: int
-
-
-class NotEnoughMemory(ValueError):
-    """A run predicted to need more memory than is available; `suggestions` lists settings that fit."""
-
-    def __init__(self, message: str, suggestions: list[Suggestion]):
-        super().__init__(message)
-        self.suggestions = suggestions
-
-
-@dataclass
-class CostEstimate:
-    """The predicted cost of a run.
+@dataclass(kw_only=True)
+class CtganCostEstimate(CostEstimate):
+    """The predicted cost of a CTGAN run (models.synth.cost.CostEstimate says the rest).
 
     Attributes:
         widths: transformed width of each shard (equal to the trained models' widths).
@@ -68,11 +58,8 @@ class CostEstimate:
         generator_parameters, discriminator_parameters: of the widest shard.
         rows_per_shard: training rows of each shard.
         steps_per_epoch: steps in one epoch of a shard.
-        peak_bytes: predicted peak resident memory of the training process.
-        available_bytes: memory available now (psutil).
-        seconds_per_step, seconds_per_epoch, total_seconds: from the timing probe; None without a probe.
-            total_seconds covers every epoch of every shard.
-        suggestions: settings that fit, when this run does not.
+        shards, epochs: of the run; total_seconds covers every epoch of every shard.
+        seconds_per_step: from the timing probe; None without a probe.
     """
 
     widths: list[int]
@@ -81,28 +68,25 @@ class CostEstimate:
     discriminator_parameters: int
     rows_per_shard: int
     steps_per_epoch: int
-    peak_bytes: int
-    available_bytes: int
+    shards: int
+    epochs: int
     seconds_per_step: float | None = None
-    seconds_per_epoch: float | None = None
-    total_seconds: float | None = None
-    suggestions: list[Suggestion] = field(default_factory=list)
+    no_suggestion: ClassVar[str] = "the numeric player encoding, or a much smaller fraction"
 
-    @property
-    def fits(self) -> bool:
-        return _fits(self.peak_bytes, self.available_bytes)
+    def detail_lines(self) -> list[str]:
+        widths = sorted(set(self.widths))
+        width = f"{widths[0]:,}" if len(widths) == 1 else f"{widths[0]:,} to {widths[-1]:,}"
+        return [
+            (f"estimate: transformed width {width}, generator {self.generator_parameters / 1e6:.2f}M and "
+             f"discriminator {self.discriminator_parameters / 1e6:.2f}M parameters"),
+            f"  {self.shards} shard(s) of {self.rows_per_shard:,} rows, {self.steps_per_epoch:,} steps per epoch",
+        ]
 
-    def check_fits(self) -> None:
-        """Raise NotEnoughMemory, with the suggestions, when the run does not fit."""
-        if not self.fits:
-            raise NotEnoughMemory(_memory_message(self.peak_bytes, self.available_bytes, self.suggestions),
-                                  self.suggestions)
-
-    def to_json(self) -> dict:
-        return {**asdict(self), "fits": self.fits}
+    def total_words(self) -> str:
+        return f"for {self.epochs} epoch(s) x {self.shards} shard(s)"
 
 
-def estimate_cost(frame: pd.DataFrame, config: SynthConfig, probe: bool = True, cache_dir=None) -> CostEstimate:
+def estimate_cost(frame: pd.DataFrame, config: SynthConfig, probe: bool = True, cache_dir=None) -> CtganCostEstimate:
     """Predict the cost of `train_synthesizer(frame, config)`; prepares (and caches) its rows and transforms.
 
     Args:
@@ -123,13 +107,15 @@ def estimate_cost(frame: pd.DataFrame, config: SynthConfig, probe: bool = True, 
     generator, discriminator = parameter_counts(widest.width, widest.cond_dim, config)
     rows = len(prepared.shard_rows[0])
     peak, available, suggestions = _memory(frame, prepared, config)
-    estimate = CostEstimate(
+    estimate = CtganCostEstimate(
         widths=[layout.width for layout in layouts],
         cond_dims=[layout.cond_dim for layout in layouts],
         generator_parameters=generator,
         discriminator_parameters=discriminator,
         rows_per_shard=rows,
         steps_per_epoch=max(rows // config.batch_size, 1),
+        shards=config.shards,
+        epochs=config.epochs,
         peak_bytes=peak,
         available_bytes=available,
         suggestions=suggestions,
@@ -144,28 +130,17 @@ def estimate_cost(frame: pd.DataFrame, config: SynthConfig, probe: bool = True, 
 def check_memory(frame: pd.DataFrame, prepared: Prepared, config: SynthConfig) -> int:
     """The predicted peak bytes of training; raises NotEnoughMemory (a ValueError) when it does not fit."""
     peak, available, suggestions = _memory(frame, prepared, config)
-    if not _fits(peak, available):
-        raise NotEnoughMemory(_memory_message(peak, available, suggestions), suggestions)
+    if not fits(peak, available):
+        message = memory_message(peak, available, suggestions, CtganCostEstimate.no_suggestion)
+        raise NotEnoughMemory(message, suggestions)
     return peak
 
 
 def _memory(frame: pd.DataFrame, prepared: Prepared, config: SynthConfig) -> tuple[int, int, list[Suggestion]]:
     """Predicted peak bytes, bytes available now, and settings that fit when the run does not."""
     peak = predict_peak_bytes(frame, prepared, config)
-    available = int(psutil.virtual_memory().available)
-    return peak, available, [] if _fits(peak, available) else suggest_settings(frame, prepared, config, available)
-
-
-def _fits(peak: int, available: int) -> bool:
-    return peak <= MEMORY_HEADROOM * available
-
-
-def _memory_message(peak: int, available: int, suggestions: list[Suggestion]) -> str:
-    options = "; ".join(s.label for s in suggestions) or "the numeric player encoding, or a much smaller fraction"
-    return (
-        f"this run needs about {gib(peak)} of memory but {gib(available)} is available "
-        f"(at most {MEMORY_HEADROOM:.0%} of it is planned for). Settings that fit: {options}."
-    )
+    available = available_bytes()
+    return peak, available, [] if fits(peak, available) else suggest_settings(frame, prepared, config, available)
 
 
 def parameter_counts(width: int, cond_dim: int, config: SynthConfig) -> tuple[int, int]:

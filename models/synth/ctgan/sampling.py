@@ -12,11 +12,11 @@ import numpy as np
 import torch
 from ctgan.synthesizers.ctgan import Generator
 
-from models.synth.column_transform import ContinuousColumn
-from models.synth.condition_sampler import ConditionSampler
-from models.synth.config import SynthConfig
-from models.synth.networks import generate
-from models.synth.table_layout import TableLayout
+from models.synth.ctgan.column_transform import ContinuousColumn
+from models.synth.ctgan.condition_sampler import ConditionSampler
+from models.synth.ctgan.config import SynthConfig
+from models.synth.ctgan.networks import generate
+from models.synth.ctgan.table_layout import TableLayout
 
 
 def draw_rows(

@@ -16,12 +16,12 @@ import numpy as np
 import torch
 
 from lib.data import files
-from models.synth.column_transform import DiscreteColumn
-from models.synth.config import SynthConfig
-from models.synth.prepare import cache_folder
-from models.synth.table_layout import CompactRows, TableLayout
+from models.synth.ctgan.column_transform import DiscreteColumn
+from models.synth.ctgan.config import SynthConfig
+from models.synth.ctgan.prepare import cache_folder
+from models.synth.ctgan.table_layout import CompactRows, TableLayout
+from models.synth.ctgan.trainer import ShardTrainer
 from models.synth.torch_runtime import resolve_device, torch_thread_count, torch_threads
-from models.synth.trainer import ShardTrainer
 
 PROBE_VERSION = 2
 """Bump when the training step or the way it is timed changes, so that older timings are not reused."""

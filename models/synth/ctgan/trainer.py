@@ -6,7 +6,7 @@ cross-entropy of its conditioned column; Adam with betas (0.5, 0.9) and weight d
 that does not change the result: the generator runs without autograd in discriminator steps (ctgan computes
 generator gradients there and discards them), the discriminator's parameter gradients are not computed in
 generator steps (likewise discarded by ctgan), one-hot blocks exist per batch only, and the one-hot condition
-enters the generator as a column gather (models.synth.networks).
+enters the generator as a column gather (models.synth.ctgan.networks).
 
 Randomness: numpy draws (conditions, rows) come from the trainer's own generator; torch draws (noise, dropout,
 gumbel noise, gradient-penalty mixing) from torch's global generator, which the caller seeds inside
@@ -21,10 +21,10 @@ import numpy as np
 import torch
 
 from models.progress import Cancelled, ShouldStop
-from models.synth.condition_sampler import ConditionSampler
-from models.synth.config import SynthConfig
-from models.synth.networks import activate, build_networks, condition_loss, generate, one_hot
-from models.synth.table_layout import CompactRows, TableLayout
+from models.synth.ctgan.condition_sampler import ConditionSampler
+from models.synth.ctgan.config import SynthConfig
+from models.synth.ctgan.networks import activate, build_networks, condition_loss, generate, one_hot
+from models.synth.ctgan.table_layout import CompactRows, TableLayout
 
 ADAM_BETAS = (0.5, 0.9)
 """Adam's betas in ctgan.CTGAN."""

@@ -1,10 +1,10 @@
-"""How a player column (`batsmanIdx`, `bowlerIdx`) enters the synthesizer: see `models.synth.config.ENCODINGS`."""
+"""How a player column (`batsmanIdx`, `bowlerIdx`) enters the synthesizer: see `models.synth.ctgan.config.ENCODINGS`."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from models.synth.column_transform import RARE, DiscreteColumn, fit_discrete
+from models.synth.ctgan.column_transform import RARE, DiscreteColumn, fit_discrete
 
 
 def fit_player_column(name: str, values: np.ndarray, encoding: str, top_k: int) -> DiscreteColumn | None:
@@ -13,7 +13,7 @@ def fit_player_column(name: str, values: np.ndarray, encoding: str, top_k: int) 
     Args:
         name: the column name.
         values: player indices (n,) of the rows the model trains on.
-        encoding: one of models.synth.config.ENCODINGS.
+        encoding: one of models.synth.ctgan.config.ENCODINGS.
         top_k: players kept as categories with ``top_k``.
 
     Returns:

@@ -20,8 +20,8 @@ from pathlib import Path
 import torch
 
 from lib.data import files
-from models.synth.config import SynthConfig
-from models.synth.prepare import Prepared, load_prepared, save_prepared
+from models.synth.ctgan.config import SynthConfig
+from models.synth.ctgan.prepare import Prepared, load_prepared, save_prepared
 
 _PREPARED = "prepared"
 _PROGRESS = "progress.json"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from models.synth.table_layout import TableLayout
+from models.synth.ctgan.table_layout import TableLayout
 
 
 class ConditionSampler:

@@ -13,8 +13,8 @@ from ctgan.synthesizers.ctgan import Discriminator, Generator
 from torch.autograd.function import once_differentiable
 from torch.nn import functional
 
-from models.synth.config import SynthConfig
-from models.synth.table_layout import TableLayout
+from models.synth.ctgan.config import SynthConfig
+from models.synth.ctgan.table_layout import TableLayout
 
 GUMBEL_TAU = 0.2
 """Temperature of the generator's gumbel-softmax outputs, as in ctgan.CTGAN."""
