@@ -75,6 +75,7 @@ def main() -> None:
     model, train_seconds = timed(MatchesSynthesizer.train, training, MatchesConfig(), events=events)
     matches, play_seconds = timed(model.sample_matches, 10_000, 0)
     sets = {"matches": model.sample(args.score_rows, seed=1)}
+    redrawn = [("matches", "rows redrawn", model.sample_with_report(args.score_rows, seed=1)[1].redrawn_share)]
     speed = [("matches", "training seconds", train_seconds), ("matches", "seconds for 10,000 matches", play_seconds),
              ("matches", "rows of 10,000 matches", len(matches))]
     if not args.skip_ctgan:
@@ -82,9 +83,10 @@ def main() -> None:
 
         ctgan, seconds = timed(CtganSynthesizer.train, training)
         speed.append(("ctgan", "training seconds", seconds))
-        sets["ctgan"], seconds = timed(ctgan.sample, args.score_rows, 1)
+        (sets["ctgan"], report), seconds = timed(ctgan.sample_with_report, args.score_rows, 1)
         speed.append(("ctgan", f"seconds for {args.score_rows:,} rows", seconds))
-    print_table("Speed", pd.DataFrame(speed, columns=["engine", "figure", "value"]))
+        redrawn.append(("ctgan", "rows redrawn", report.redrawn_share))
+    print_table("Speed", pd.DataFrame(speed + redrawn, columns=["engine", "figure", "value"]))
     print_table("Evaluate (floor: independent columns, ceiling: unseen real matches)",
                 evaluate_table(real, sets, features))
     figures = {"matches": match_figures(sets["matches"], features), "unseen real": match_figures(unseen, features)}
@@ -98,10 +100,14 @@ def evaluate_table(real: pd.DataFrame, sets: dict[str, pd.DataFrame], features: 
     for name, rows_ in sets.items():
         report = score_report(real, rows_, with_privacy=False, variant=features)
         floor, ceiling = (report["references"][key]["scores"] for key in ("independent", "unseen"))
-        for key in ("detection_auc", "ks_score", "correlation_score", "coherence_score", "validity_score"):
-            if key in report["scores"]:
-                rows.append((name, key, floor.get(key), report["scores"][key], ceiling.get(key)))
+        for key in ("detection_auc", "ks_score", "correlation_score"):
+            rows.append((name, key, floor.get(key), report["scores"][key], ceiling.get(key)))
         rows.append((name, "position", 0.0, report["position"], 1.0))
+        references = report["references"]
+        rows.append((name, "coherence share", references["independent"]["coherence"]["share"],
+                     report["coherence"]["share"], references["unseen"]["coherence"]["share"]))
+        rows.append((name, "validity share", references["independent"]["validity_score"], report["validity_score"],
+                     references["unseen"]["validity_score"]))
     return pd.DataFrame(rows, columns=["engine", "score", "floor", "synthetic", "ceiling"])
 
 
