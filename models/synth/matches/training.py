@@ -24,7 +24,7 @@ from lib.data.cricsheet.features import FEATURE_VARIANTS, state_columns
 from lib.data.events import MatchEvents, delivery_facts
 from lib.data.schema import BALLS_REMAINING, BATTER, BOWLER
 from models.progress import OnEpoch, ShouldStop
-from models.synth.matches.ball_model import BallNetwork, PlayerIndex, calibrate
+from models.synth.matches.ball_model import BallNetwork, PlayerIndex, calibrate, log_loss
 from models.synth.matches.config import VALIDATION_STREAM, MatchesConfig
 from models.synth.matches.fit import FitState, new_state, train_network
 from models.synth.matches.outcomes import KINDS, Outcomes, fit_outcomes
@@ -162,8 +162,6 @@ def fit(data: TrainingData, config: MatchesConfig, on_epoch: OnEpoch, should_sto
 def held_out_report(data: TrainingData, networks: dict[str, BallNetwork], validation: dict) -> dict:
     """Log loss (nats per delivery) on the held-out training matches of each network and of the class frequencies,
     and calibration: predicted against observed share of dots, boundaries and wickets per phase."""
-    from models.synth.matches.ball_model import log_loss
-
     labels = data.labels
     frequencies = np.bincount(labels[~data.validation], minlength=len(data.outcomes.runs)) / (~data.validation).sum()
     held = labels[data.validation]
