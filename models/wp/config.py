@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+
+from models.json_config import JsonConfig
 
 TRAINING = {
     "state_first": "match state first (players unknown), then the players with the deeper layers frozen",
@@ -13,7 +15,7 @@ TRAINING = {
 
 
 @dataclass
-class WPConfig:
+class WPConfig(JsonConfig):
     """Settings of one WP model; the defaults are the published preset.
 
     Attributes:
@@ -62,12 +64,3 @@ class WPConfig:
         problems = [p for p in problems if p]
         if problems:
             raise ValueError("Invalid WP model settings: " + "; ".join(problems) + ".")
-
-    def to_json(self) -> dict:
-        data = asdict(self)
-        data["layers"] = list(self.layers)
-        return data
-
-    @classmethod
-    def from_json(cls, data: dict) -> WPConfig:
-        return cls(**data)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from lib.data.schema import MODEL_COLUMNS
+from models.json_config import JsonConfig
 
 ENCODINGS = ("categorical", "top_k", "numeric")
 """How `batsmanIdx` / `bowlerIdx` enter the model.
@@ -32,7 +33,7 @@ numpy pads a seed with zeros: [seed, 0] would be the stream of a plain `seed` (s
 
 
 @dataclass(frozen=True)
-class SynthConfig:
+class SynthConfig(JsonConfig):
     """Everything that decides a CTGAN run. Defaults train the embedded sample comfortably on a laptop.
 
     Fields with "help" metadata are the settings people set: the command line offers each as an option
@@ -89,21 +90,6 @@ class SynthConfig:
     threads: int | None = field(default=None, metadata={"help": "torch CPU threads; every core when not given"})
     device: str = field(default="auto", metadata={"help": "where to train: auto (CUDA when available), cpu or cuda",
                                                   "choices": DEVICES})
-
-    def to_json(self) -> dict:
-        data = asdict(self)
-        data["generator_dim"] = list(self.generator_dim)
-        data["discriminator_dim"] = list(self.discriminator_dim)
-        return data
-
-    @classmethod
-    def from_json(cls, data: dict) -> SynthConfig:
-        known = {f.name for f in fields(cls)}
-        values = {k: v for k, v in data.items() if k in known}
-        for key in ("generator_dim", "discriminator_dim"):
-            if key in values:
-                values[key] = tuple(values[key])
-        return cls(**values)
 
     def prepare_key(self) -> dict:
         """The settings that decide row selection and transforms (the shared "prepare" step)."""

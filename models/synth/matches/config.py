@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field
 
 from lib.data.schema import T20_BALLS
+from models.json_config import JsonConfig
 
 OVERS = T20_BALLS // 6
 """Overs per innings the simulator plays (a T20: 20 overs of 6 balls)."""
@@ -22,7 +23,7 @@ def _help(text: str) -> dict:
 
 
 @dataclass(frozen=True)
-class MatchesConfig:
+class MatchesConfig(JsonConfig):
     """Everything that decides a matches-engine run. Defaults train the embedded sample in well under a minute.
 
     Attributes:
@@ -63,19 +64,6 @@ class MatchesConfig:
     seed: int = field(default=0, metadata=_help("makes training and sampling repeatable"))
     checkpoint_every: int = 1
     threads: int | None = field(default=1, metadata=_help("torch CPU threads (one is fastest for this small model)"))
-
-    def to_json(self) -> dict:
-        data = asdict(self)
-        data["hidden"] = list(self.hidden)
-        return data
-
-    @classmethod
-    def from_json(cls, data: dict) -> MatchesConfig:
-        known = {f.name for f in fields(cls)}
-        values = {k: v for k, v in data.items() if k in known}
-        if "hidden" in values:
-            values["hidden"] = tuple(values["hidden"])
-        return cls(**values)
 
 
 def check_config(config: MatchesConfig) -> None:
