@@ -120,7 +120,7 @@ def curves_ui(curves: dict, card) -> None:
 chosen = models_ui()
 models = {m["label"]: load_model(m["id"]) for m in chosen}
 first_model = next(iter(models.values()))
-source = st.radio("Match", [FROM_DATASET, FROM_SYNTHETIC, FROM_FILE], horizontal=True)
+source = st.radio("Match source", [FROM_DATASET, FROM_SYNTHETIC, FROM_FILE], horizontal=True)
 card = None
 try:
     if source == FROM_SYNTHETIC:

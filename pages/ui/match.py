@@ -55,7 +55,7 @@ def synthetic_match_ui(features: str | None, chosen: list[dict]) -> tuple[pd.Dat
 
 def scorecard_ui(card: Scorecard) -> None:
     """Both innings side by side: the total, the batting card, extras and the bowling card."""
-    st.subheader(f"Simulated scorecard · {card.result}")
+    st.subheader("Simulated scorecard")
     for column, innings in zip(st.columns(len(card.innings)), card.innings):
         column.markdown(f"**{innings.title}**")
         column.dataframe(innings.batting, hide_index=True)

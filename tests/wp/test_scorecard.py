@@ -12,6 +12,7 @@ from lib.data.cricsheet.importer import import_cricsheet
 from lib.data.schema import MATCH_ID, MODEL_COLUMNS
 from lib.wp import match_curve
 from lib.wp.report import held_out_mask
+from lib.wp.saved import drew_from
 from lib.wp.scorecard import SIDES, match_results, scorecard
 from tests.cricsheet_fixtures import ball, match, paper_match
 
@@ -135,3 +136,9 @@ def test_cli_draws_a_synthetic_match(match_workspace, tmp_path, capsys):
 def test_cli_wants_the_synthetic_set_and_its_match_id_together(tmp_path, options, capsys):
     code = main(["wp", "match", "--model", str(tmp_path), "--out", str(tmp_path / "c.csv"), *options])
     assert code != 0 and "--synthetic and --match-id go together" in capsys.readouterr().err
+
+
+def test_only_arms_that_drew_from_a_synthetic_set_may_have_trained_on_its_matches():
+    arms = {arm: {"arm": arm, "synthetic": "set-1"} for arm in ("real", "reference", "augmented@1", "synthetic")}
+    assert [arm for arm, model in arms.items() if drew_from(model, "set-1")] == ["augmented@1", "synthetic"]
+    assert not drew_from(arms["synthetic"], "set-2")
