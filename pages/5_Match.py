@@ -9,27 +9,24 @@ from lib.data.schema import MATCH_ID
 from lib.jobs.history import run_title
 from lib.wp import match_curve
 from lib.wp.match_curve import DEATH_OVERS, POWERPLAY_OVERS
-from lib.wp.report import held_out, load_report
+from lib.wp.report import held_out, held_out_mask, load_report
 from lib.wp.saved import stored_models
 from models.wp.model import WPModel
-from pages.ui.common import active_dataset, frame_of, load_frame, show_error, workspace_notices
+from pages.ui.common import active_dataset, frame_of, show_error, workspace_notices
+from pages.ui.match import match_table, scorecard_ui, synthetic_match_ui
 
 st.set_page_config(page_title="Match · Crease Lab", page_icon="🏏", layout="wide")
 st.title("Match")
 workspace_notices()
-st.write("How a win-probability model you trained reads one match, delivery by delivery; pick two models to see "
-         "them side by side.")
-FROM_DATASET, FROM_FILE = "A match from a dataset", "Upload one Cricsheet match (.json)"
+st.write("How a win-probability model you trained reads one match, real or synthetic, delivery by delivery; pick "
+         "two models to see them side by side.")
+FROM_DATASET, FROM_SYNTHETIC, FROM_FILE = ("A real match from a dataset", "A synthetic match",
+                                           "Upload one Cricsheet match (.json)")
 
 
 @st.cache_resource(max_entries=4, show_spinner="Loading the model…")
 def load_model(model_id: str) -> WPModel:
     return WPModel.load(workspace.artifact_dir("wp", model_id))
-
-
-@st.cache_data(max_entries=4)
-def match_table(dataset_id: str, created: str):
-    return match_curve.match_table(load_frame(dataset_id, created))
 
 
 @st.cache_data(max_entries=8)
@@ -71,8 +68,14 @@ def dataset_match_ui(features: str | None, chosen: list[dict]):
     ids = [info.id for info in usable]
     info = st.selectbox("Dataset", usable, index=ids.index(active) if active in ids else 0,
                         format_func=lambda i: i.label)
-    frame = frame_of(info)
-    table = match_table(info.id, info.created)
+    table = match_table(info.id, info.created, info.features)
+    test = held_out_mask(comparison_report(chosen[0]["run"], info.id), table[MATCH_ID])
+    only_test = st.toggle("Held-out test matches only", value=test is not None, disabled=test is None,
+                          help="Matches the first model never trained on: its comparison held them out to test it.")
+    if test is None:
+        st.caption("Which matches were held out is known only for a model trained by a comparison on this dataset.")
+    elif only_test:
+        table = table[test]
     match_id = st.selectbox("Match", table[MATCH_ID], format_func=dict(zip(table[MATCH_ID], table["label"])).get)
     for model in chosen:
         report = comparison_report(model["run"], info.id)
@@ -80,7 +83,7 @@ def dataset_match_ui(features: str | None, chosen: list[dict]):
         if seen is not None:
             st.caption(f"{model['label']}: " + ("a **held-out test match** of this model: it never trained on it."
                                                 if seen else "**not a test match**: this model may have trained on it."))
-    return match_curve.match_rows(frame, match_id)
+    return match_curve.match_rows(frame_of(info), match_id)
 
 
 def file_match_ui(model: WPModel):
@@ -90,14 +93,17 @@ def file_match_ui(model: WPModel):
     return match_curve.rows_from_file(upload, upload.name, model.features or "leakfree", model.vocabulary)
 
 
-def curves_ui(curves: dict) -> None:
+def curves_ui(curves: dict, card) -> None:
     first = next(iter(curves.values()))
-    st.subheader(f"{first.team1} v {first.team2} — won by {first.winner}")
+    st.subheader(f"{first.team1} v {first.team2} — won by {first.winner}" if card is None
+                 else f"Synthetic match {card.match_id}: {card.result}")
     side, overlap = st.tabs(["Side by side", "Overlapping innings"])
     side.altair_chart(side_by_side_chart(curves))
     overlap.altair_chart(overlapping_chart(curves))
     st.caption("Black points are wickets (hover for who was out). Shaded: powerplay (overs "
                f"{POWERPLAY_OVERS[0] + 1}-{POWERPLAY_OVERS[1]}), death overs ({DEATH_OVERS[0] + 1}-{DEATH_OVERS[1]}).")
+    if card is not None:
+        scorecard_ui(card)
     for name, curve in curves.items():
         if curve.unknown_deliveries:
             st.info(f"{name}: {curve.unknown_deliveries} of {len(curve.deliveries)} deliveries had a batter or bowler "
@@ -114,12 +120,16 @@ def curves_ui(curves: dict) -> None:
 chosen = models_ui()
 models = {m["label"]: load_model(m["id"]) for m in chosen}
 first_model = next(iter(models.values()))
-source = st.radio("Match", [FROM_DATASET, FROM_FILE], horizontal=True)
+source = st.radio("Match source", [FROM_DATASET, FROM_SYNTHETIC, FROM_FILE], horizontal=True)
+card = None
 try:
-    rows = dataset_match_ui(first_model.features, chosen) if source == FROM_DATASET else file_match_ui(first_model)
+    if source == FROM_SYNTHETIC:
+        rows, card = synthetic_match_ui(first_model.features, chosen)
+    else:
+        rows = dataset_match_ui(first_model.features, chosen) if source == FROM_DATASET else file_match_ui(first_model)
     curves = {label: match_curve.win_curve(match_curve.for_model(rows, model.vocabulary), model)
               for label, model in models.items()}
 except (ValueError, workspace.NotFound) as error:
     show_error(error)
     st.stop()
-curves_ui(curves)
+curves_ui(curves, card)

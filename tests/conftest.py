@@ -57,3 +57,69 @@ def with_sample(built_sample, workspace):
 
     shutil.copytree(built_sample, workspace / "datasets")
     return workspace
+
+
+class _QuietJob:
+    """What a job body gets from the runner, without a run store: no notes, no epochs, never cancelled."""
+
+    run_id = "match-compare"
+
+    def note(self, message, progress=None):
+        pass
+
+    def on_epoch(self, log):
+        pass
+
+    def should_stop(self):
+        return False
+
+
+@pytest.fixture(scope="session")
+def built_match_workspace(tmp_path_factory):
+    """A workspace, built once per session, holding what the Match page shows: a 30-match simulated league, a
+    WP comparison on it (real and reference arms, one seed, one epoch; its report lists the test matches) and a
+    synthetic set of 10 whole matches from the matches engine trained tiny on the league.
+
+    Returns:
+        (root folder, real dataset id, synthetic set id)
+    """
+    import os
+
+    from lib.data import workspace as store
+    from lib.data.simulate.league import build_sample
+    from lib.jobs.bodies import compare_wp
+    from models.synth.matches.config import MatchesConfig
+    from models.synth.matches.synthesizer import MatchesSynthesizer
+    from models.wp.config import WPConfig
+
+    root = tmp_path_factory.mktemp("match-workspace")
+    previous = os.environ.get("CREASE_WORKSPACE")
+    os.environ["CREASE_WORKSPACE"] = str(root)
+    try:
+        league = build_sample(matches=30, seed=3)
+        real = store.save_dataset(league.deliveries, name="mini league", kind="real", source="simulated league",
+                                  features="leakfree", vocabulary=league.vocabulary, events=league.events)
+        compare_wp({"real_id": real.id, "synthetic_id": None, "ratios": [0.0], "seeds": 1, "split": "match",
+                    "config": WPConfig(epochs=1).to_json()}, _QuietJob())
+        engine = MatchesSynthesizer.train(league.deliveries, MatchesConfig(epochs=1, hidden=(16,), embedding_dim=2,
+                                                                           threads=1), events=league.events)
+        synthetic = store.save_dataset(engine.sample_matches(10, seed=0), name="simulated matches", kind="synthetic",
+                                       source="synthesizer match-synth", features="leakfree",
+                                       extra={"synthesizer": "match-synth", "engine": "matches",
+                                              "real_dataset": real.id})
+    finally:
+        if previous is None:
+            os.environ.pop("CREASE_WORKSPACE")
+        else:
+            os.environ["CREASE_WORKSPACE"] = previous
+    return root, real.id, synthetic.id
+
+
+@pytest.fixture
+def match_workspace(built_match_workspace, workspace):
+    """This test's workspace holding a copy of `built_match_workspace`; returns (real id, synthetic id)."""
+    import shutil
+
+    root, real_id, synthetic_id = built_match_workspace
+    shutil.copytree(root, workspace, dirs_exist_ok=True)
+    return real_id, synthetic_id

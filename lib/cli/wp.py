@@ -4,6 +4,7 @@
     python -m lib.cli wp train --data t20.csv --synthetic synth.csv --ratio 1 --out models/wp-aug
     python -m lib.cli wp augment --data t20.csv --synthetic synth.csv --ratio 1 --out augmented.csv
     python -m lib.cli wp match --model models/wp-aug --match 1082591.json --out curve.csv
+    python -m lib.cli wp match --model models/wp-aug --synthetic matches.csv --match-id 1000000003 --out curve.csv
 """
 
 from __future__ import annotations
@@ -77,9 +78,16 @@ def _register_augment(commands) -> None:
 
 
 def _register_match(commands) -> None:
-    match = commands.add_parser("match", help="ball-by-ball win probability of one Cricsheet match from a saved model")
+    match = commands.add_parser("match", help="ball-by-ball win probability of one Cricsheet match, or of one match of "
+                                "a synthetic set of whole matches, from a saved model")
     match.add_argument("--model", required=True, type=Path, help="model folder written by `wp train`")
-    match.add_argument("--match", required=True, type=Path, help="one Cricsheet match file (.json)")
+    source = match.add_mutually_exclusive_group(required=True)
+    source.add_argument("--match", type=Path, help="one Cricsheet match file (.json)")
+    source.add_argument("--synthetic", type=Path,
+                        help="a synthetic set of whole matches (matchId and innings columns, as the matches engine "
+                             "writes), from a synthesizer trained on the model's real data: players are named from "
+                             "the model's vocabulary; needs --match-id")
+    match.add_argument("--match-id", help="the matchId of the synthetic match to draw (with --synthetic)")
     match.add_argument("--out", required=True, type=Path, help="CSV: delivery, innings, batting side, probability")
     match.set_defaults(run=run_match)
 
@@ -253,12 +261,40 @@ def run_match(args) -> int:
     from lib.wp import match_curve
     from models.wp.model import WPModel
 
+    if (args.synthetic is None) != (args.match_id is None):
+        raise UsageError("--synthetic and --match-id go together: the set, and which of its matches to draw.")
     model = load_model(WPModel.load, args.model, "WP model folder written by `wp train`")
     features = model.features or "leakfree"
-    rows = match_curve.rows_from_file(args.match, args.match.name, features, model.vocabulary)
+    if args.synthetic is None:
+        rows = match_curve.rows_from_file(args.match, args.match.name, features, model.vocabulary)
+        title = None
+    else:
+        rows, title = _synthetic_match(args, features, model.vocabulary)
     match = match_curve.win_curve(match_curve.for_model(rows, model.vocabulary), model)
     files.write_csv(args.out, match_curve.curve_table(match))
-    print(f"{match.team1} v {match.team2}, won by {match.winner}: {len(match.deliveries)} deliveries "
+    print(f"{title or f'{match.team1} v {match.team2}, won by {match.winner}'}: {len(match.deliveries)} deliveries "
           f"({features} features); {match.unknown_deliveries} with a player the model does not know")
     print(f"written to {args.out}")
     return 0
+
+
+def _synthetic_match(args, features: str, vocabulary):
+    """The rows of match --match-id of the --synthetic set, and its scorecard's innings totals and result."""
+    from lib.data.schema import MATCH_ID, load_t20
+    from lib.data.workspace import NotFound
+    from lib.wp import match_curve
+    from lib.wp.scorecard import scorecard
+
+    frame = load_t20(args.synthetic, require_matches=False)
+    if MATCH_ID not in frame:
+        raise UsageError(f"{args.synthetic.name} has no {MATCH_ID} column: it is a set of single rows, not of whole "
+                         "matches, so there is no match to draw. Sample one from the matches engine.")
+    match_id = int(args.match_id) if args.match_id.isdigit() else args.match_id
+    try:
+        rows = match_curve.synthetic_match_rows(frame, match_id, vocabulary, features)
+    except NotFound:
+        raise UsageError(f"{args.synthetic.name} holds no match {args.match_id}; its matchIds run from "
+                         f"{frame[MATCH_ID].min()} to {frame[MATCH_ID].max()}.") from None
+    card = scorecard(rows, vocabulary, features)
+    totals = ", ".join(innings.title for innings in card.innings)
+    return rows, f"synthetic match {match_id}: {totals}; {card.result}"

@@ -1,9 +1,10 @@
 """Ball-by-ball win probability of one match, as a trained model sees it.
 
-A match's rows come either from a stored dataset (a Cricsheet import or the simulated sample, which keep
-player names and the feature variant) or from one uploaded Cricsheet match file, imported with the model's
-own variant and vocabulary. Players the model does not know use the unknown index; the curve says how many
-deliveries that touched.
+A match's rows come from a stored dataset (a Cricsheet import or the simulated sample, which keep player names
+and the feature variant), from a synthetic set of whole matches (named here from its real dataset's vocabulary,
+its sides "Side A" and "Side B"), or from one uploaded Cricsheet match file, imported with the model's own variant
+and vocabulary. Players the model does not know use the unknown index; the curve says how many deliveries that
+touched.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import brier_score_loss
 
+from lib.data import events as ev
+from lib.data import workspace
 from lib.data.cricsheet.importer import (
     BATTER_NAME,
     BATTING_TEAM,
@@ -22,11 +25,13 @@ from lib.data.cricsheet.importer import (
     DATE,
     OVER,
     PLAYER_OUT,
+    WICKET_FELL,
     import_cricsheet,
 )
 from lib.data.schema import BATTER, BOWLER, INNINGS, MATCH_ID, UNKNOWN_PLAYER, WINNER
 from lib.data.vocabulary import Vocabulary
-from lib.data.workspace import NotFound
+from lib.data.workspace import DatasetInfo, NotFound
+from lib.wp.scorecard import SIDES, player_name, result_line
 
 POWERPLAY_OVERS = (0, 6)
 """Overs 1-6, as Cricsheet's 0-based over numbers [start, end)."""
@@ -59,22 +64,42 @@ class MatchCurve:
         return float((self.deliveries[INNINGS] == 1).sum()) + 0.5
 
 
-def match_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """One row per match of a stored dataset: id, date, team batting first, chasing side, winner, a label."""
+def match_table(frame: pd.DataFrame, results: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per match of a stored dataset: id, date, team batting first, chasing side, winner, a label.
+
+    Args:
+        frame: the dataset's rows.
+        results: lib.wp.scorecard.match_results of the frame, to add each match's scores and result to its label
+            (a match missing from it is labelled without).
+    """
     has_names = BATTING_TEAM in frame
     columns = [MATCH_ID, WINNER] + ([DATE, BATTING_TEAM, BOWLING_TEAM] if has_names else [])
     first = frame.loc[frame[INNINGS] == 1, columns].drop_duplicates(MATCH_ID).set_index(MATCH_ID)
     table = pd.DataFrame({MATCH_ID: first.index})
+    table["team1"] = first[BATTING_TEAM].to_numpy() if has_names else SIDES[0]
+    table["team2"] = first[BOWLING_TEAM].to_numpy() if has_names else SIDES[1]
+    table["winner"] = np.where(first[WINNER].to_numpy() == 1, table["team1"], table["team2"])
     if has_names:
         table["date"] = first[DATE].to_numpy()
-        table["team1"] = first[BATTING_TEAM].to_numpy()
-        table["team2"] = first[BOWLING_TEAM].to_numpy()
-        table["winner"] = np.where(first[WINNER].to_numpy() == 1, table["team1"], table["team2"])
-        table["label"] = table["date"] + " · " + table["team1"] + " v " + table["team2"] + " (" + \
-            table[MATCH_ID].astype(str) + ")"
+        table["label"] = table["date"] + " · " + table["team1"] + " v " + table["team2"]
     else:
         table["label"] = "match " + table[MATCH_ID].astype(str)
+    if results is not None:
+        found = results.drop_duplicates(MATCH_ID).set_index(MATCH_ID).reindex(table[MATCH_ID])
+        table["label"] += [_result_text(result, (team1, team2)) for (_, result), team1, team2
+                           in zip(found.iterrows(), table["team1"], table["team2"])]
+    if has_names:
+        table["label"] += " (" + table[MATCH_ID].astype(str) + ")"
     return table
+
+
+def _result_text(result: pd.Series, sides: tuple[str, str]) -> str:
+    """" · Side A 160/9, Side B 139/5 · Side A won by 21 runs" from a row of match_results; "" when the match has
+    none (its rows could not be rebuilt)."""
+    if pd.isna(result["first_runs"]):
+        return ""
+    return (f" · {sides[0]} {result['first_runs']:.0f}/{result['first_wickets']:.0f}, {sides[1]} "
+            f"{result['chase_runs']:.0f}/{result['chase_wickets']:.0f} · {result_line(result, sides)}")
 
 
 def match_rows(frame: pd.DataFrame, match_id) -> pd.DataFrame:
@@ -82,6 +107,50 @@ def match_rows(frame: pd.DataFrame, match_id) -> pd.DataFrame:
     if rows.empty:
         raise NotFound(f"No match {match_id!r} in this dataset.")
     return rows.reset_index(drop=True)
+
+
+def synthetic_sets(features: str | None) -> tuple[list[DatasetInfo], list[str]]:
+    """The workspace's synthetic sets of whole matches (matchId and innings columns) in the feature variant
+    `features`, newest first, and a note for each kind of set left out and why."""
+    whole, rows_only, other_variant = [], 0, 0
+    for info in workspace.list_datasets("synthetic"):
+        if not {MATCH_ID, INNINGS} <= set(workspace.dataset_columns(info.id)):
+            rows_only += 1
+        elif info.features != features:
+            other_variant += 1
+        else:
+            whole.append(info)
+    notes = []
+    if rows_only:
+        notes.append(f"{rows_only} synthetic set{'s' if rows_only > 1 else ''} of single rows (CTGAN) not offered: "
+                     "their rows are independent deliveries, not whole matches, so there is no match to draw.")
+    if other_variant:
+        notes.append(f"{other_variant} synthetic set{'s' if other_variant > 1 else ''} of whole matches in another "
+                     f"feature variant than the model's ({features or 'unknown'}) not offered.")
+    return whole, notes
+
+
+def synthetic_match_rows(frame: pd.DataFrame, match_id, vocabulary: Vocabulary | None,
+                         features: str | None) -> pd.DataFrame:
+    """One match of a synthetic set of whole matches, described as an import describes a real one: sides SIDES,
+    player names from `vocabulary` (the real dataset's), over, wicket and the batter out (the striker: rows do not
+    say), so that the curve, its charts and `for_model` read it as they read a real match.
+
+    Raises:
+        NotFound: no match `match_id` in the set.
+        lib.data.events.NoMatches: its rows could not make a match (lib.data.events says why).
+    """
+    rows = match_rows(frame, match_id).sort_values(INNINGS, kind="stable").reset_index(drop=True)
+    deliveries = ev.events_from_rows(rows, features, name=f"synthetic match {match_id}").deliveries
+    first = rows[INNINGS].to_numpy() == 1
+    out = deliveries[ev.PLAYER_OUT].to_numpy()
+    return rows.assign(**{
+        DATE: "", BATTING_TEAM: np.where(first, SIDES[0], SIDES[1]), BOWLING_TEAM: np.where(first, SIDES[1], SIDES[0]),
+        BATTER_NAME: [player_name(vocabulary, BATTER, i) for i in rows[BATTER]],
+        BOWLER_NAME: [player_name(vocabulary, BOWLER, i) for i in rows[BOWLER]],
+        OVER: deliveries[ev.OVER].to_numpy(), WICKET_FELL: deliveries[ev.WICKET].to_numpy(),
+        PLAYER_OUT: [player_name(vocabulary, BATTER, i) if i != ev.UNKNOWN else "" for i in out],
+    })
 
 
 def rows_from_file(source, name: str, features: str, vocabulary: Vocabulary | None) -> pd.DataFrame:

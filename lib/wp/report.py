@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 
+import numpy as np
 import pandas as pd
 
 from lib.data import workspace
@@ -65,6 +66,15 @@ def held_out(report: dict, match_id) -> bool | None:
     if ids is None:
         return None
     return match_id in ids or str(match_id) in {str(i) for i in ids}
+
+
+def held_out_mask(report: dict | None, match_ids) -> np.ndarray | None:
+    """(N,) bool: which of `match_ids` were the comparison's held-out test matches; None when that is not known
+    (no report, or one written before the list)."""
+    ids = None if report is None else report.get("test_match_ids")
+    if ids is None:
+        return None
+    return pd.Series(match_ids).astype(str).isin({str(i) for i in ids}).to_numpy()
 
 
 def augmented_ratios(report: dict) -> list[float]:

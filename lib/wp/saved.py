@@ -8,6 +8,7 @@ import zipfile
 
 from lib.data import workspace
 from lib.data.workspace import WP_MODELS
+from lib.wp.arms import REAL, REFERENCE
 
 
 def model_zip(model_id: str) -> bytes:
@@ -21,8 +22,8 @@ def model_zip(model_id: str) -> bytes:
 
 
 def stored_models() -> list[dict]:
-    """Every WP model in the workspace, newest run first and real-only first within a run: id, run, arm, label
-    and its feature variant."""
+    """Every WP model in the workspace, newest run first and real-only first within a run: id, run, arm, label,
+    its feature variant and the synthetic set its comparison drew from (None when none)."""
     models = []
     for model_id in workspace.list_artifacts(WP_MODELS):
         meta_path = workspace.artifact_dir(WP_MODELS, model_id) / "wp.json"
@@ -32,9 +33,15 @@ def stored_models() -> list[dict]:
         extra = meta.get("extra", {})
         arm = extra.get("arm", "single model")
         models.append({"id": model_id, "features": meta.get("features"), "arm": arm, "run": extra.get("run_id", model_id),
-                       "label": f"{arm} · {extra.get('run_id', model_id)}"})
+                       "label": f"{arm} · {extra.get('run_id', model_id)}", "synthetic": extra.get("synthetic_id")})
     runs = list(dict.fromkeys(m["run"] for m in models))
     return sorted(models, key=lambda m: (runs.index(m["run"]), _arm_rank(m["arm"])))
+
+
+def drew_from(model: dict, synthetic_id: str) -> bool:
+    """Whether a stored model (a `stored_models` entry) drew training rows from synthetic set `synthetic_id`, so
+    that it may have trained on any of its matches: the augmented and synthetic-only arms of a comparison on it."""
+    return model.get("synthetic") == synthetic_id and model["arm"] not in (REAL, REFERENCE)
 
 
 def _arm_rank(arm: str) -> float:
