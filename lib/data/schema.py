@@ -14,10 +14,12 @@ from typing import BinaryIO
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from lib.data.modelfiles import REFUSAL, describe_model_file
+from lib.data.units import byte_size
 
 BATTER = "batsmanIdx"
 BOWLER = "bowlerIdx"
@@ -105,6 +107,16 @@ _NOT_TABLE_MAGIC = {
     b"\x7fELF": "a program",
 }
 _MAX_LINE_BYTES = 64 * 1024
+MAX_TABLE_ROWS = 10_000_000
+"""Most rows a t20.csv or Parquet file may hold, checked before it is parsed: every T20 on Cricsheet is a few
+million deliveries, the 5,000-match simulated league 1.2 million."""
+MAX_TABLE_COLUMNS = 64
+"""Most columns a t20.csv or Parquet file may hold, checked before it is parsed: a t20.csv has 12, an import 21;
+parsing cost grows with columns x rows, so thousands of tiny columns would cost far more than the file's size."""
+MAX_TABLE_BYTES = 4 * 2**30
+"""Most bytes a Parquet file may decode to (4 GiB): its metadata is checked before decoding, and text columns are
+decoded as dictionaries first, so a value repeated a million times is counted before it is copied a million
+times. About 3 times what 10 million imported rows take."""
 
 
 class SchemaError(ValueError):
@@ -166,13 +178,54 @@ def _read_bytes(source, name: str | None) -> tuple[bytes, str]:
 
 def _read_parquet(data: bytes, name: str) -> pd.DataFrame:
     try:
-        table = pq.read_table(pa.BufferReader(data))
+        table = _decode_parquet(data, name)
     except (pa.ArrowException, OSError) as error:
         raise SchemaError(
             f"{name} is not a readable Parquet file ({type(error).__name__}): it may be truncated or corrupt. "
             "Export it again, or save the table as a UTF-8 t20.csv."
         ) from None
     return table.to_pandas()
+
+
+def _decode_parquet(data: bytes, name: str) -> pa.Table:
+    """The table of a Parquet file, refused on what its metadata declares before anything is decoded, and on
+    what its text columns would take before they are expanded from their dictionaries."""
+    metadata = pq.read_metadata(pa.BufferReader(data))
+    declared = sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups))
+    _check_table_size(metadata.num_rows, metadata.num_columns, name)
+    if declared > MAX_TABLE_BYTES:
+        raise SchemaError(f"{name} declares {byte_size(declared)} of uncompressed data, over the limit of "
+                          f"{byte_size(MAX_TABLE_BYTES)}; refusing to decode it.")
+    text = [f.name for f in metadata.schema.to_arrow_schema() if pa.types.is_string(f.type)
+            or pa.types.is_large_string(f.type) or pa.types.is_binary(f.type) or pa.types.is_large_binary(f.type)]
+    table = pq.ParquetFile(pa.BufferReader(data), read_dictionary=text).read()
+    expanded = table.nbytes + sum(_expanded_bytes(table[column]) for column in text)
+    if expanded > MAX_TABLE_BYTES:
+        raise SchemaError(f"{name} decodes to more than {byte_size(MAX_TABLE_BYTES)} (its text columns repeat long "
+                          "values many times); refusing it. A t20.csv table holds numbers and short names.")
+    for column in text:
+        index = table.schema.get_field_index(column)
+        table = table.set_column(index, column, table[column].cast(table.schema.field(index).type.value_type))
+    return table
+
+
+def _expanded_bytes(column: pa.ChunkedArray) -> int:
+    """Bytes the values of a dictionary column take once each row holds its own copy."""
+    total = 0
+    for chunk in column.chunks:
+        lengths = pc.binary_length(chunk.dictionary)
+        total += pc.sum(pc.take(lengths, chunk.indices)).as_py() or 0
+    return total
+
+
+def _check_table_size(rows: int, columns: int, name: str) -> None:
+    """Refuse a table of more rows or columns than a t20.csv ever holds, before it is parsed."""
+    if rows > MAX_TABLE_ROWS:
+        raise SchemaError(f"{name} holds {rows:,} rows, over the limit of {MAX_TABLE_ROWS:,} (every T20 on Cricsheet "
+                          "is a few million deliveries); refusing to read it. Use fewer rows.")
+    if columns > MAX_TABLE_COLUMNS:
+        raise SchemaError(f"{name} holds {columns:,} columns, over the limit of {MAX_TABLE_COLUMNS} (a t20.csv has "
+                          f"{len(MODEL_COLUMNS) + len(META_COLUMNS)}); refusing to read it. Keep the t20.csv columns.")
 
 
 def _read_csv(data: bytes, name: str) -> pd.DataFrame:
@@ -202,6 +255,9 @@ def _check_text(data: bytes, name: str) -> None:
             "Save the file as UTF-8 CSV, or check that it is a t20.csv and not a binary file."
         ) from None
     newlines = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == ord("\n"))
+    lines = len(newlines) + (not data.endswith(b"\n"))
+    header = data[: newlines[0] if len(newlines) else len(data)]
+    _check_table_size(lines - 1, header.count(b",") + 1, name)
     bounds = np.concatenate(([-1], newlines, [len(data)]))
     lengths = np.diff(bounds) - 1
     longest = int(np.argmax(lengths))

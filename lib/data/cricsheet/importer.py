@@ -18,6 +18,7 @@ import pandas as pd
 from lib.data.cricsheet.archive import (
     MAX_ARCHIVE_BYTES,
     MAX_ARCHIVE_FILES,
+    MAX_MATCH_BYTES,
     CricsheetError,
     Limits,
     MatchFile,
@@ -42,6 +43,7 @@ __all__ = [
     "FEATURE_VARIANTS",
     "MAX_ARCHIVE_BYTES",
     "MAX_ARCHIVE_FILES",
+    "MAX_MATCH_BYTES",
     "VARIANT_HELP",
     "CricsheetError",
     "ImportReport",
@@ -136,6 +138,7 @@ def import_cricsheet(
     *,
     max_bytes: int = MAX_ARCHIVE_BYTES,
     max_files: int = MAX_ARCHIVE_FILES,
+    max_match_bytes: int = MAX_MATCH_BYTES,
 ) -> ImportResult:
     """Import a Cricsheet zip, folder, JSON file or upload.
 
@@ -148,6 +151,7 @@ def import_cricsheet(
         name: the source's name in messages; defaults to the file name.
         max_bytes: refuse a source holding more uncompressed bytes than this.
         max_files: refuse a zip or folder with more files than this.
+        max_match_bytes: skip, by name and unparsed, a match file holding more bytes than this.
 
     Returns:
         ImportResult; see `import_matches`.
@@ -158,7 +162,7 @@ def import_cricsheet(
     """
     check_variant(features)
     label = source_name(source, name)
-    files = read_match_files(source, label, Limits(max_bytes, max_files))
+    files = read_match_files(source, label, Limits(max_bytes, max_files, max_match_bytes))
     return _import(_decode(files), features, vocabulary, label)
 
 
