@@ -7,6 +7,7 @@ every other module refers to them through the constants below.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -234,7 +235,8 @@ def _read_csv(data: bytes, name: str) -> pd.DataFrame:
         table = pacsv.read_csv(
             io.BytesIO(data),
             read_options=pacsv.ReadOptions(block_size=max(1 << 20, _MAX_LINE_BYTES * 2)),
-            convert_options=pacsv.ConvertOptions(strings_can_be_null=False),
+            # match ids as text: read as numbers, ids above 2**53 would merge and "0123" would become 123
+            convert_options=pacsv.ConvertOptions(strings_can_be_null=False, column_types={MATCH_ID: pa.string()}),
         )
     except pa.ArrowInvalid:
         raise SchemaError(
@@ -303,7 +305,8 @@ def validate(
         raise SchemaError(f"{name} has a header but no rows. Add at least two matches of deliveries.")
     out = {}
     for column in [c for c in META_COLUMNS if c in columns] + MODEL_COLUMNS:
-        out[column] = _numeric_column(table[column], column, name, allow_text=column == MATCH_ID)
+        reader = _match_id_column if column == MATCH_ID else _numeric_column
+        out[column] = reader(table[column], column, name)
     frame = pd.DataFrame(out, index=pd.RangeIndex(len(table)))
     _check_ranges(frame, name, features)
     if require_matches:
@@ -340,16 +343,68 @@ def _looks_like_index(column: str) -> bool:
     return column == "" or column.startswith("Unnamed") or column.lower() in {"index", "x"}
 
 
-def _numeric_column(values: pd.Series, column: str, name: str, allow_text: bool) -> np.ndarray:
+def _match_id_column(values: pd.Series, column: str, name: str) -> np.ndarray:
+    """Match ids as int64 when that keeps every distinct id distinct, else as text (see `ids_from_text`).
+
+    Whole numbers are never taken through float64 (which merges ids above 2**53); integers beyond int64 and
+    whole floats beyond it are kept as their text, never wrapped around."""
+    _refuse_non_scalar(values, column, name)
+    if not pd.api.types.is_numeric_dtype(values) and values.dtype != bool:
+        text = values.astype(str)
+        bad = np.flatnonzero((text.str.strip().eq("") | values.isna()).to_numpy())
+        if bad.size:
+            raise SchemaError(f"{name}, column {column}: row {bad[0] + 1} is empty. Every delivery needs its match id.")
+        return ids_from_text(text.to_numpy(dtype=object))
+    if pd.api.types.is_integer_dtype(values) and not values.isna().any():
+        if values.dtype.kind == "u" and values.max() > np.iinfo(np.int64).max:
+            return values.astype(str).to_numpy(dtype=object)
+        return values.to_numpy(dtype=np.int64)
+    numbers = _whole_numbers(_finite_numbers(values, column, name), column, name)
+    if np.abs(numbers).max() >= 2.0**63:
+        return np.asarray([repr(float(number)) for number in numbers], dtype=object)
+    return numbers.astype(np.int64)
+
+
+_WHOLE_TEXT = re.compile(r"[+-]?[0-9]+(?:\.0*)?")
+"""A whole number as text: 12, -3, +7, 12.0 (as a spreadsheet may write it)."""
+
+
+def ids_from_text(texts: np.ndarray) -> np.ndarray:
+    """Match ids given as text (a CSV's matchId column, Cricsheet file stems), as int64 when every one is a whole
+    number that fits in int64 and no two texts give the same number, else unchanged: "0123" and "123" stay two
+    matches, as do ids beyond 64 bits.
+
+    Args:
+        texts: (rows,) str.
+
+    Returns:
+        (rows,) int64, or `texts` as an object array.
+    """
+    codes, unique = pd.factorize(np.asarray(texts, dtype=object))
+    numbers = []
+    for text in unique:
+        if not _WHOLE_TEXT.fullmatch(text):
+            return np.asarray(texts, dtype=object)
+        numbers.append(int(text.split(".")[0]))
+    low, high = np.iinfo(np.int64).min, np.iinfo(np.int64).max
+    if len(set(numbers)) < len(numbers) or not all(low <= number <= high for number in numbers):
+        return np.asarray(texts, dtype=object)
+    return np.asarray(numbers, dtype=np.int64)[codes]
+
+
+def _numeric_column(values: pd.Series, column: str, name: str) -> np.ndarray:
+    """A model column or `innings` as numbers: int64 for whole-number columns, else float64."""
+    numbers = _finite_numbers(values, column, name)
+    if column in INTEGER_COLUMNS or column == INNINGS:
+        return _whole_numbers(numbers, column, name).astype(np.int64)
+    return numbers
+
+
+def _finite_numbers(values: pd.Series, column: str, name: str) -> np.ndarray:
+    """(rows,) float64 of a column; refuses non-scalar kinds, text, empty and infinite values by row."""
     _refuse_non_scalar(values, column, name)
     if values.dtype == bool:
         values = values.astype(np.int64)
-    if allow_text and not pd.api.types.is_numeric_dtype(values):
-        text = values.astype(str)
-        bad = np.flatnonzero(text.str.strip().eq("").to_numpy())
-        if bad.size:
-            raise SchemaError(f"{name}, column {column}: row {bad[0] + 1} is empty. Every delivery needs its match id.")
-        return text.to_numpy()
     numbers = pd.to_numeric(values, errors="coerce") if not pd.api.types.is_numeric_dtype(values) else values
     numbers = numbers.to_numpy(dtype=np.float64, na_value=np.nan)
     bad = ~np.isfinite(numbers)
@@ -366,14 +421,17 @@ def _numeric_column(values: pd.Series, column: str, name: str, allow_text: bool)
             f"{name}, column {column}: row {row + 1} {problem}. Every value must be a finite number; "
             "fix or drop that row."
         )
-    if column in INTEGER_COLUMNS or column == INNINGS or column == MATCH_ID:
-        fractional = numbers != np.round(numbers)
-        if fractional.any():
-            row = int(np.argmax(fractional))
-            raise SchemaError(
-                f"{name}, column {column}: row {row + 1} is {numbers[row]:g}, but this column holds whole numbers."
-            )
-        return numbers.astype(np.int64)
+    return numbers
+
+
+def _whole_numbers(numbers: np.ndarray, column: str, name: str) -> np.ndarray:
+    """`numbers`, refused at the first row that is not a whole number."""
+    fractional = numbers != np.round(numbers)
+    if fractional.any():
+        row = int(np.argmax(fractional))
+        raise SchemaError(
+            f"{name}, column {column}: row {row + 1} is {numbers[row]:g}, but this column holds whole numbers."
+        )
     return numbers
 
 
