@@ -3,6 +3,7 @@ tested on the same held-out real matches."""
 
 import streamlit as st
 
+from lib.data import files
 from lib.data.augment import MAX_REPEATS, repeats
 from lib.data.splits import SPLIT_KINDS, STANDARD_SPLIT
 from lib.jobs import runner, store
@@ -106,7 +107,7 @@ def download_ui(real, synthetic_id: str) -> None:
                    "are left out, as every arm leaves them out.")
         st.download_button(
             "Download augmented t20.csv", file_name=f"augmented-{ratio:g}.csv", mime="text/csv",
-            data=lambda: augmented_training_set(real.id, synthetic_id, ratio).frame.to_csv(index=False).encode(),
+            data=lambda: files.csv_bytes(augmented_training_set(real.id, synthetic_id, ratio).frame),
         )
 
 

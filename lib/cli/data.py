@@ -55,6 +55,9 @@ def check_command(args: argparse.Namespace) -> int:
     summary = summarize(frame)
     print(f"{args.file.name}: valid t20 data")
     _print_summary(summary)
+    for column in files.formula_columns(frame):
+        print(f"note: some {column} values start with {', '.join(map(repr, files.FORMULA_STARTS))}, which a "
+              "spreadsheet runs as a formula; every CSV Crease Lab writes puts a ' before them, so they show as text")
     return 0
 
 

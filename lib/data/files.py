@@ -8,6 +8,7 @@ was and the partial one is removed.
 
 from __future__ import annotations
 
+import csv
 import errno
 import os
 import shutil
@@ -81,10 +82,72 @@ def write_text(target: str | Path, text: str) -> Path:
 
 
 def write_csv(target: str | Path, frame) -> Path:
-    """Write a pandas DataFrame as CSV (no index) to `target` atomically; returns the target."""
+    """Write a pandas DataFrame as CSV (no index) to `target` atomically, text cells made safe to open in a
+    spreadsheet (`csv_safe`); returns the target."""
     with atomic_path(target) as tmp:
-        frame.to_csv(tmp, index=False)
+        _to_csv(frame, tmp)
     return Path(target)
+
+
+def csv_bytes(frame) -> bytes:
+    """A pandas DataFrame as CSV bytes (no index), text cells made safe as in `write_csv`, for downloads."""
+    return _to_csv(frame).encode()
+
+
+def _to_csv(frame, target: Path | None = None):
+    """`csv_safe(frame)` as CSV, to `target` or returned as text."""
+    safe = csv_safe(frame)
+    # Python's csv writer quotes a field holding "\n" but not one holding a lone "\r", which readers take for a
+    # line break; such a table is written with every text field quoted (numbers stay bare).
+    carriage = any(mask is not None and mask.any() for mask in (_cells_with(safe[c], "\r") for c in safe.columns))
+    return safe.to_csv(target, index=False, quoting=csv.QUOTE_NONNUMERIC if carriage else csv.QUOTE_MINIMAL)
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet read a cell as a formula (OWASP's guidance on CSV injection)."""
+
+
+def csv_safe(frame):
+    """`frame` with every text cell and column name that starts with one of FORMULA_STARTS prefixed by a single
+    quote, so that a team named =HYPERLINK(...) shows as text in a spreadsheet instead of running. Numeric columns
+    are left alone: runs still needed of -3 stay the number -3. Returns `frame` itself when nothing needs it."""
+    masks = {column: _formula_cells(frame[column]) for column in frame.columns}
+    masks = {column: mask for column, mask in masks.items() if mask is not None and mask.any()}
+    names = {c: f"'{c}" for c in frame.columns if isinstance(c, str) and c.startswith(FORMULA_STARTS)}
+    if not masks and not names:
+        return frame
+    safe = frame.copy()
+    for column, mask in masks.items():
+        values = safe[column].astype(object).to_numpy(copy=True)
+        values[mask] = ["'" + value for value in values[mask]]
+        safe[column] = values
+    return safe.rename(columns=names)
+
+
+def formula_columns(frame) -> list:
+    """The columns of `frame` holding text that a spreadsheet would read as a formula (see `csv_safe`)."""
+    return [column for column in frame.columns if (mask := _formula_cells(frame[column])) is not None and mask.any()]
+
+
+def _formula_cells(values):
+    """(rows,) bool: text cells starting with one of FORMULA_STARTS; None for a column that holds no text."""
+    return _text_test(values, lambda text: text.str.startswith(FORMULA_STARTS, na=False))
+
+
+def _cells_with(values, part: str):
+    """(rows,) bool: text cells holding `part` anywhere; None for a column that holds no text."""
+    return _text_test(values, lambda text: text.str.contains(part, regex=False, na=False))
+
+
+def _text_test(values, test):
+    import pandas as pd
+
+    if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_datetime64_any_dtype(values):
+        return None
+    try:
+        return test(values).to_numpy(dtype=bool)
+    except AttributeError:  # an object column without any text
+        return None
 
 
 def staging_dir(parent: str | Path) -> Path:

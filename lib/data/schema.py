@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from lib.data import files
 from lib.data.modelfiles import REFUSAL, describe_model_file
 from lib.data.units import byte_size
 
@@ -591,5 +592,6 @@ def t20_columns(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_t20_csv(frame: pd.DataFrame) -> bytes:
-    """The frame as t20.csv bytes (see `t20_columns`)."""
-    return t20_columns(frame).to_csv(index=False).encode()
+    """The frame as t20.csv bytes (see `t20_columns`), text match ids made safe for spreadsheets
+    (lib.data.files.csv_safe)."""
+    return files.csv_bytes(t20_columns(frame))
