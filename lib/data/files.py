@@ -3,7 +3,8 @@
 Every writer in the project goes through here: a file is written under a temporary name beside its target and
 renamed into place (one `os.replace`, atomic on POSIX and Windows within one file system), and a folder is
 built under a hidden staging name and moved into place whole. On any failure the old file or folder stays as it
-was and the partial one is removed.
+was and the partial one is removed; what a killed writer could not remove, the next writer of that folder does
+(`remove_leftovers`). CSVs are written safe to open in a spreadsheet (`csv_safe`).
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from __future__ import annotations
 import csv
 import errno
 import os
+import re
 import shutil
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +23,12 @@ from pathlib import Path
 
 STAGING_PREFIX = ".staging-"
 """Folders being written start with this; listings skip names starting with a dot."""
+LEFTOVER_SECONDS = 60
+"""Age after which a temporary file or folder of ours is taken for the leftover of a writer that was killed
+mid-write (`kill -9`, power loss); a writer still at work touches its file far more often than this."""
+_LEFTOVER = re.compile(r"\.(tmp-[0-9a-f]{32}-.+|staging-[a-z0-9_]{8}|old-.+-[0-9a-f]{6}|write-test-[a-z0-9_]{8})")
+"""Our temporary names: atomic_path's files, staging_dir's folders, publish_dir's replaced folders and
+check_writable's probes. Nothing else is ever removed."""
 
 
 @contextmanager
@@ -32,6 +41,7 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     if target.is_dir():
         raise IsADirectoryError(errno.EISDIR, "is a folder", str(target))
     target.parent.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(target.parent)
     tmp = target.with_name(f".tmp-{uuid.uuid4().hex}-{target.name}")
     try:
         yield tmp
@@ -154,7 +164,41 @@ def staging_dir(parent: str | Path) -> Path:
     """A new hidden folder inside `parent` (created), on the same file system, to fill before `publish_dir`."""
     parent = Path(parent)
     parent.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(parent)
     return Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=parent))
+
+
+def remove_leftovers(folder: str | Path, older_than: float = LEFTOVER_SECONDS) -> list[Path]:
+    """Remove what writers killed mid-write left in `folder`: files and folders with our temporary names only, and
+    only those untouched for `older_than` seconds, so a concurrent writer's temporary file is never taken from
+    under it. Every writer calls this on its folder before it starts. Returns what was removed."""
+    try:
+        entries = [entry for entry in os.scandir(folder) if _LEFTOVER.fullmatch(entry.name)]
+    except OSError:
+        return []
+    removed, now = [], time.time()
+    for entry in entries:
+        try:
+            if now - _last_change(entry) < older_than:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path)
+            else:
+                os.unlink(entry.path)
+        except OSError:  # gone meanwhile (another writer cleaned it), or not ours to remove
+            continue
+        removed.append(Path(entry.path))
+    return removed
+
+
+def _last_change(entry: os.DirEntry) -> float:
+    """When a file, or anything in a folder, was last written (a folder's own time misses a file growing inside)."""
+    latest = entry.stat(follow_symlinks=False).st_mtime
+    if entry.is_dir(follow_symlinks=False):
+        for folder, _, names in os.walk(entry.path):
+            for name in [".", *names]:
+                latest = max(latest, os.lstat(os.path.join(folder, name)).st_mtime)
+    return latest
 
 
 def publish_dir(staging: Path, destination: Path) -> Path:
