@@ -1,0 +1,60 @@
+"""Nothing hangs: a Ray address where no Ray head answers fails in seconds whatever listens there."""
+
+import http.server
+import socket
+import threading
+
+import pytest
+
+from lib.jobs import cluster
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture
+def web_server():
+    """An HTTP server on a free port: it accepts connections and answers, but not in Ray's protocol."""
+    server = http.server.HTTPServer(("127.0.0.1", 0), _Quiet)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def silent_server():
+    """A port that accepts connections and never says a word."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        yield listener.getsockname()[1]
+
+
+@pytest.fixture
+def closed_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return port
+
+
+@pytest.mark.parametrize("listener, message", [
+    ("web_server", "answers, but not as a Ray head: it replied b'<!DOCTYPE'"),
+    ("silent_server", "something accepted the connection but said nothing for 1 s"),
+    ("closed_port", "No Ray cluster answers at"),
+], ids=["web server", "silent server", "closed port"])
+def test_a_ray_address_where_no_ray_head_answers_fails_in_seconds(listener, message, request, monkeypatch):
+    import ray
+
+    # Setup: something other than a Ray head at the address; one second of silence is enough to give up here
+    port = request.getfixturevalue(listener)
+    monkeypatch.setattr(cluster, "CONNECT_SECONDS", 1)
+    # Run
+    with pytest.raises(cluster.ClusterError) as refused:
+        cluster.connect(f"127.0.0.1:{port}")
+    # Assert: said what answered and how to start a head; Ray never tried to connect (it would retry for minutes)
+    assert message in str(refused.value) and "Start one with `ray start --head`" in str(refused.value)
+    assert not ray.is_initialized()
