@@ -9,7 +9,7 @@ from lib.data.splits import SPLIT_KINDS, STANDARD_SPLIT
 from lib.jobs import runner, store
 from lib.jobs.bodies import SYNTH_SAMPLE, WP_COMPARE, augmented_training_set, provenance_note, training_matches
 from lib.wp.arms import DEFAULT_RATIOS, DEFAULT_SEEDS
-from models.wp.config import TRAINING, WPConfig
+from models.wp.config import TRAINING, WPConfig, parse_layers
 from pages.ui import settings
 from pages.ui.common import (
     active_dataset,
@@ -64,9 +64,9 @@ def settings_ui() -> dict:
 
 def _layers(text: str) -> tuple[int, ...]:
     try:
-        return tuple(int(units) for units in text.split(",") if units.strip())
-    except ValueError:
-        raise ValueError(f"Dense layers must be comma-separated whole numbers such as 64,32,16,8, not {text!r}.") from None
+        return parse_layers(text)
+    except ValueError as error:
+        raise ValueError(f"{error} Such as 64,32,16,8.") from None
 
 
 @st.cache_data(max_entries=4, show_spinner=False)

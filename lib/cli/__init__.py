@@ -35,13 +35,14 @@ ROW_BYTES = 10 * 8 * 4
 (generated, pooled, shuffled or drawn, converted for writing or training)."""
 
 
-def check_rows_fit(rows: float, what: str, how_to_fix: str) -> None:
+def check_rows_fit(rows: float, what: str, how_to_fix: str, row_bytes: float = ROW_BYTES) -> None:
     """Refuse, before any work, a number of rows whose copies would not fit in the memory available now.
 
     Args:
         rows: rows the command would hold at once.
         what: the rows in words, for the message ("--rows 1e9 synthetic rows").
         how_to_fix: the option to lower, in words.
+        row_bytes: memory one row takes at the command's peak, all copies together.
 
     Raises:
         UsageError: saying the memory needed and available.
@@ -50,7 +51,7 @@ def check_rows_fit(rows: float, what: str, how_to_fix: str) -> None:
 
     from lib.data.units import gib
 
-    needed, available = rows * ROW_BYTES, psutil.virtual_memory().available
+    needed, available = rows * row_bytes, psutil.virtual_memory().available
     if needed > available:
         raise UsageError(f"{what} would need about {gib(needed)} of memory, and {gib(available)} is available. "
                          f"{how_to_fix}")
@@ -69,7 +70,9 @@ def load_model(loader, folder, what: str):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    from lib.cli.options import Parser
+
+    parser = Parser(
         prog="python -m lib.cli",
         description="Crease Lab: T20 data, CTGAN synthesis, fidelity scores and win-probability models.",
     )
@@ -82,7 +85,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Parse `argv`, run the command, and turn errors into one line on stderr and an exit code."""
-    args = build_parser().parse_args(argv)
+    from lib.cli.options import BadArgument
+
+    try:
+        args = build_parser().parse_args(argv)
+    except BadArgument as error:
+        print(f"error: {error}", file=sys.stderr)
+        return USER_ERROR
     try:
         return int(args.run(args) or 0)
     except KeyboardInterrupt:
@@ -125,6 +134,9 @@ def explain_os_error(error: OSError) -> str:
         return f"read-only file system:{where} cannot be written. Choose a writable folder."
     if isinstance(error, IsADirectoryError):
         return f"{error.filename} is a folder; give a file name inside it, such as {error.filename}/out.csv."
+    if isinstance(error, NotADirectoryError):
+        return (f"{error.filename} is a file, not a folder, so nothing can be written inside it; give a path whose "
+                "folders are folders.")
     if isinstance(error, PermissionError):
         return f"permission denied:{where}. Choose a folder you can write to, or fix its permissions."
     if isinstance(error, FileNotFoundError):

@@ -7,11 +7,16 @@ import os
 from pathlib import Path
 
 from lib.cli import check_rows_fit, load_model
+from lib.cli.options import MAX_BATCH, MAX_EPOCHS, MAX_RAY_CPUS, decimal, output_file, seed, whole
 from lib.data import files
+from lib.data.schema import MAX_PLAYER_INDEX
 from lib.data.units import duration, gib
-from models.synth.config import CHUNK_ROWS, ENCODINGS, SynthConfig
+from models.synth.config import CHUNK_ROWS, ENCODINGS, MAX_SHARDS, SynthConfig
 
 DEFAULTS = SynthConfig()
+MIN_CHUNK_ROWS = 100
+"""Fewest rows per sample chunk: each chunk is a generator pass of its own, so a million rows in chunks of one
+would take practically forever."""
 
 
 def register(groups: argparse._SubParsersAction) -> None:
@@ -20,21 +25,26 @@ def register(groups: argparse._SubParsersAction) -> None:
 
     train = commands.add_parser("train", help="t20.csv -> synthesizer folder (prints the estimate, then losses)")
     train.add_argument("--data", type=Path, required=True, help="t20.csv or Parquet file to learn from")
-    train.add_argument("--fraction", type=float, default=DEFAULTS.fraction,
+    train.add_argument("--fraction", type=decimal("--fraction", 0, 1, low_open=True, example=0.05),
+                       default=DEFAULTS.fraction,
                        help=f"share of rows each shard trains on, (0, 1] (default {DEFAULTS.fraction})")
-    train.add_argument("--epochs", type=int, default=DEFAULTS.epochs,
+    train.add_argument("--epochs", type=whole("--epochs", 1, MAX_EPOCHS, example=20), default=DEFAULTS.epochs,
                        help=f"passes over each shard's rows (default {DEFAULTS.epochs})")
     train.add_argument("--player-encoding", choices=ENCODINGS, default=DEFAULTS.player_encoding,
                        help=f"how players enter the model (default {DEFAULTS.player_encoding})")
-    train.add_argument("--top-k", type=int, default=DEFAULTS.top_k, help=f"players kept as categories with top_k (default {DEFAULTS.top_k})")
-    train.add_argument("--shards", type=int, default=DEFAULTS.shards,
+    train.add_argument("--top-k", type=whole("--top-k", 1, MAX_PLAYER_INDEX, example=200), default=DEFAULTS.top_k,
+                       help=f"players kept as categories with top_k (default {DEFAULTS.top_k})")
+    train.add_argument("--shards", type=whole("--shards", 1, MAX_SHARDS, example=12), default=DEFAULTS.shards,
                        help=f"models, each on its own random fraction, samples pooled (default {DEFAULTS.shards})")
-    train.add_argument("--batch-size", type=int, default=DEFAULTS.batch_size,
+    train.add_argument("--batch-size", type=whole("--batch-size", 2, MAX_BATCH, example=500),
+                       default=DEFAULTS.batch_size,
                        help=f"even and divisible by pac ({DEFAULTS.pac}) (default {DEFAULTS.batch_size})")
-    train.add_argument("--generator-lr", type=float, default=DEFAULTS.generator_lr, help="Adam learning rate, > 0")
-    train.add_argument("--discriminator-lr", type=float, default=DEFAULTS.discriminator_lr,
+    train.add_argument("--generator-lr", type=decimal("--generator-lr", 0, low_open=True, example=2e-4),
+                       default=DEFAULTS.generator_lr, help="Adam learning rate, > 0")
+    train.add_argument("--discriminator-lr", type=decimal("--discriminator-lr", 0, low_open=True, example=2e-4),
+                       default=DEFAULTS.discriminator_lr,
                        help="Adam learning rate, > 0")
-    train.add_argument("--seed", type=int, default=DEFAULTS.seed)
+    train.add_argument("--seed", type=seed, default=DEFAULTS.seed)
     train.add_argument("--checkpoint-dir", type=Path, help="checkpoint here every few epochs")
     train.add_argument("--resume", action="store_true", help="continue the run checkpointed in --checkpoint-dir")
     train.add_argument("--all-matches", action="store_true",
@@ -49,10 +59,11 @@ def register(groups: argparse._SubParsersAction) -> None:
 
     sample = commands.add_parser("sample", help="synthesizer folder -> synthetic t20.csv")
     sample.add_argument("--model", type=Path, required=True, help="folder written by `synth train`")
-    sample.add_argument("--rows", type=int, required=True)
-    sample.add_argument("--seed", type=int, help="makes the rows repeatable")
-    sample.add_argument("--out", type=Path, required=True, help="CSV to write")
-    sample.add_argument("--chunk-rows", type=int, default=CHUNK_ROWS,
+    sample.add_argument("--rows", type=whole("--rows", 1, example=50_000), required=True)
+    sample.add_argument("--seed", type=seed, help="makes the rows repeatable")
+    sample.add_argument("--out", type=output_file, required=True, help="CSV to write")
+    sample.add_argument("--chunk-rows", type=whole("--chunk-rows", MIN_CHUNK_ROWS, example=CHUNK_ROWS),
+                        default=CHUNK_ROWS,
                         help=f"rows per seeded chunk; the same seed and chunk size give the same rows here and on "
                              f"Ray (default {CHUNK_ROWS:,})")
     add_ray_options(sample, "each chunk")
@@ -64,7 +75,7 @@ def add_ray_options(parser: argparse.ArgumentParser, task: str) -> None:
     parser.add_argument("--ray", metavar="ADDRESS",
                         help=f"run {task} as a task on the Ray cluster at ADDRESS (host:port of its head, or auto "
                              "for the one started on this machine); without it everything runs here")
-    parser.add_argument("--ray-cpus", type=int, default=1, metavar="N",
+    parser.add_argument("--ray-cpus", type=whole("--ray-cpus", 1, MAX_RAY_CPUS, example=4), default=1, metavar="N",
                         help="CPUs each Ray task requests (default 1)")
 
 
@@ -140,10 +151,6 @@ def sample_command(args: argparse.Namespace) -> int:
     from models.synth.chunks import sample_in_chunks
     from models.synth.synthesizer import CtganSynthesizer
 
-    if args.rows < 1:
-        raise ValueError(f"--rows must be at least 1, got {args.rows}.")
-    if args.chunk_rows < 1:
-        raise ValueError(f"--chunk-rows must be at least 1, got {args.chunk_rows}.")
     check_rows_fit(args.rows, f"--rows {args.rows:,}", "Sample fewer rows, in several runs if need be.")
     model = load_model(CtganSynthesizer.load, args.model, "synthesizer folder written by `synth train`")
     ray = connect(args)

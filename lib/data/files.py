@@ -40,6 +40,9 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     target = Path(target)
     if target.is_dir():
         raise IsADirectoryError(errno.EISDIR, "is a folder", str(target))
+    blocker = file_in_the_way(target)
+    if blocker is not None:
+        raise NotADirectoryError(errno.ENOTDIR, "is a file, not a folder", str(blocker))
     target.parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(target.parent)
     tmp = target.with_name(f".tmp-{uuid.uuid4().hex}-{target.name}")
@@ -259,6 +262,10 @@ def check_output_dir(destination: str | Path, marker: str, what: str, *, force: 
     _refuse_ancestor(destination)
     if destination.exists() and not destination.is_dir():
         raise OutputRefused(f"--out {destination} is a file; give a new folder name for the {what}.")
+    blocker = file_in_the_way(destination)
+    if blocker is not None:
+        raise OutputRefused(f"--out {destination}: {blocker} is a file, not a folder; give a new folder name for the "
+                            f"{what} whose parents are folders, such as {blocker.parent / destination.name}.")
     if destination.is_dir() and any(destination.iterdir()):
         if not (destination / marker).is_file():
             raise OutputRefused(
@@ -272,6 +279,41 @@ def check_output_dir(destination: str | Path, marker: str, what: str, *, force: 
             )
     check_writable(destination.parent)
     return destination
+
+
+def check_output_file(target: str | Path) -> Path:
+    """Refuse, before any work, a file path that cannot be written: a folder, a path one of whose folders is a file,
+    or a folder where nothing can be created. Folders that do not exist yet are fine: writing creates them.
+
+    Returns:
+        `target` as a Path.
+
+    Raises:
+        OutputRefused: saying what is in the way and what to give instead.
+    """
+    target = Path(target).expanduser()
+    if target.is_dir():
+        raise OutputRefused(f"{target} is a folder; give a file name inside it, such as {target / 'out.csv'}.")
+    blocker = file_in_the_way(target)
+    if blocker is not None:
+        raise OutputRefused(f"{blocker} is a file, not a folder, so {target} cannot be written; give a path whose "
+                            f"folders are folders, such as {target.name} here or {blocker.parent / target.name}.")
+    check_writable(_nearest_existing(target.parent))
+    return target
+
+
+def file_in_the_way(target: Path) -> Path | None:
+    """The nearest of `target`'s folders that exists as something other than a folder, or None."""
+    existing = _nearest_existing(target.parent)
+    return None if existing.is_dir() else existing
+
+
+def _nearest_existing(folder: Path) -> Path:
+    """`folder`, or the nearest folder above it that exists (at worst the current folder or the root)."""
+    folder = folder.absolute()
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return folder
 
 
 def _refuse_ancestor(destination: Path) -> None:

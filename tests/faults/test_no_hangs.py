@@ -1,4 +1,5 @@
-"""Nothing hangs: a Ray address where no Ray head answers fails in seconds whatever listens there."""
+"""Nothing hangs: a Ray address where no Ray head answers fails in seconds whatever listens there, and a count that
+would make a command run practically forever is refused before any work."""
 
 import http.server
 import socket
@@ -6,6 +7,7 @@ import threading
 
 import pytest
 
+from lib.cli import main
 from lib.jobs import cluster
 
 
@@ -58,3 +60,24 @@ def test_a_ray_address_where_no_ray_head_answers_fails_in_seconds(listener, mess
     # Assert: said what answered and how to start a head; Ray never tried to connect (it would retry for minutes)
     assert message in str(refused.value) and "Start one with `ray start --head`" in str(refused.value)
     assert not ray.is_initialized()
+
+
+@pytest.mark.parametrize("arguments, message", [
+    (["data", "sample", "--matches", "1000000000"], "--matches: 1,000,000,000 is outside 2..20,000"),
+    (["wp", "compare", "--data", "t20.csv", "--seeds", "1000000000"], "--seeds: 1,000,000,000 is outside 1..100"),
+    (["wp", "compare", "--data", "t20.csv", "--epochs", "1000000000"], "--epochs: 1,000,000,000 is outside 1..10,000"),
+    (["synth", "train", "--data", "t20.csv", "--epochs", "1000000000"], "--epochs: 1,000,000,000 is outside"),
+    (["synth", "sample", "--model", "m", "--rows", "1000000", "--chunk-rows", "1"], "--chunk-rows: 1 is below 100"),
+    (["synth", "train", "--data", "t20.csv", "--shards", "100000"], "--shards: 100,000 is outside 1..50"),
+], ids=["data sample --matches", "wp compare --seeds", "wp compare --epochs", "synth train --epochs",
+        "synth sample --chunk-rows", "synth train --shards"])
+def test_a_count_that_would_run_practically_forever_is_refused_before_any_work(arguments, message, tmp_path,
+                                                                                 monkeypatch, capsys):
+    # Setup: the data files do not even exist; the count is refused first
+    monkeypatch.chdir(tmp_path)
+    # Run
+    code = main([*arguments, "--out", "out.csv" if arguments[1] in ("sample", "compare") else "model"])
+    # Assert: one line with the option, the value and the range; nothing written
+    err = capsys.readouterr().err
+    assert code == 2 and f"error: argument {message}" in err and len(err.splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []
