@@ -30,6 +30,8 @@ from lib.cli.options import (
 from lib.cli.synth import add_ray_options, connect
 from lib.data import files
 
+MAX_RATIOS = 20
+"""Most different --ratios of one comparison: each is an arm of --seeds trainings (the page offers 4)."""
 _ratio = decimal("--ratio", 0, example=1)
 """--ratio: synthetic rows per real training row, a finite number >= 0."""
 
@@ -144,9 +146,13 @@ def parse_ratios(text: str | None, with_synthetic: bool) -> tuple[float, ...]:
     if not with_synthetic:
         raise UsageError("--ratios needs --synthetic: augmented arms draw their extra rows from a synthetic set.")
     try:
-        return tuple(check_ratio(float(part)) for part in text.split(","))
+        ratios = tuple(check_ratio(float(part)) for part in text.split(","))
     except ValueError:
         raise UsageError(f"--ratios must be comma-separated numbers >= 0 such as 0,0.5,1; got {text!r}.") from None
+    if len(set(ratios)) > MAX_RATIOS:
+        raise UsageError(f"--ratios names {len(set(ratios)):,} different ratios, each an arm trained --seeds times; "
+                         f"give at most {MAX_RATIOS}, such as 0,0.5,1,2.")
+    return ratios
 
 
 def _config(args):
