@@ -31,8 +31,8 @@ SAMPLE, TABLE, CRICSHEET, STORED = (
 )
 SOURCES = [SAMPLE, TABLE, CRICSHEET, STORED]
 VARIANTS = {"leakfree": "leak-free (recommended)", "yorkr": "yorkr (as the published t20.csv)"}
-# Widgets whose values are kept in the workspace (pages.ui.settings).
-SOURCE_KEYS = ["home_source", "home_features"]
+# Widgets whose values are kept in the workspace (pages.ui.settings), with what each accepts.
+SOURCE_SETTINGS = {"home_source": settings.OneOf(tuple(SOURCES)), "home_features": settings.OneOf(tuple(VARIANTS))}
 
 
 def flow_ui() -> None:
@@ -45,7 +45,7 @@ def flow_ui() -> None:
 
 def source_ui() -> dict:
     """The dataset chooser; returns the user's choice as plain values."""
-    settings.restore("home", SOURCE_KEYS, valid={"home_source": SOURCES, "home_features": list(VARIANTS)})
+    settings.restore("home", SOURCE_SETTINGS)
     choice = st.radio("Data source", SOURCES, horizontal=True, key="home_source")
     picked = {"source": choice, "file": None, "features": sources.DEFAULT_FEATURES, "stored": None}
     if choice == TABLE:
@@ -62,7 +62,7 @@ def source_ui() -> dict:
         picked["stored"] = dataset_picker("Stored dataset", kind="real", default=st.session_state.get("active_dataset"))
         if picked["stored"] is None:
             st.info("No datasets in the workspace yet.")
-    settings.remember("home", SOURCE_KEYS)
+    settings.remember("home", list(SOURCE_SETTINGS))
     return picked
 
 

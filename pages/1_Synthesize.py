@@ -25,9 +25,21 @@ st.write(
     "testing the win-probability model never reach it."
 )
 DEFAULTS = SynthConfig()
-SETTING_KEYS = ["synth_fraction", "synth_epochs", "synth_encoding", "synth_top_k", "synth_shards", "synth_batch",
-# Widgets whose values are kept in the workspace, so leaving the page or reloading keeps them.
-                "synth_rows", "synth_generator_lr", "synth_discriminator_lr", "synth_seed", "synth_name"]
+# Widgets whose values are kept in the workspace, so leaving the page or reloading keeps them, with what each
+# accepts; the widgets take their ranges from here, so a hand-edited settings.json cannot put a value outside them.
+SETTINGS = {
+    "synth_fraction": settings.Number(FRACTION_STEP, 1.0),
+    "synth_epochs": settings.Number(1, 300, whole=True),
+    "synth_encoding": settings.OneOf(tuple(ENCODINGS)),
+    "synth_top_k": settings.Number(1, 5000, whole=True),
+    "synth_shards": settings.Number(1, MAX_SHARDS, whole=True),
+    "synth_batch": settings.Number(10, 20_000, whole=True),
+    "synth_rows": settings.Number(100, 5_000_000, whole=True),
+    "synth_generator_lr": settings.Number(1e-6, 1.0),
+    "synth_discriminator_lr": settings.Number(1e-6, 1.0),
+    "synth_seed": settings.Number(0, 2**31 - 1, whole=True),
+    "synth_name": settings.Text(),
+}
 ENCODING_HELP = {
     "categorical": "every player a category (as published; exact but wide)",
     "top_k": "the K most frequent players as categories, the rest pooled",
@@ -38,25 +50,28 @@ ENCODING_HELP = {
 def settings_ui() -> tuple[SynthConfig, int, str]:
     """The two sliders up front, the rest under Advanced; returns (config, rows to generate, set name)."""
     left, right = st.columns(2)
-    fraction = left.slider("Sampling fraction", FRACTION_STEP, 1.0, DEFAULTS.fraction, FRACTION_STEP,
-                           key="synth_fraction",
+    fraction = left.slider("Sampling fraction", value=DEFAULTS.fraction, step=FRACTION_STEP, key="synth_fraction",
+                           **SETTINGS["synth_fraction"].limits,
                            help="Share of the training rows each model learns from.")
-    epochs = right.slider("Epochs", 1, 300, DEFAULTS.epochs, key="synth_epochs")
+    epochs = right.slider("Epochs", value=DEFAULTS.epochs, key="synth_epochs", **SETTINGS["synth_epochs"].limits)
     with st.expander("Advanced"):
         a, b, c = st.columns(3)
         encoding = a.radio("Player encoding", ENCODINGS, index=ENCODINGS.index(DEFAULTS.player_encoding),
                            format_func=lambda e: f"{e}: {ENCODING_HELP[e]}", key="synth_encoding")
-        top_k = a.number_input("K (top_k)", 1, 5000, DEFAULTS.top_k, key="synth_top_k",
-                               disabled=encoding != "top_k")
-        shards = b.number_input("Shards", 1, MAX_SHARDS, DEFAULTS.shards, key="synth_shards",
+        top_k = a.number_input("K (top_k)", value=DEFAULTS.top_k, key="synth_top_k", disabled=encoding != "top_k",
+                               **SETTINGS["synth_top_k"].limits)
+        shards = b.number_input("Shards", value=DEFAULTS.shards, key="synth_shards", **SETTINGS["synth_shards"].limits,
                                 help="Models, each on its own random fraction of the rows; samples are pooled.")
-        batch = b.number_input("Batch size", 10, 20_000, DEFAULTS.batch_size, step=10, key="synth_batch")
-        rows = b.number_input("Rows to generate", 100, 5_000_000, 30_000, step=1000, key="synth_rows")
-        generator_lr = c.number_input("Generator learning rate", 1e-6, 1.0, DEFAULTS.generator_lr, format="%.5f",
-                                      key="synth_generator_lr")
-        discriminator_lr = c.number_input("Discriminator learning rate", 1e-6, 1.0, DEFAULTS.discriminator_lr,
-                                          format="%.5f", key="synth_discriminator_lr")
-        seed = c.number_input("Seed", 0, 2**31 - 1, DEFAULTS.seed, key="synth_seed")
+        batch = b.number_input("Batch size", value=DEFAULTS.batch_size, step=10, key="synth_batch",
+                               **SETTINGS["synth_batch"].limits)
+        rows = b.number_input("Rows to generate", value=30_000, step=1000, key="synth_rows",
+                              **SETTINGS["synth_rows"].limits)
+        generator_lr = c.number_input("Generator learning rate", value=DEFAULTS.generator_lr, format="%.5f",
+                                      key="synth_generator_lr", **SETTINGS["synth_generator_lr"].limits)
+        discriminator_lr = c.number_input("Discriminator learning rate", value=DEFAULTS.discriminator_lr,
+                                          format="%.5f", key="synth_discriminator_lr",
+                                          **SETTINGS["synth_discriminator_lr"].limits)
+        seed = c.number_input("Seed", value=DEFAULTS.seed, key="synth_seed", **SETTINGS["synth_seed"].limits)
     config = SynthConfig(fraction=fraction, epochs=epochs, shards=int(shards), player_encoding=encoding,
                          top_k=int(top_k), batch_size=int(batch), generator_lr=generator_lr,
                          discriminator_lr=discriminator_lr, seed=int(seed))
@@ -67,9 +82,9 @@ real = dataset_picker("Real dataset", kind="real", default=getattr(active_datase
 if real is None:
     st.info("Load a dataset on the Home page first.")
     st.stop()
-settings.restore("synthesize", SETTING_KEYS, valid={"synth_encoding": list(ENCODINGS)})
+settings.restore("synthesize", SETTINGS)
 config, rows, name = settings_ui()
-settings.remember("synthesize", SETTING_KEYS)
+settings.remember("synthesize", list(SETTINGS))
 try:
     estimate = cached_estimate(real.id, real.created, ENGINE.name, config.to_json())
 except ValueError as error:

@@ -3,13 +3,14 @@ tested on the same held-out real matches."""
 
 import streamlit as st
 
+from lib.data import files
 from lib.data.augment import MAX_REPEATS, repeats
 from lib.data.splits import SPLIT_KINDS, STANDARD_SPLIT
 from lib.jobs import runner, store
 from lib.jobs.bodies import augmented_training_set, provenance_note, training_matches
 from lib.jobs.kinds import SYNTH_SAMPLE, WP_COMPARE
 from lib.wp.arms import DEFAULT_RATIOS, DEFAULT_SEEDS
-from models.wp.config import TRAINING, WPConfig
+from models.wp.config import TRAINING, WPConfig, parse_layers
 from pages.ui import settings
 from pages.ui.common import (
     active_dataset,
@@ -31,9 +32,20 @@ st.write(
 )
 NO_SYNTHETIC = "None (real and reference arms only)"
 PRESET = WPConfig()
-SETTING_KEYS = ["wp_ratios", "wp_seeds", "wp_split", "wp_layers", "wp_embedding_dim", "wp_dropout",
-# Widgets whose values are kept in the workspace, so leaving the page or reloading keeps them.
-                "wp_learning_rate", "wp_epochs", "wp_patience", "wp_training"]
+# Widgets whose values are kept in the workspace, so leaving the page or reloading keeps them, with what each
+# accepts; the widgets take their ranges from here, so a hand-edited settings.json cannot put a value outside them.
+SETTINGS = {
+    "wp_ratios": settings.OneOf(DEFAULT_RATIOS, many=True),
+    "wp_seeds": settings.Number(1, 5, whole=True),
+    "wp_split": settings.OneOf(tuple(SPLIT_KINDS)),
+    "wp_layers": settings.Text(check=parse_layers),
+    "wp_embedding_dim": settings.Number(1, 128, whole=True),
+    "wp_dropout": settings.Number(0.0, 0.9),
+    "wp_learning_rate": settings.Number(1e-5, 1.0),
+    "wp_epochs": settings.Number(1, 100, whole=True),
+    "wp_patience": settings.Number(0, 20, whole=True),
+    "wp_training": settings.OneOf(tuple(TRAINING)),
+}
 
 
 def settings_ui() -> dict:
@@ -41,20 +53,23 @@ def settings_ui() -> dict:
     left, middle, right = st.columns(3)
     ratios = left.multiselect("Synthetic rows per real training row", DEFAULT_RATIOS, default=DEFAULT_RATIOS,
                               key="wp_ratios", help="One augmented arm per ratio; pick several for a sweep.")
-    seeds = middle.slider("Seeds per arm", 1, 5, DEFAULT_SEEDS, key="wp_seeds",
+    seeds = middle.slider("Seeds per arm", value=DEFAULT_SEEDS, key="wp_seeds", **SETTINGS["wp_seeds"].limits,
                           help="Each arm is trained this many times; means get 95% intervals.")
     split = right.radio("Split", list(SPLIT_KINDS), format_func=SPLIT_KINDS.get, key="wp_split")
     with st.expander("Model settings (default: the published preset)"):
         a, b, c = st.columns(3)
         layers = b.text_input("Dense layers", ",".join(str(units) for units in PRESET.layers), key="wp_layers")
         config = WPConfig(
-            embedding_dim=a.number_input("Embedding size", 1, 128, PRESET.embedding_dim, key="wp_embedding_dim"),
+            embedding_dim=a.number_input("Embedding size", value=PRESET.embedding_dim, key="wp_embedding_dim",
+                                         **SETTINGS["wp_embedding_dim"].limits),
             layers=_layers(layers),
-            dropout=c.number_input("Dropout", 0.0, 0.9, PRESET.dropout, step=0.05, key="wp_dropout"),
-            learning_rate=a.number_input("Learning rate", 1e-5, 1.0, PRESET.learning_rate, format="%.4f",
-                                         key="wp_learning_rate"),
-            epochs=b.number_input("Most epochs", 1, 100, PRESET.epochs, key="wp_epochs"),
-            patience=c.number_input("Patience (epochs)", 0, 20, PRESET.patience, key="wp_patience",
+            dropout=c.number_input("Dropout", value=PRESET.dropout, step=0.05, key="wp_dropout",
+                                   **SETTINGS["wp_dropout"].limits),
+            learning_rate=a.number_input("Learning rate", value=PRESET.learning_rate, format="%.4f",
+                                         key="wp_learning_rate", **SETTINGS["wp_learning_rate"].limits),
+            epochs=b.number_input("Most epochs", value=PRESET.epochs, key="wp_epochs", **SETTINGS["wp_epochs"].limits),
+            patience=c.number_input("Patience (epochs)", value=PRESET.patience, key="wp_patience",
+                                    **SETTINGS["wp_patience"].limits,
                                     help="Epochs without a better validation loss before training stops."),
             training=a.selectbox("Training", list(TRAINING), index=list(TRAINING).index(PRESET.training),
                                  format_func=lambda k: f"{k}: {TRAINING[k]}", key="wp_training"),
@@ -64,9 +79,9 @@ def settings_ui() -> dict:
 
 def _layers(text: str) -> tuple[int, ...]:
     try:
-        return tuple(int(units) for units in text.split(",") if units.strip())
-    except ValueError:
-        raise ValueError(f"Dense layers must be comma-separated whole numbers such as 64,32,16,8, not {text!r}.") from None
+        return parse_layers(text)
+    except ValueError as error:
+        raise ValueError(f"{error} Such as 64,32,16,8.") from None
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -108,7 +123,7 @@ def download_ui(real, synthetic_id: str) -> None:
                    "are left out, as every arm leaves them out.")
         st.download_button(
             "Download augmented t20.csv", file_name=f"augmented-{ratio:g}.csv", mime="text/csv",
-            data=lambda: augmented_training_set(real.id, synthetic_id, ratio).frame.to_csv(index=False).encode(),
+            data=lambda: files.csv_bytes(augmented_training_set(real.id, synthetic_id, ratio).frame),
         )
 
 
@@ -119,10 +134,9 @@ if real is None:
 try:
     synthetic = synthetic_picker(real, "Synthetic rows", key="wp-synthetic", extra=(NO_SYNTHETIC,))
     synthetic_id = synthetic.id if synthetic else None
-    settings.restore("augment", SETTING_KEYS, valid={"wp_ratios": list(DEFAULT_RATIOS), "wp_split": list(SPLIT_KINDS),
-                                                     "wp_training": list(TRAINING)})
+    settings.restore("augment", SETTINGS)
     chosen = settings_ui()
-    settings.remember("augment", SETTING_KEYS)
+    settings.remember("augment", list(SETTINGS))
 except ValueError as error:
     show_error(error)
     st.stop()

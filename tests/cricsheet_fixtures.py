@@ -7,6 +7,9 @@ the keys the importer reads plus a few it must ignore (review, replacements, pow
 from __future__ import annotations
 
 import copy
+import io
+import json
+import zipfile
 
 
 def ball(batter: str, bowler: str, total: int = 0, *, extras: dict | None = None, out: str | None = None,
@@ -181,3 +184,12 @@ def with_changes(data: dict, edit) -> dict:
     changed = copy.deepcopy(data)
     edit(changed)
     return changed
+
+
+def zip_of(members: dict[str, bytes | str | dict]) -> bytes:
+    """A deflated zip holding each member; a dict member is written as its JSON."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, json.dumps(data) if isinstance(data, dict) else data)
+    return buffer.getvalue()

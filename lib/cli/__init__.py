@@ -17,6 +17,7 @@ import pickle
 import sys
 import zipfile
 
+from lib.cli.options import Parser
 from lib.data.workspace import NotFound
 
 GROUPS = ["data", "synth", "score", "wp", "runs"]
@@ -35,13 +36,14 @@ ROW_BYTES = 10 * 8 * 4
 (generated, pooled, shuffled or drawn, converted for writing or training)."""
 
 
-def check_rows_fit(rows: float, what: str, how_to_fix: str) -> None:
+def check_rows_fit(rows: float, what: str, how_to_fix: str, row_bytes: float = ROW_BYTES) -> None:
     """Refuse, before any work, a number of rows whose copies would not fit in the memory available now.
 
     Args:
         rows: rows the command would hold at once.
         what: the rows in words, for the message ("--rows 1e9 synthetic rows").
         how_to_fix: the option to lower, in words.
+        row_bytes: memory one row takes at the command's peak, all copies together.
 
     Raises:
         UsageError: saying the memory needed and available.
@@ -50,7 +52,7 @@ def check_rows_fit(rows: float, what: str, how_to_fix: str) -> None:
 
     from lib.data.units import gib
 
-    needed, available = rows * ROW_BYTES, psutil.virtual_memory().available
+    needed, available = rows * row_bytes, psutil.virtual_memory().available
     if needed > available:
         raise UsageError(f"{what} would need about {gib(needed)} of memory, and {gib(available)} is available. "
                          f"{how_to_fix}")
@@ -68,7 +70,7 @@ def load_model(loader, folder, what: str):
                          "folder that command wrote, or write it again.") from None
 
 
-class OnUseParser(argparse.ArgumentParser):
+class OnUseParser(Parser):
     """A command's parser that adds its options when first used (to parse or to show its help), so that building
     the whole command line imports nothing heavy: `synth train` lists every engine's options, which imports the
     engines and torch, while `data check` still starts in a second.
@@ -96,7 +98,7 @@ class OnUseParser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="python -m lib.cli",
         description="Crease Lab: T20 data, synthetic deliveries, fidelity scores and win-probability models.",
     )
@@ -109,7 +111,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Parse `argv`, run the command, and turn errors into one line on stderr and an exit code."""
-    args = build_parser().parse_args(argv)
+    from lib.cli.options import BadArgument
+
+    try:
+        args = build_parser().parse_args(argv)
+    except BadArgument as error:
+        print(f"error: {error}", file=sys.stderr)
+        return USER_ERROR
     try:
         return int(args.run(args) or 0)
     except KeyboardInterrupt:
@@ -152,6 +160,9 @@ def explain_os_error(error: OSError) -> str:
         return f"read-only file system:{where} cannot be written. Choose a writable folder."
     if isinstance(error, IsADirectoryError):
         return f"{error.filename} is a folder; give a file name inside it, such as {error.filename}/out.csv."
+    if isinstance(error, NotADirectoryError):
+        return (f"{error.filename} is a file, not a folder, so nothing can be written inside it; give a path whose "
+                "folders are folders.")
     if isinstance(error, PermissionError):
         return f"permission denied:{where}. Choose a folder you can write to, or fix its permissions."
     if isinstance(error, FileNotFoundError):

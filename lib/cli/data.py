@@ -5,9 +5,20 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from lib.cli import check_rows_fit
+from lib.cli.options import output_file, seed, whole
 from lib.data import files
 from lib.data.cricsheet.features import FEATURE_VARIANTS as VARIANTS
 from lib.data.schema import load_t20, summarize, t20_columns, validate
+
+MAX_SAMPLE_MATCHES = 20_000
+"""Most matches `data sample` simulates: four times the published 5,000-match league, about a minute here, and a
+t20.csv that `data check` can read back (lib.data.schema.MAX_TABLE_ROWS)."""
+DELIVERIES_PER_MATCH = 240
+"""Deliveries of a simulated match, both innings, about."""
+SIMULATED_ROW_BYTES = 800
+"""Memory per simulated delivery at the command's peak (names, events and rows together), measured on 2,000
+matches."""
 
 
 def register(groups: argparse._SubParsersAction) -> None:
@@ -17,14 +28,16 @@ def register(groups: argparse._SubParsersAction) -> None:
     imp = commands.add_parser("import", help="Cricsheet JSON (zip, folder or one file) -> t20.csv")
     imp.add_argument("source", type=Path, help="a Cricsheet zip such as ipl_json.zip, a folder of .json, or one .json")
     imp.add_argument("--features", choices=VARIANTS, default="leakfree", help="feature variant (default leakfree)")
-    imp.add_argument("--out", type=Path, required=True, help="CSV to write: matchId, innings and the ten columns")
+    imp.add_argument("--out", type=output_file, required=True,
+                     help="CSV to write: matchId, innings and the ten columns")
     imp.set_defaults(run=import_command)
 
     sample = commands.add_parser("sample", help="simulate a T20 league -> t20.csv")
-    sample.add_argument("--matches", type=int, default=1000)
-    sample.add_argument("--seed", type=int, default=7)
+    sample.add_argument("--matches", type=whole("--matches", 2, MAX_SAMPLE_MATCHES, example=1000), default=1000,
+                        help=f"matches to simulate, 2..{MAX_SAMPLE_MATCHES:,} (default 1000)")
+    sample.add_argument("--seed", type=seed, default=7)
     sample.add_argument("--features", choices=VARIANTS, default="leakfree")
-    sample.add_argument("--out", type=Path, required=True)
+    sample.add_argument("--out", type=output_file, required=True)
     sample.set_defaults(run=sample_command)
 
     check = commands.add_parser("check", help="validate a t20.csv or Parquet file and print its summary")
@@ -42,8 +55,8 @@ def import_command(args: argparse.Namespace) -> int:
 
 
 def sample_command(args: argparse.Namespace) -> int:
-    if args.matches < 2:
-        raise ValueError(f"--matches must be at least 2, got {args.matches}.")
+    check_rows_fit(args.matches * DELIVERIES_PER_MATCH, f"--matches {args.matches:,} simulated matches",
+                   "Simulate fewer matches.", row_bytes=SIMULATED_ROW_BYTES)
     from lib.data.simulate.league import build_sample
 
     result = build_sample(matches=args.matches, seed=args.seed, features=args.features)
@@ -55,6 +68,9 @@ def check_command(args: argparse.Namespace) -> int:
     summary = summarize(frame)
     print(f"{args.file.name}: valid t20 data")
     _print_summary(summary)
+    for column in files.formula_columns(frame):
+        print(f"note: some {column} values start with {', '.join(map(repr, files.FORMULA_STARTS))}, which a "
+              "spreadsheet runs as a formula; every CSV Crease Lab writes puts a ' before them, so they show as text")
     return 0
 
 

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import math
 import types
 import typing
 from dataclasses import dataclass
 
 from lib.cli import UsageError
+from lib.cli.options import MAX_BATCH, MAX_EMBEDDING, MAX_EPOCHS, MAX_RAY_CPUS, MAX_SEED, decimal, whole
 from models.synth.engines import DEFAULT_ENGINE, ENGINES, engine_class
 
 DEST = "engine_option."
@@ -133,7 +135,28 @@ def _argument(field: dataclasses.Field, hint) -> dict:
         return {"type": _CommaSeparated(typing.get_args(hint)[0]), "metavar": "N,N"}
     if typing.get_origin(hint) in (typing.Union, types.UnionType):  # X | None: None only as the default
         hint = next(arg for arg in typing.get_args(hint) if arg is not type(None))
-    return {"type": hint, "metavar": field.name.upper()}
+    return {"type": _ranged(field, hint), "metavar": field.name.upper()}
+
+
+_RANGES = {"seed": (0, MAX_SEED), "epochs": (1, MAX_EPOCHS), "batch_size": (2, MAX_BATCH),
+           "embedding_dim": (0, MAX_EMBEDDING), "threads": (1, MAX_RAY_CPUS)}
+"""Ranges of the options several engines share by name (lib.cli.options says why each limit)."""
+
+
+def _ranged(field: dataclasses.Field, hint):
+    """An argparse type that refuses, while parsing, a number outside the field's range: its "range" metadata
+    ((low, high), high None for no end), else the shared range of its name, else at least 0 (at least 1 for a
+    whole number); a float's low end is open unless the metadata says "low_open": False. The refusal's example is
+    the metadata's "example", else the default."""
+    flag = flag_of(field.name)
+    low, high = field.metadata.get("range") or _RANGES.get(field.name) or (0 if hint is float else 1, None)
+    example = field.metadata.get("example", field.default)
+    if hint is int:
+        return whole(flag, low, high, example=example if isinstance(example, int) else low)
+    if hint is float:
+        return decimal(flag, low, math.inf if high is None else high, low_open=field.metadata.get("low_open", True),
+                       example=example if isinstance(example, float) else 1.0)
+    return hint
 
 
 class _CommaSeparated:

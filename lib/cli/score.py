@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from lib.cli.options import output_file, seed
 from lib.data import files
 
 VARIANTS = ("leakfree", "yorkr")
@@ -17,14 +18,15 @@ def register(groups: argparse._SubParsersAction) -> None:
         "score", help="score a synthetic t20.csv against the real data, between a floor and a ceiling reference")
     score.add_argument("--real", type=Path, required=True, help="real t20.csv or Parquet")
     score.add_argument("--synthetic", type=Path, required=True, help="synthetic t20.csv or Parquet")
-    score.add_argument("--out", type=Path, required=True, help="report JSON with every per-column and per-pair score")
-    score.add_argument("--html", type=Path, help="also write one self-contained HTML report (opens offline)")
+    score.add_argument("--out", type=output_file, required=True,
+                       help="report JSON with every per-column and per-pair score")
+    score.add_argument("--html", type=output_file, help="also write one self-contained HTML report (opens offline)")
     score.add_argument("--features", choices=VARIANTS,
                        help="feature variant of the real data, for coherence (default: the one its rows obey)")
     score.add_argument("--training-unknown", action="store_true",
                        help="the synthesizer was not trained on the standard split's training matches (say so in "
                             "the report); by default it was, as `synth train` does without --all-matches")
-    score.add_argument("--seed", type=int, default=0, help="seeds the floor's permutations and every sample")
+    score.add_argument("--seed", type=seed, default=0, help="seeds the floor's permutations and every sample")
     score.add_argument("--no-privacy", action="store_true", help="skip copies and distance to closest record")
     score.set_defaults(run=score_command)
 

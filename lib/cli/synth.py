@@ -8,12 +8,16 @@ import os
 from pathlib import Path
 
 from lib.cli import OnUseParser, UsageError, check_rows_fit, load_model
+from lib.cli.options import MAX_RAY_CPUS, output_file, seed, whole
 from lib.data import files
 from lib.data.schema import MAX_INNINGS_DELIVERIES
 from lib.data.units import gib
 from models.synth.engines import MODEL_FILE
 
 MODEL_FOLDER = "synthesizer folder written by `synth train`"
+MIN_CHUNK_ROWS = 100
+"""Fewest rows per sample chunk: each chunk is a generator pass of its own, so a million rows in chunks of one
+would take practically forever."""
 
 
 def register(groups: argparse._SubParsersAction) -> None:
@@ -50,11 +54,13 @@ def _sample_options(sample: argparse.ArgumentParser) -> None:
 
     sample.add_argument("--model", type=Path, required=True, help="folder written by `synth train`")
     size = sample.add_mutually_exclusive_group(required=True)
-    size.add_argument("--rows", type=int, help="rows to write")
-    size.add_argument("--matches", type=int, help="whole matches to write (engines that write matches)")
-    sample.add_argument("--seed", type=int, help="makes the rows repeatable")
-    sample.add_argument("--out", type=Path, required=True, help="CSV to write")
-    sample.add_argument("--chunk-rows", type=int, default=CHUNK_ROWS,
+    size.add_argument("--rows", type=whole("--rows", 1, example=50_000), help="rows to write")
+    size.add_argument("--matches", type=whole("--matches", 1, example=2_000),
+                      help="whole matches to write (engines that write matches)")
+    sample.add_argument("--seed", type=seed, help="makes the rows repeatable")
+    sample.add_argument("--out", type=output_file, required=True, help="CSV to write")
+    sample.add_argument("--chunk-rows", type=whole("--chunk-rows", MIN_CHUNK_ROWS, example=CHUNK_ROWS),
+                        default=CHUNK_ROWS,
                         help=f"rows per seeded chunk; the same seed and chunk size give the same rows here and on "
                              f"Ray (default {CHUNK_ROWS:,})")
     add_ray_options(sample, "each chunk")
@@ -65,7 +71,7 @@ def add_ray_options(parser: argparse.ArgumentParser, task: str) -> None:
     parser.add_argument("--ray", metavar="ADDRESS",
                         help=f"run {task} as a task on the Ray cluster at ADDRESS (host:port of its head, or auto "
                              "for the one started on this machine); without it everything runs here")
-    parser.add_argument("--ray-cpus", type=int, default=1, metavar="N",
+    parser.add_argument("--ray-cpus", type=whole("--ray-cpus", 1, MAX_RAY_CPUS, example=4), default=1, metavar="N",
                         help="CPUs each Ray task requests (default 1)")
 
 
@@ -151,10 +157,6 @@ def sample_command(args: argparse.Namespace) -> int:
     from models.synth.engines import load_synthesizer
 
     wanted, option = (args.rows, "--rows") if args.rows is not None else (args.matches, "--matches")
-    if wanted < 1:
-        raise ValueError(f"{option} must be at least 1, got {wanted}.")
-    if args.chunk_rows < 1:
-        raise ValueError(f"--chunk-rows must be at least 1, got {args.chunk_rows}.")
     rows = wanted if args.rows is not None else wanted * 2 * MAX_INNINGS_DELIVERIES  # the most rows they can have
     check_rows_fit(rows, f"{option} {wanted:,}", "Sample fewer, in several runs if need be.")
     model = load_model(load_synthesizer, args.model, MODEL_FOLDER)

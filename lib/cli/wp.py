@@ -16,8 +16,25 @@ import sys
 from pathlib import Path
 
 from lib.cli import UsageError, check_rows_fit, load_model
+from lib.cli.options import (
+    MAX_BATCH,
+    MAX_EMBEDDING,
+    MAX_EPOCHS,
+    MAX_SEED,
+    MAX_SEEDS,
+    decimal,
+    layers,
+    output_file,
+    seed,
+    whole,
+)
 from lib.cli.synth import add_ray_options, connect
 from lib.data import files
+
+MAX_RATIOS = 20
+"""Most different --ratios of one comparison: each is an arm of --seeds trainings (the page offers 4)."""
+_ratio = decimal("--ratio", 0, example=1)
+"""--ratio: synthetic rows per real training row, a finite number >= 0."""
 
 
 def register(groups) -> None:
@@ -42,12 +59,13 @@ def _register_compare(commands) -> None:
         "set of whole matches), e.g. 0,0.5,1 "
         f"(default {','.join(f'{r:g}' for r in DEFAULT_RATIOS)} with --synthetic; 0 is the real arm)"
     )
-    compare.add_argument("--seeds", type=int, default=DEFAULT_SEEDS, help=f"repetitions per arm (default {DEFAULT_SEEDS})")
+    compare.add_argument("--seeds", type=whole("--seeds", 1, MAX_SEEDS, example=3), default=DEFAULT_SEEDS,
+                         help=f"repetitions per arm, 1..{MAX_SEEDS} (default {DEFAULT_SEEDS})")
     compare.add_argument(
         "--split", choices=["match", "row"], default="match",
         help="match: hold out whole matches (honest, default); row: leaks, only to compare with published numbers",
     )
-    compare.add_argument("--out", required=True, type=Path, help="report JSON to write")
+    compare.add_argument("--out", required=True, type=output_file, help="report JSON to write")
     add_ray_options(compare, "each (arm, seed) training")
     compare.set_defaults(run=run_compare)
 
@@ -55,8 +73,8 @@ def _register_compare(commands) -> None:
 def _register_train(commands) -> None:
     train = commands.add_parser("train", help="train one WP model on the training matches and save it to a folder")
     _add_common(train)
-    train.add_argument("--ratio", type=float, help="synthetic rows per real training row, or matches per match for whole "
-                       "matches (needs --synthetic)")
+    train.add_argument("--ratio", type=_ratio, help="synthetic rows per real training row, or matches per match for "
+                       "whole matches (needs --synthetic)")
     train.add_argument("--out", required=True, type=Path,
                        help="new model folder to write; an existing folder is refused unless it holds a WP model "
                             "and --force is given")
@@ -70,10 +88,10 @@ def _register_augment(commands) -> None:
     )
     augment.add_argument("--data", required=True, type=Path, help="real deliveries: t20.csv or Parquet")
     augment.add_argument("--synthetic", required=True, type=Path, help="synthetic rows: t20.csv or Parquet")
-    augment.add_argument("--ratio", required=True, type=float,
+    augment.add_argument("--ratio", required=True, type=_ratio,
                          help="synthetic rows per real training row, or matches per match for whole matches")
-    augment.add_argument("--seed", type=int, default=0, help="seeds the draw of synthetic rows (default 0)")
-    augment.add_argument("--out", required=True, type=Path, help="CSV to write (the ten t20.csv columns)")
+    augment.add_argument("--seed", type=seed, default=0, help="seeds the draw of synthetic rows (default 0)")
+    augment.add_argument("--out", required=True, type=output_file, help="CSV to write (the ten t20.csv columns)")
     augment.set_defaults(run=run_augment)
 
 
@@ -88,7 +106,8 @@ def _register_match(commands) -> None:
                              "writes), from a synthesizer trained on the model's real data: players are named from "
                              "the model's vocabulary; needs --match-id")
     match.add_argument("--match-id", help="the matchId of the synthetic match to draw (with --synthetic)")
-    match.add_argument("--out", required=True, type=Path, help="CSV: delivery, innings, batting side, probability")
+    match.add_argument("--out", required=True, type=output_file,
+                       help="CSV: delivery, innings, batting side, probability")
     match.set_defaults(run=run_match)
 
 
@@ -99,31 +118,29 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", required=True, type=Path, help="real deliveries: t20.csv or Parquet")
     parser.add_argument("--synthetic", type=Path, help="synthetic rows: t20.csv or Parquet")
     model = parser.add_argument_group("model settings (defaults: the published preset, as on the Augment & train page)")
-    model.add_argument("--embedding-dim", type=int, default=defaults.embedding_dim,
+    model.add_argument("--embedding-dim", type=whole("--embedding-dim", 1, MAX_EMBEDDING, example=16),
+                       default=defaults.embedding_dim,
                        help=f"size of the batter and bowler embeddings (default {defaults.embedding_dim})")
-    model.add_argument("--layers", type=_layers, default=defaults.layers,
+    model.add_argument("--layers", type=layers, default=defaults.layers,
                        help=f"hidden Dense units, comma-separated (default {_layers_text(defaults.layers)})")
-    model.add_argument("--dropout", type=float, default=defaults.dropout,
+    model.add_argument("--dropout", type=decimal("--dropout", 0, 1, high_open=True, example=0.1),
+                       default=defaults.dropout,
                        help=f"dropout after each hidden layer, 0..1 (default {defaults.dropout})")
-    model.add_argument("--learning-rate", type=float, default=defaults.learning_rate,
+    model.add_argument("--learning-rate", type=decimal("--learning-rate", 0, low_open=True, example=0.01),
+                       default=defaults.learning_rate,
                        help=f"Adam learning rate (default {defaults.learning_rate})")
-    model.add_argument("--batch-size", type=int, default=defaults.batch_size,
+    model.add_argument("--batch-size", type=whole("--batch-size", 1, MAX_BATCH, example=1024),
+                       default=defaults.batch_size,
                        help=f"training rows per step (default {defaults.batch_size})")
-    model.add_argument("--epochs", type=int, default=defaults.epochs,
+    model.add_argument("--epochs", type=whole("--epochs", 1, MAX_EPOCHS, example=10), default=defaults.epochs,
                        help=f"most epochs per model; early stopping may end sooner (default {defaults.epochs})")
-    model.add_argument("--patience", type=int, default=defaults.patience,
+    model.add_argument("--patience", type=whole("--patience", 0, MAX_EPOCHS, example=2), default=defaults.patience,
                        help=f"epochs without a better validation loss before stopping (default {defaults.patience})")
     model.add_argument("--training", choices=list(TRAINING), default=defaults.training,
                        help="; ".join(f"{name}: {what}" for name, what in TRAINING.items())
                        + f" (default {defaults.training})")
-    model.add_argument("--seed", type=int, default=defaults.seed, help=f"first training seed (default {defaults.seed})")
-
-
-def _layers(text: str) -> tuple[int, ...]:
-    try:
-        return tuple(int(part) for part in text.split(",") if part.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected comma-separated whole numbers such as 64,32,16,8, got {text!r}") from None
+    model.add_argument("--seed", type=seed, default=defaults.seed,
+                       help=f"first training seed (default {defaults.seed})")
 
 
 def _layers_text(layers: tuple[int, ...]) -> str:
@@ -140,9 +157,13 @@ def parse_ratios(text: str | None, with_synthetic: bool) -> tuple[float, ...]:
     if not with_synthetic:
         raise UsageError("--ratios needs --synthetic: augmented arms draw their extra rows from a synthetic set.")
     try:
-        return tuple(check_ratio(float(part)) for part in text.split(","))
+        ratios = tuple(check_ratio(float(part)) for part in text.split(","))
     except ValueError:
         raise UsageError(f"--ratios must be comma-separated numbers >= 0 such as 0,0.5,1; got {text!r}.") from None
+    if len(set(ratios)) > MAX_RATIOS:
+        raise UsageError(f"--ratios names {len(set(ratios)):,} different ratios, each an arm trained --seeds times; "
+                         f"give at most {MAX_RATIOS}, such as 0,0.5,1,2.")
+    return ratios
 
 
 def _config(args):
@@ -169,6 +190,10 @@ def _print_epoch(log) -> None:
 
 
 def run_compare(args) -> int:
+    if args.seed + args.seeds - 1 > MAX_SEED:
+        last = args.seed + args.seeds - 1
+        raise UsageError(f"--seed {args.seed:,} with --seeds {args.seeds} would use seeds up to {last:,}, beyond "
+                         f"{MAX_SEED:,}; give --seed {MAX_SEED - args.seeds + 1:,} or lower.")
     from lib.data.splits import SplitSpec
     from lib.wp.compare import compare_arms
 
@@ -185,6 +210,11 @@ def run_compare(args) -> int:
     print(format_report(report))
     print(f"report written to {args.out}")
     return 0
+
+
+def _check_ratio_fits(ratio: float, real) -> None:
+    """Refuse a --ratio whose synthetic rows would not fit in memory, before any are drawn."""
+    check_rows_fit(ratio * len(real), f"--ratio {ratio:g} x {len(real):,} real rows", "Use a smaller ratio.")
 
 
 def _training_runner(ray):
@@ -237,6 +267,7 @@ def run_train(args) -> int:
     files.check_output_dir(args.out, "wp.json", "WP model", force=args.force)
     config = _config(args)
     real, synthetic = _load(args)
+    _check_ratio_fits(args.ratio or 0.0, real)
     model = train_and_save(real, args.out, synthetic, args.ratio or 0.0, config, on_epoch=_print_epoch)
     scores = model.extra["test_scores"]
     print(f"{model.extra['split']}, {model.extra['test_matches']:,} test matches: "
@@ -249,6 +280,7 @@ def run_augment(args) -> int:
     from lib.wp.train import build_augmented_set
 
     real, synthetic = _load(args)
+    _check_ratio_fits(args.ratio, real)
     augmented = build_augmented_set(real, synthetic, args.ratio, seed=args.seed)
     files.write_csv(args.out, augmented.frame)
     print(f"{augmented.real_rows:,} real training rows + {augmented.synthetic_rows:,} synthetic rows "

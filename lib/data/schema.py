@@ -7,6 +7,7 @@ every other module refers to them through the constants below.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -14,10 +15,13 @@ from typing import BinaryIO
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from lib.data import files
 from lib.data.modelfiles import REFUSAL, describe_model_file
+from lib.data.units import byte_size
 
 BATTER = "batsmanIdx"
 BOWLER = "bowlerIdx"
@@ -105,6 +109,16 @@ _NOT_TABLE_MAGIC = {
     b"\x7fELF": "a program",
 }
 _MAX_LINE_BYTES = 64 * 1024
+MAX_TABLE_ROWS = 10_000_000
+"""Most rows a t20.csv or Parquet file may hold, checked before it is parsed: every T20 on Cricsheet is a few
+million deliveries, the 5,000-match simulated league 1.2 million."""
+MAX_TABLE_COLUMNS = 64
+"""Most columns a t20.csv or Parquet file may hold, checked before it is parsed: a t20.csv has 12, an import 21;
+parsing cost grows with columns x rows, so thousands of tiny columns would cost far more than the file's size."""
+MAX_TABLE_BYTES = 4 * 2**30
+"""Most bytes a Parquet file may decode to (4 GiB): its metadata is checked before decoding, and text columns are
+decoded as dictionaries first, so a value repeated a million times is counted before it is copied a million
+times. About 3 times what 10 million imported rows take."""
 
 
 class SchemaError(ValueError):
@@ -166,7 +180,7 @@ def _read_bytes(source, name: str | None) -> tuple[bytes, str]:
 
 def _read_parquet(data: bytes, name: str) -> pd.DataFrame:
     try:
-        table = pq.read_table(pa.BufferReader(data))
+        table = _decode_parquet(data, name)
     except (pa.ArrowException, OSError) as error:
         raise SchemaError(
             f"{name} is not a readable Parquet file ({type(error).__name__}): it may be truncated or corrupt. "
@@ -175,13 +189,55 @@ def _read_parquet(data: bytes, name: str) -> pd.DataFrame:
     return table.to_pandas()
 
 
+def _decode_parquet(data: bytes, name: str) -> pa.Table:
+    """The table of a Parquet file, refused on what its metadata declares before anything is decoded, and on
+    what its text columns would take before they are expanded from their dictionaries."""
+    metadata = pq.read_metadata(pa.BufferReader(data))
+    declared = sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups))
+    _check_table_size(metadata.num_rows, metadata.num_columns, name)
+    if declared > MAX_TABLE_BYTES:
+        raise SchemaError(f"{name} declares {byte_size(declared)} of uncompressed data, over the limit of "
+                          f"{byte_size(MAX_TABLE_BYTES)}; refusing to decode it.")
+    text = [f.name for f in metadata.schema.to_arrow_schema() if pa.types.is_string(f.type)
+            or pa.types.is_large_string(f.type) or pa.types.is_binary(f.type) or pa.types.is_large_binary(f.type)]
+    table = pq.ParquetFile(pa.BufferReader(data), read_dictionary=text).read()
+    expanded = table.nbytes + sum(_expanded_bytes(table[column]) for column in text)
+    if expanded > MAX_TABLE_BYTES:
+        raise SchemaError(f"{name} decodes to more than {byte_size(MAX_TABLE_BYTES)} (its text columns repeat long "
+                          "values many times); refusing it. A t20.csv table holds numbers and short names.")
+    for column in text:
+        index = table.schema.get_field_index(column)
+        table = table.set_column(index, column, table[column].cast(table.schema.field(index).type.value_type))
+    return table
+
+
+def _expanded_bytes(column: pa.ChunkedArray) -> int:
+    """Bytes the values of a dictionary column take once each row holds its own copy."""
+    total = 0
+    for chunk in column.chunks:
+        lengths = pc.binary_length(chunk.dictionary)
+        total += pc.sum(pc.take(lengths, chunk.indices)).as_py() or 0
+    return total
+
+
+def _check_table_size(rows: int, columns: int, name: str) -> None:
+    """Refuse a table of more rows or columns than a t20.csv ever holds, before it is parsed."""
+    if rows > MAX_TABLE_ROWS:
+        raise SchemaError(f"{name} holds {rows:,} rows, over the limit of {MAX_TABLE_ROWS:,} (every T20 on Cricsheet "
+                          "is a few million deliveries); refusing to read it. Use fewer rows.")
+    if columns > MAX_TABLE_COLUMNS:
+        raise SchemaError(f"{name} holds {columns:,} columns, over the limit of {MAX_TABLE_COLUMNS} (a t20.csv has "
+                          f"{len(MODEL_COLUMNS) + len(META_COLUMNS)}); refusing to read it. Keep the t20.csv columns.")
+
+
 def _read_csv(data: bytes, name: str) -> pd.DataFrame:
     _check_text(data, name)
     try:
         table = pacsv.read_csv(
             io.BytesIO(data),
             read_options=pacsv.ReadOptions(block_size=max(1 << 20, _MAX_LINE_BYTES * 2)),
-            convert_options=pacsv.ConvertOptions(strings_can_be_null=False),
+            # match ids as text: read as numbers, ids above 2**53 would merge and "0123" would become 123
+            convert_options=pacsv.ConvertOptions(strings_can_be_null=False, column_types={MATCH_ID: pa.string()}),
         )
     except pa.ArrowInvalid:
         raise SchemaError(
@@ -202,6 +258,9 @@ def _check_text(data: bytes, name: str) -> None:
             "Save the file as UTF-8 CSV, or check that it is a t20.csv and not a binary file."
         ) from None
     newlines = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == ord("\n"))
+    lines = len(newlines) + (not data.endswith(b"\n"))
+    header = data[: newlines[0] if len(newlines) else len(data)]
+    _check_table_size(lines - 1, header.count(b",") + 1, name)
     bounds = np.concatenate(([-1], newlines, [len(data)]))
     lengths = np.diff(bounds) - 1
     longest = int(np.argmax(lengths))
@@ -247,7 +306,8 @@ def validate(
         raise SchemaError(f"{name} has a header but no rows. Add at least two matches of deliveries.")
     out = {}
     for column in [c for c in META_COLUMNS if c in columns] + MODEL_COLUMNS:
-        out[column] = _numeric_column(table[column], column, name, allow_text=column == MATCH_ID)
+        reader = _match_id_column if column == MATCH_ID else _numeric_column
+        out[column] = reader(table[column], column, name)
     frame = pd.DataFrame(out, index=pd.RangeIndex(len(table)))
     _check_ranges(frame, name, features)
     if require_matches:
@@ -284,16 +344,68 @@ def _looks_like_index(column: str) -> bool:
     return column == "" or column.startswith("Unnamed") or column.lower() in {"index", "x"}
 
 
-def _numeric_column(values: pd.Series, column: str, name: str, allow_text: bool) -> np.ndarray:
+def _match_id_column(values: pd.Series, column: str, name: str) -> np.ndarray:
+    """Match ids as int64 when that keeps every distinct id distinct, else as text (see `ids_from_text`).
+
+    Whole numbers are never taken through float64 (which merges ids above 2**53); integers beyond int64 and
+    whole floats beyond it are kept as their text, never wrapped around."""
+    _refuse_non_scalar(values, column, name)
+    if not pd.api.types.is_numeric_dtype(values) and values.dtype != bool:
+        text = values.astype(str)
+        bad = np.flatnonzero((text.str.strip().eq("") | values.isna()).to_numpy())
+        if bad.size:
+            raise SchemaError(f"{name}, column {column}: row {bad[0] + 1} is empty. Every delivery needs its match id.")
+        return ids_from_text(text.to_numpy(dtype=object))
+    if pd.api.types.is_integer_dtype(values) and not values.isna().any():
+        if values.dtype.kind == "u" and values.max() > np.iinfo(np.int64).max:
+            return values.astype(str).to_numpy(dtype=object)
+        return values.to_numpy(dtype=np.int64)
+    numbers = _whole_numbers(_finite_numbers(values, column, name), column, name)
+    if np.abs(numbers).max() >= 2.0**63:
+        return np.asarray([repr(float(number)) for number in numbers], dtype=object)
+    return numbers.astype(np.int64)
+
+
+_WHOLE_TEXT = re.compile(r"[+-]?[0-9]+(?:\.0*)?")
+"""A whole number as text: 12, -3, +7, 12.0 (as a spreadsheet may write it)."""
+
+
+def ids_from_text(texts: np.ndarray) -> np.ndarray:
+    """Match ids given as text (a CSV's matchId column, Cricsheet file stems), as int64 when every one is a whole
+    number that fits in int64 and no two texts give the same number, else unchanged: "0123" and "123" stay two
+    matches, as do ids beyond 64 bits.
+
+    Args:
+        texts: (rows,) str.
+
+    Returns:
+        (rows,) int64, or `texts` as an object array.
+    """
+    codes, unique = pd.factorize(np.asarray(texts, dtype=object))
+    numbers = []
+    for text in unique:
+        if not _WHOLE_TEXT.fullmatch(text):
+            return np.asarray(texts, dtype=object)
+        numbers.append(int(text.split(".")[0]))
+    low, high = np.iinfo(np.int64).min, np.iinfo(np.int64).max
+    if len(set(numbers)) < len(numbers) or not all(low <= number <= high for number in numbers):
+        return np.asarray(texts, dtype=object)
+    return np.asarray(numbers, dtype=np.int64)[codes]
+
+
+def _numeric_column(values: pd.Series, column: str, name: str) -> np.ndarray:
+    """A model column or `innings` as numbers: int64 for whole-number columns, else float64."""
+    numbers = _finite_numbers(values, column, name)
+    if column in INTEGER_COLUMNS or column == INNINGS:
+        return _whole_numbers(numbers, column, name).astype(np.int64)
+    return numbers
+
+
+def _finite_numbers(values: pd.Series, column: str, name: str) -> np.ndarray:
+    """(rows,) float64 of a column; refuses non-scalar kinds, text, empty and infinite values by row."""
     _refuse_non_scalar(values, column, name)
     if values.dtype == bool:
         values = values.astype(np.int64)
-    if allow_text and not pd.api.types.is_numeric_dtype(values):
-        text = values.astype(str)
-        bad = np.flatnonzero(text.str.strip().eq("").to_numpy())
-        if bad.size:
-            raise SchemaError(f"{name}, column {column}: row {bad[0] + 1} is empty. Every delivery needs its match id.")
-        return text.to_numpy()
     numbers = pd.to_numeric(values, errors="coerce") if not pd.api.types.is_numeric_dtype(values) else values
     numbers = numbers.to_numpy(dtype=np.float64, na_value=np.nan)
     bad = ~np.isfinite(numbers)
@@ -310,14 +422,17 @@ def _numeric_column(values: pd.Series, column: str, name: str, allow_text: bool)
             f"{name}, column {column}: row {row + 1} {problem}. Every value must be a finite number; "
             "fix or drop that row."
         )
-    if column in INTEGER_COLUMNS or column == INNINGS or column == MATCH_ID:
-        fractional = numbers != np.round(numbers)
-        if fractional.any():
-            row = int(np.argmax(fractional))
-            raise SchemaError(
-                f"{name}, column {column}: row {row + 1} is {numbers[row]:g}, but this column holds whole numbers."
-            )
-        return numbers.astype(np.int64)
+    return numbers
+
+
+def _whole_numbers(numbers: np.ndarray, column: str, name: str) -> np.ndarray:
+    """`numbers`, refused at the first row that is not a whole number."""
+    fractional = numbers != np.round(numbers)
+    if fractional.any():
+        row = int(np.argmax(fractional))
+        raise SchemaError(
+            f"{name}, column {column}: row {row + 1} is {numbers[row]:g}, but this column holds whole numbers."
+        )
     return numbers
 
 
@@ -477,5 +592,6 @@ def t20_columns(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_t20_csv(frame: pd.DataFrame) -> bytes:
-    """The frame as t20.csv bytes (see `t20_columns`)."""
-    return t20_columns(frame).to_csv(index=False).encode()
+    """The frame as t20.csv bytes (see `t20_columns`), text match ids made safe for spreadsheets
+    (lib.data.files.csv_safe)."""
+    return files.csv_bytes(t20_columns(frame))

@@ -90,20 +90,35 @@ def connect(address: str, cpus_per_task: int = 1) -> Cluster:
     return Cluster(address, cpus_per_task, float(ray.cluster_resources().get("GPU", 0)))
 
 
+_HTTP2_HELLO = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + bytes([0, 0, 0, 4, 0, 0, 0, 0, 0])
+"""HTTP/2's client preface and an empty SETTINGS frame: a Ray head speaks gRPC, over HTTP/2, and answers them with
+a SETTINGS frame (type 4, the fourth byte of its 9-byte header)."""
+
+
 def _check_reachable(address: str) -> None:
-    """Fail in seconds when nothing listens at host:port: ray.init would retry for minutes."""
+    """Fail in seconds when nothing at host:port speaks Ray's protocol: ray.init would retry for minutes against a
+    closed port, and without end against a server of another kind (a web server) or one that never answers."""
     import socket
 
     host, _, port = address.removeprefix("ray://").rpartition(":")
     if address == "auto" or not port.isdigit():
         return
+    how_to_fix = ("Start one with `ray start --head` on the head node, then pass its address (host:6379, or auto on "
+                  "that node).")
     try:
-        socket.create_connection((host or "127.0.0.1", int(port)), timeout=CONNECT_SECONDS).close()
+        with socket.create_connection((host or "127.0.0.1", int(port)), timeout=CONNECT_SECONDS) as connection:
+            connection.sendall(_HTTP2_HELLO)
+            reply = b""
+            while len(reply) < 9 and (part := connection.recv(9 - len(reply))):
+                reply += part
+    except TimeoutError:
+        raise ClusterError(f"No Ray cluster answers at {address!r}: something accepted the connection but said "
+                           f"nothing for {CONNECT_SECONDS} s. {how_to_fix}") from None
     except OSError as error:
-        raise ClusterError(
-            f"No Ray cluster answers at {address!r} ({error.strerror or error}). Start one with `ray start --head` "
-            "on the head node, then pass its address (host:6379, or auto on that node)."
-        ) from None
+        raise ClusterError(f"No Ray cluster answers at {address!r} ({error.strerror or error}). {how_to_fix}") from None
+    if len(reply) < 4 or reply[3] != 4:
+        raise ClusterError(f"{address!r} answers, but not as a Ray head: it replied {reply[:9]!r}, not in Ray's "
+                           f"protocol (gRPC), so it is some other server. Check the port. {how_to_fix}")
 
 
 def disconnect() -> None:

@@ -37,6 +37,8 @@ def problem(store_file: Path) -> str:
     """What is wrong with a store file, in words; "" when it is sound (or absent)."""
     if not store_file.exists():
         return ""
+    if store_file.is_dir():
+        return "it is a folder, not an SQLite database file"
     if store_file.stat().st_size == 0:
         return "it is empty (0 bytes), as a truncated file is"
     with store_file.open("rb") as stream:

@@ -6,12 +6,12 @@ The Evaluate page and `python -m lib.cli score` both build it here, so both show
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 
+from lib.data import files
 from lib.data.schema import MATCH_ID, MODEL_COLUMNS
 from lib.data.workspace import DatasetInfo
 from lib.quality.coherence import IDENTITIES, CricketCoherence, guess_variant
@@ -209,9 +209,7 @@ def scores_csv(report: dict) -> bytes:
     rows += [("coherence", "CricketCoherence", "all", report["coherence"]["share"])]
     rows += [("detection", "ROC AUC", "all", report["detection"]["auc"])]
     rows += [("position", "overall", "", report["position"])]
-    buffer = io.StringIO()
-    pd.DataFrame(rows, columns=["group", "metric", "columns", "score"]).to_csv(buffer, index=False)
-    return buffer.getvalue().encode()
+    return files.csv_bytes(pd.DataFrame(rows, columns=["group", "metric", "columns", "score"]))
 
 
 def _fidelity(report: dict) -> FidelityReport:

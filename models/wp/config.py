@@ -12,6 +12,31 @@ TRAINING = {
     "joint": "players and match state at once, as published (players memorise matches)",
 }
 """Training procedure -> what it does, as the UI describes it."""
+MAX_UNITS = 4096
+"""Most units of one hidden layer: the published network's widest has 64, and the model is small on purpose."""
+
+
+def parse_layers(text: str) -> tuple[int, ...]:
+    """Hidden Dense layers written as on the page and the command line: "64,32,16,8" -> (64, 32, 16, 8).
+
+    Raises:
+        ValueError: saying what is wrong with `text`: empty (no hidden layer), an empty part ("64,,8"), a part that
+            is not a whole number, or a unit count outside 1..MAX_UNITS.
+    """
+    parts = [part.strip() for part in str(text).split(",")]
+    if parts == [""]:
+        raise ValueError(f"Dense layers {text!r} name no hidden layer; give at least one unit count.")
+    if "" in parts:
+        raise ValueError(f"Dense layers {text!r} have an empty entry (position {parts.index('') + 1}); give "
+                         "comma-separated unit counts without gaps.")
+    try:
+        units = tuple(int(part) for part in parts)
+    except ValueError:
+        raise ValueError(f"Dense layers {text!r} must be comma-separated whole numbers.") from None
+    bad = [count for count in units if not 1 <= count <= MAX_UNITS]
+    if bad:
+        raise ValueError(f"Dense layers {text!r} have {bad[0]:,} units; each layer needs 1..{MAX_UNITS:,}.")
+    return units
 
 
 @dataclass
@@ -49,7 +74,8 @@ class WPConfig(JsonConfig):
         self.layers = tuple(int(units) for units in self.layers)
         problems = [
             f"embedding_dim must be >= 1, got {self.embedding_dim}" if self.embedding_dim < 1 else "",
-            f"layers must be positive unit counts, got {list(self.layers)}" if any(u < 1 for u in self.layers) else "",
+            f"layers must be one or more unit counts in 1..{MAX_UNITS:,}, got {list(self.layers)}"
+            if not self.layers or any(not 1 <= u <= MAX_UNITS for u in self.layers) else "",
             f"dropout must be in [0, 1), got {self.dropout}" if not 0 <= self.dropout < 1 else "",
             f"learning_rate must be > 0 and finite, got {self.learning_rate}"
             if not 0 < self.learning_rate < math.inf else "",

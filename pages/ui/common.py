@@ -33,12 +33,12 @@ def frame_of(info: DatasetInfo) -> pd.DataFrame:
 def active_dataset() -> DatasetInfo | None:
     """The real dataset the user picked on Home (in this session, else as stored in the workspace), if it still
     exists."""
-    dataset_id = st.session_state.get(ACTIVE) or settings.stored("home", ACTIVE)
+    dataset_id = st.session_state.get(ACTIVE) or settings.stored("home", ACTIVE, settings.DATASET)
     if not dataset_id:
         return None
     try:
         info = workspace.dataset_info(dataset_id)
-    except workspace.NotFound:
+    except (workspace.NotFound, ValueError):  # deleted meanwhile
         st.session_state.pop(ACTIVE, None)
         return None
     st.session_state[ACTIVE] = info.id

@@ -1,5 +1,6 @@
 """Range and type checks at the boundary: every range of the schema table refuses a row outside it, real and
-simulated data pass, Parquet columns of the wrong kind are refused by type, non-T20 files are skipped by name."""
+simulated data pass, Parquet columns of the wrong kind are refused by type, non-T20 files are skipped by name, and
+one absurd number skips its own file, not the whole import."""
 
 import io
 import math
@@ -8,11 +9,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from lib.cli import main
 from lib.data import schema
 from lib.data.cricsheet.importer import import_matches
 from lib.data.schema import FIRST_INNINGS_RANGES, RANGES, SchemaError, validate
 from lib.data.simulate.league import build_sample
-from tests.cricsheet_fixtures import paper_match, with_changes
+from tests.cricsheet_fixtures import paper_match, with_changes, zip_of
 
 
 def _good_rows() -> pd.DataFrame:
@@ -120,3 +122,27 @@ def test_a_file_that_is_not_a_t20_is_skipped_by_name_and_the_good_ones_imported(
     assert result.report.matches_kept == 2
     assert sorted(set(result.deliveries[schema.MATCH_ID])) == [1, 3]
     assert any(reason in line and "2.json" in line for line in result.report.lines()), result.report.lines()
+
+
+def _runs(innings: int, **runs):
+    return lambda d: d["innings"][innings]["overs"][0]["deliveries"][0]["runs"].update(**runs)
+
+
+@pytest.mark.parametrize("edit, where", [
+    (_runs(1, total=10**30), "runs.total is 100000000000... (31 digits), outside 0..40"),
+    (_runs(0, batter=10**20), "runs.batter is 100000000000000000000, outside 0..40"),
+    (lambda d: d["innings"][0]["overs"][0]["deliveries"][0].update(extras={"legbyes": 2**70}), "extras.legbyes is"),
+    (lambda d: d["innings"][1].update(target={"runs": 10**30, "overs": 2}), "innings 2 target: 'runs' is"),
+    (lambda d: d["innings"][0]["overs"][0].update(over=2**64), "'over' is 18446744073709551616, outside 0..179"),
+], ids=["total", "batter runs", "extras", "target runs", "over number"])
+def test_one_absurd_number_skips_its_file_by_name_and_the_import_goes_on(edit, where, tmp_path, capsys):
+    # Setup: a zip of two good matches and one with a number far beyond int64
+    matches = {"1.json": paper_match(), "2.json": with_changes(paper_match(), edit), "3.json": paper_match()}
+    (tmp_path / "matches.zip").write_bytes(zip_of(matches))
+    # Run
+    code = main(["data", "import", str(tmp_path / "matches.zip"), "--out", str(tmp_path / "t20.csv")])
+    # Assert: the import succeeded with the good matches; the bad file is named with its value and the range
+    printed = capsys.readouterr().out
+    assert code == 0 and "2 matches imported (3 files read)" in printed
+    assert "2.json: " in printed and where in printed and "a value outside the t20.csv ranges" in printed
+    assert sorted(pd.read_csv(tmp_path / "t20.csv")[schema.MATCH_ID].unique()) == [1, 3]

@@ -89,8 +89,8 @@ def test_train_saves_a_model_that_reloads(files, capsys):
     [
         (["compare", "--ratios", "0,1"], "--ratios needs --synthetic"),
         (["compare", "--synthetic", "{dir}/synthetic.csv", "--ratios", "half"], "--ratios must be comma-separated"),
-        (["compare", "--seeds", "0"], "seeds is the number of repetitions per arm"),
-        (["compare", "--epochs", "0"], "epochs must be >= 1, got 0"),
+        (["compare", "--seeds", "0"], "argument --seeds: 0 is outside 1..100; give a whole number in that range"),
+        (["compare", "--epochs", "0"], "argument --epochs: 0 is outside 1..10,000"),
         (["train", "--synthetic", "{dir}/synthetic.csv"], "--synthetic needs --ratio"),
         (["train", "--ratio", "1"], "--ratio needs --synthetic"),
         (["train", "--synthetic", "{dir}/missing.csv", "--ratio", "1"], "missing.csv does not exist"),

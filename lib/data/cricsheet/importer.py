@@ -18,6 +18,7 @@ import pandas as pd
 from lib.data.cricsheet.archive import (
     MAX_ARCHIVE_BYTES,
     MAX_ARCHIVE_FILES,
+    MAX_MATCH_BYTES,
     CricsheetError,
     Limits,
     MatchFile,
@@ -35,13 +36,14 @@ from lib.data.cricsheet.features import (
 from lib.data.cricsheet.match import NOT_T20, Malformed, MatchColumns, match_stem, parse_match
 from lib.data.cricsheet.match_events import import_events
 from lib.data.events import DATE, OVER, PLAYER_OUT, WICKET, MatchEvents
-from lib.data.schema import BATTER, BOWLER, INNINGS, MATCH_ID, MODEL_COLUMNS, outside_ranges
+from lib.data.schema import BATTER, BOWLER, INNINGS, MATCH_ID, MODEL_COLUMNS, ids_from_text, outside_ranges
 from lib.data.vocabulary import Vocabulary
 
 __all__ = [
     "FEATURE_VARIANTS",
     "MAX_ARCHIVE_BYTES",
     "MAX_ARCHIVE_FILES",
+    "MAX_MATCH_BYTES",
     "VARIANT_HELP",
     "CricsheetError",
     "ImportReport",
@@ -136,6 +138,7 @@ def import_cricsheet(
     *,
     max_bytes: int = MAX_ARCHIVE_BYTES,
     max_files: int = MAX_ARCHIVE_FILES,
+    max_match_bytes: int = MAX_MATCH_BYTES,
 ) -> ImportResult:
     """Import a Cricsheet zip, folder, JSON file or upload.
 
@@ -148,6 +151,7 @@ def import_cricsheet(
         name: the source's name in messages; defaults to the file name.
         max_bytes: refuse a source holding more uncompressed bytes than this.
         max_files: refuse a zip or folder with more files than this.
+        max_match_bytes: skip, by name and unparsed, a match file holding more bytes than this.
 
     Returns:
         ImportResult; see `import_matches`.
@@ -158,7 +162,7 @@ def import_cricsheet(
     """
     check_variant(features)
     label = source_name(source, name)
-    files = read_match_files(source, label, Limits(max_bytes, max_files))
+    files = read_match_files(source, label, Limits(max_bytes, max_files, max_match_bytes))
     return _import(_decode(files), features, vocabulary, label)
 
 
@@ -177,7 +181,7 @@ def import_matches(
     Returns:
         ImportResult whose `deliveries` has one row per delivery of each kept match's two regular
         innings, ordered by match, innings, delivery. matchId is the file stem, int64 when every stem
-        is digits, else text.
+        is a whole number and no two stems give the same one ("0123" and "123"), else text.
 
     Raises:
         CricsheetError: no match could be used; the message counts files read, skipped by reason, malformed.
@@ -206,7 +210,7 @@ def _import(matches, features: str, vocabulary: Vocabulary | None, name: str) ->
     ids = _match_ids(columns.stem)
     frame = _frame(columns, ids, features, vocabulary)
     events = import_events(columns, frame, ids, vocabulary)
-    kept = _drop_out_of_range(frame, columns.stem, features, report)
+    kept = _drop_out_of_range(frame, columns.stem, ids, features, report)
     if report.matches_kept == 0:
         raise CricsheetError(_nothing_usable(report, name))
     if len(kept) < len(frame):
@@ -214,16 +218,16 @@ def _import(matches, features: str, vocabulary: Vocabulary | None, name: str) ->
     return ImportResult(kept, vocabulary, report, features, events)
 
 
-def _drop_out_of_range(frame: pd.DataFrame, stems: list[str], features: str, report: ImportReport) -> pd.DataFrame:
+def _drop_out_of_range(frame: pd.DataFrame, stems: list[str], ids: np.ndarray, features: str,
+                       report: ImportReport) -> pd.DataFrame:
     """Skip, by name, each match with a value outside the schema's ranges (a file with impossible scores), so
     that one odd file does not make the whole import fail validation."""
     outside = outside_ranges(frame, features)
     if not outside.any():
         return frame
     bad_ids = set(frame.loc[outside, MATCH_ID])
-    ids = frame[MATCH_ID].to_numpy()
-    for stem in stems:
-        if (int(stem) if isinstance(ids[0], (int, np.integer)) else stem) in bad_ids:
+    for stem, match_id in zip(stems, ids):
+        if match_id in bad_ids:
             report.skip(f"{NOT_T20} (a value outside the t20.csv ranges)", f"{stem}.json")
             report.matches_kept -= 1
     return frame[~frame[MATCH_ID].isin(bad_ids)].reset_index(drop=True)
@@ -307,10 +311,9 @@ def _match_facts(columns: MatchColumns) -> MatchFacts:
 
 
 def _match_ids(stems: list[str]) -> np.ndarray:
-    """File stems as int64 when all are digits (Cricsheet's match ids), else as text."""
-    if all(stem.isdigit() and stem.isascii() for stem in stems):
-        return np.asarray([int(stem) for stem in stems], dtype=np.int64)
-    return np.asarray(stems, dtype=object)
+    """File stems as int64 when every one is a whole number and no two give the same one (Cricsheet's match ids),
+    else as text: "0123.json" and "123.json" stay two matches (lib.data.schema.ids_from_text)."""
+    return ids_from_text(np.asarray(stems, dtype=object))
 
 
 def _nothing_usable(report: ImportReport, name: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, fields
 
-from lib.data.schema import MAX_INNINGS_DELIVERIES, T20_BALLS
+from lib.data.schema import MAX_DELIVERY_RUNS, MAX_INNINGS_DELIVERIES, MAX_INNINGS_RUNS, T20_BALLS
 
 EXTRAS = ("wides", "noballs", "byes", "legbyes", "penalty")
 """Keys of a delivery's "extras" object, in the order MatchColumns keeps them."""
@@ -172,9 +172,8 @@ def _parse_deliveries(overs: list, where: str, match: MatchColumns) -> int:
     try:
         for over_index, over in enumerate(overs):
             delivery = 0
-            number = over["over"]
-            if type(number) is not int:
-                raise Malformed(f"'over' is {number!r}, not a whole number")
+            # an innings of at most MAX_INNINGS_DELIVERIES deliveries has at most as many overs
+            number = _count(over["over"], "'over'", MAX_INNINGS_DELIVERIES - 1)
             for delivery, ball in enumerate(over["deliveries"], start=1):
                 _parse_delivery(ball, number, match)
     except KeyError as error:
@@ -193,7 +192,10 @@ def _parse_delivery(ball: dict, over: int, match: MatchColumns) -> None:
     total, batter_runs = runs["total"], runs.get("batter", -1)
     batter, bowler, non_striker = ball["batter"], ball["bowler"], ball.get("non_striker", "")
     if type(total) is not int or total < 0 or type(batter_runs) is not int:
-        raise Malformed(f"runs.total is {total!r} and runs.batter {batter_runs!r}, not whole numbers of runs")
+        raise Malformed(f"runs.total is {_shown(total)} and runs.batter {_shown(batter_runs)}, not whole numbers of runs")
+    _count(total, "runs.total", MAX_DELIVERY_RUNS)
+    if "batter" in runs:
+        _count(batter_runs, "runs.batter", MAX_DELIVERY_RUNS)
     if type(batter) is not str or type(bowler) is not str or type(non_striker) is not str:
         raise Malformed(f"batter, non_striker and bowler must be names, found {batter!r}, {non_striker!r} and "
                         f"{bowler!r}")
@@ -203,7 +205,9 @@ def _parse_delivery(ball: dict, over: int, match: MatchColumns) -> None:
     if extras:
         kinds = tuple(extras.get(kind, 0) for kind in EXTRAS)
         if any(type(value) is not int for value in kinds):
-            raise Malformed(f"extras is {extras!r}; each kind of extra must be a whole number of runs")
+            raise Malformed(f"extras is {extras!r:.80}; each kind of extra must be a whole number of runs")
+        for kind, value in zip(EXTRAS, kinds):
+            _count(value, f"extras.{kind}", MAX_DELIVERY_RUNS)
     fell, out = 0, ""
     for wicket in ball.get("wickets") or ():
         if wicket["kind"] not in NOT_DISMISSALS:
@@ -228,6 +232,7 @@ def _add_match_facts(file_name: str, info: dict, chase_target: dict, first_won: 
     per_over = _field(info, "balls_per_over", int, "info", required=False) or _DEFAULT_BALLS_PER_OVER
     overs = _field(info, "overs", (int, float), "info")
     target_runs = _field(chase_target, "runs", int, "innings 2 target", required=False) or 0
+    _count(target_runs, "innings 2 target: 'runs'", MAX_INNINGS_RUNS)
     target_overs = _field(chase_target, "overs", (int, float), "innings 2 target", required=False) or overs
     dates = _field(info, "dates", list, "info", required=False) or [""]
     event = info.get("event")
@@ -247,6 +252,23 @@ def _xi(info: dict, team: str) -> list[str]:
     if type(names) is not list or any(type(name) is not str for name in names):
         raise Malformed(f"info.players[{team!r}] is {names!r:.60}, not a list of names")
     return names
+
+
+def _count(value, what: str, high: int) -> int:
+    """`value` when it is a whole number in 0..high, else Malformed naming it, so that one absurd number (10**30
+    runs) skips its file here instead of overflowing the int64 columns of the whole import later."""
+    if type(value) is not int:
+        raise Malformed(f"{what} is {_shown(value)}, not a whole number")
+    if not 0 <= value <= high:
+        raise Malformed(f"{what} is {_shown(value)}, outside 0..{high}: a value outside the t20.csv ranges")
+    return value
+
+
+def _shown(value) -> str:
+    """A value for a message, cut short: a number of a thousand digits is not read, only noticed."""
+    text = repr(value)
+    unit = "digits" if type(value) is int else "characters"
+    return text if len(text) <= 24 else f"{text[:12]}... ({len(text):,} {unit})"
 
 
 def match_stem(file_name: str) -> str:

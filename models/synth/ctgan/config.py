@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from lib.data.schema import MODEL_COLUMNS
+from lib.data.schema import MAX_PLAYER_INDEX, MODEL_COLUMNS
 from models.json_config import JsonConfig
 
 ENCODINGS = ("categorical", "top_k", "numeric")
@@ -61,16 +61,21 @@ class SynthConfig(JsonConfig):
         device: one of DEVICES: "auto" (CUDA when available, else CPU), "cpu" or "cuda".
     """
 
-    fraction: float = field(default=0.5, metadata={"help": "share of the rows each shard trains on, (0, 1]"})
+    fraction: float = field(default=0.5, metadata={"help": "share of the rows each shard trains on, (0, 1]",
+                                                   "range": (0, 1)})
     epochs: int = field(default=10, metadata={"help": "passes over each shard's rows"})
     shards: int = field(default=1, metadata={
-        "help": "models, each trained on its own random fraction of the rows; samples are pooled"})
+        "help": "models, each trained on its own random fraction of the rows; samples are pooled",
+        "range": (1, MAX_SHARDS)})
     player_encoding: str = field(default="top_k", metadata={"help": "how players enter the model",
                                                              "choices": ENCODINGS})
-    top_k: int = field(default=200, metadata={"help": "players kept as categories per column with top_k"})
+    top_k: int = field(default=200, metadata={"help": "players kept as categories per column with top_k",
+                                              "range": (1, MAX_PLAYER_INDEX)})
     batch_size: int = field(default=1000, metadata={"help": "rows per step; even and divisible by --pac"})
-    generator_lr: float = field(default=1e-3, metadata={"help": "the generator's Adam learning rate, > 0"})
-    discriminator_lr: float = field(default=1e-3, metadata={"help": "the discriminator's Adam learning rate, > 0"})
+    generator_lr: float = field(default=1e-3, metadata={"help": "the generator's Adam learning rate, > 0",
+                                                        "example": 2e-4})
+    discriminator_lr: float = field(default=1e-3, metadata={"help": "the discriminator's Adam learning rate, > 0",
+                                                            "example": 2e-4})
     generator_decay: float = 1e-6
     discriminator_decay: float = 1e-6
     embedding_dim: int = field(default=128, metadata={"help": "size of the generator's noise input"})

@@ -49,15 +49,17 @@ class MatchesConfig(JsonConfig):
 
     epochs: int = field(default=30, metadata=_help("most passes over the training deliveries; early stopping "
                                                        "usually ends sooner"))
-    patience: int = field(default=3, metadata=_help("epochs without a better validation loss before stopping"))
+    patience: int = field(default=3, metadata={"help": "epochs without a better validation loss before stopping",
+                                               "range": (1, 100)})
     batch_size: int = field(default=1024, metadata=_help("deliveries per training step"))
     learning_rate: float = field(default=2e-3, metadata=_help("Adam learning rate, > 0"))
     hidden: tuple[int, ...] = field(default=(128, 64), metadata=_help("the ball model's hidden layer sizes, "
                                                                       "comma-separated"))
     embedding_dim: int = field(default=8, metadata=_help("size of each player embedding; 0 learns no players"))
-    min_player_balls: int = field(default=60, metadata=_help("players with fewer training deliveries share one "
-                                                                 "'rare player' embedding"))
-    shrinkage: float = field(default=1e-4, metadata=_help("L2 penalty pulling each player towards the average"))
+    min_player_balls: int = field(default=60, metadata={"help": "players with fewer training deliveries share one "
+                                                                "'rare player' embedding", "range": (1, 100_000)})
+    shrinkage: float = field(default=1e-4, metadata={"help": "L2 penalty pulling each player towards the average",
+                                                     "range": (0, None), "low_open": False})
     unknown_share: float = 0.05
     validation_share: float = 0.15
     reference: bool = True
