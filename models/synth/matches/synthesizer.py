@@ -69,6 +69,7 @@ class MatchesSynthesizer(Synthesizer):
     config_class = MatchesConfig
     loss_names = LOSS_NAMES
     writes = MATCHES
+    separate_stages = True
 
     def __init__(self, config: MatchesConfig, players: Players, sides: Sides, features: str, stats: dict,
                  histories: dict[str, list[dict]], reference: BallNetwork | None = None):
