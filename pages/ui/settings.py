@@ -54,7 +54,9 @@ def restore(page: str, keys: list[str], valid: dict | None = None) -> None:
     Args:
         page: the page's name in settings.json.
         keys: widget keys to restore.
-        valid: key -> the options its widget offers; a stored value outside them is skipped.
+        valid: key -> the options its widget offers (a list), or a check of a value (a callable, e.g.
+            `number_between`); a stored value that is not allowed is skipped, so that the widget shows its default
+            instead of an error.
     """
     kept = load().get(page, {})
     for key in keys:
@@ -68,8 +70,21 @@ def restore(page: str, keys: list[str], valid: dict | None = None) -> None:
 
 
 def _allowed(value, options) -> bool:
+    if callable(options):
+        return options(value)
     values = value if isinstance(value, list) else [value]
     return all(item in options for item in values)
+
+
+def number_between(low: float, high: float):
+    """A `restore` check for a number input from `low` to `high`: a value of the bounds' type (whole numbers for
+    int bounds) inside them."""
+    kind = int if isinstance(low, int) and isinstance(high, int) else float
+
+    def allowed(value) -> bool:
+        return type(value) is kind and low <= value <= high
+
+    return allowed
 
 
 def remember(page: str, keys: list[str]) -> None:
