@@ -25,7 +25,10 @@ def loss_chart(epochs: list[dict], losses: tuple[str, ...], title: str = "Traini
                       var_name="loss", value_name="value").dropna(subset=["value"])
     multi_part = frame["stage"].nunique() > 1 if "stage" in frame else False
     if separate_stages:
-        x, by_stage = "epoch:Q", {"strokeDash": alt.StrokeDash("stage:N", title=None)} if multi_part else {}
+        legend = alt.Legend(symbolType="stroke", symbolStrokeColor="black", symbolStrokeWidth=2, symbolSize=300,
+                            symbolFillColor="transparent")  # else the dash of each stage is not drawn
+        dash = alt.StrokeDash("stage:N", title=None, legend=legend)
+        x, by_stage = "epoch:Q", {"strokeDash": dash} if multi_part else {}
     else:
         x, by_stage = "overall:Q", {}
     return (
@@ -34,7 +37,7 @@ def loss_chart(epochs: list[dict], losses: tuple[str, ...], title: str = "Traini
         .encode(
             x=alt.X(x, title="epoch (all parts, in order)" if multi_part and not separate_stages else "epoch",
                     axis=alt.Axis(tickMinStep=1, format="d")),
-            y=alt.Y("value:Q", title="loss"),
+            y=alt.Y("value:Q", title="loss", scale=alt.Scale(zero=False)),  # what matters is how the losses move
             color=alt.Color("loss:N", title=None),
             tooltip=["stage:N", "epoch:Q", "loss:N", alt.Tooltip("value:Q", format=".4f")],
             **by_stage,
