@@ -54,10 +54,11 @@ class Repeats:
 
     @property
     def rows(self) -> int | None:
-        """Rows the draw gives: `wanted` rows, or about `wanted` x `rows_per_match` for matches (None unknown)."""
+        """Rows the draw gives: `wanted` rows, or about `wanted` x `rows_per_match` for matches, to the hundred
+        (None unknown)."""
         if self.unit == "rows":
             return self.wanted
-        return None if self.rows_per_match is None else round(self.wanted * self.rows_per_match)
+        return None if self.rows_per_match is None else int(round(self.wanted * self.rows_per_match, -2))
 
     def sentence(self) -> str:
         """The draw in words: how many rows (or matches, and about how many rows), from how many, each used how

@@ -46,7 +46,7 @@ def repeats_ui(real, synthetic, ratios: list[float]) -> None:
     # the synthetic-only arm draws as many synthetic rows (matches) as there are real training rows (matches): ratio 1
     plans = {f"augmented@{r:g}": repeats(real_count, available, r, unit, per_match) for r in sorted(ratios)}
     plans["synthetic"] = repeats(real_count, available, 1.0, unit, per_match)
-    st.caption(f"Synthetic {unit} per arm: " + "; ".join(f"{arm}: {plan.sentence()}" for arm, plan in plans.items()))
+    st.caption(f"Synthetic {unit} per arm:\n" + "\n".join(f"- {arm}: {plan.sentence()}" for arm, plan in plans.items()))
     worst = max(plans.values(), key=lambda plan: plan.per_row)
     if not worst.too_many:
         return

@@ -120,7 +120,7 @@ DEFAULT_MATCHES = 1000
 def matches_ui(real: DatasetInfo) -> EngineChoice:
     """Epochs and the number of synthetic matches up front (with the rows they give), the rest under Advanced."""
     left, right = st.columns(2)
-    epochs = left.number_input("Epochs (most)", *MATCHES_BOUNDS["matches_epochs"], MATCHES.epochs, key="matches_epochs",
+    epochs = left.number_input("Most epochs", *MATCHES_BOUNDS["matches_epochs"], MATCHES.epochs, key="matches_epochs",
                                help=_help("epochs"))
     count = right.number_input("Synthetic matches", *MATCHES_BOUNDS["matches_count"], DEFAULT_MATCHES, step=100,
                                key="matches_count", help="Whole matches to play into the first synthetic set.")

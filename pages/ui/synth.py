@@ -71,7 +71,7 @@ def estimate_ui(estimate, widget_keys: dict[str, str]) -> bool:
     for column, (label, value) in zip(st.columns(len(cells)), cells):
         column.metric(label, value)
     facts = "; ".join(estimate.facts())
-    st.caption(f"{facts[:1].upper()}{facts[1:]}. Total {estimate.total_words()}; "
+    st.caption(f"{facts[:1].upper()}{facts[1:]}. Total {duration(estimate.total_seconds)} {estimate.total_words()}; "
                f"{gib(estimate.available_bytes)} of memory available now.")
     if estimate.fits:
         return True
@@ -120,7 +120,7 @@ def _held_out_ui(stats: dict) -> None:
         st.caption(f"Log loss per delivery on {held_out['matches']:,} held-out training matches (lower is better): "
                    f"{losses}. The ball model should beat the state-only reference if the players matter.")
     if stats.get("events_notes"):
-        st.caption("What its training data could not tell: " + "; ".join(stats["events_notes"]) + ".")
+        st.caption("Notes on the training matches it learned from: " + "; ".join(stats["events_notes"]) + ".")
 
 
 def past_runs_ui(real) -> None:
