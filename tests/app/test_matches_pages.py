@@ -8,7 +8,7 @@ from lib.data.simulate.league import build_sample
 from lib.jobs import runner, store
 from lib.jobs.kinds import SYNTH, SYNTH_SAMPLE
 from models.synth.matches.training import MAIN_STAGE, REFERENCE_STAGE
-from tests.pages_helpers import click, finish_job, page, tiny_matches_settings
+from tests.pages_helpers import click, finish_job, page, tiny_matches_settings, wait_for
 
 
 def test_the_matches_engine_trains_on_whole_matches_and_augment_counts_them(stored_league):
@@ -55,6 +55,30 @@ def test_the_matches_engine_trains_on_whole_matches_and_augment_counts_them(stor
     assert sample.state == store.DONE and sample.params["matches"] == 44, sample.error
     assert workspace.dataset_info(sample.result["dataset"]).matches == 44
     assert not augment.exception
+
+
+def test_a_matches_run_cancelled_mid_training_is_offered_for_resuming(stored_league):
+    # Setup: a run long enough to cancel (a learning rate so small that each epoch still improves, so no early
+    # stop in 500 epochs), cancelled once an epoch is logged
+    at = tiny_matches_settings(page("pages/1_Synthesize.py").run(), epochs=500)
+    at.number_input(key="matches_patience").set_value(50)
+    at.number_input(key="matches_learning_rate").set_value(1e-5)
+    at = click(at.run(), "Train")
+    wait_for(runner.list_runs(SYNTH)[0].id, lambda r: len(store.epochs(r.id)) >= 1)
+    at = finish_job(click(at, "Cancel"), SYNTH)
+    cancelled = runner.list_runs(SYNTH)[0]
+    assert cancelled.state == store.CANCELLED and "Cancelled" in at.warning[0].value
+
+    # Run
+    at = click(at, "Resume from checkpoint")
+
+    # Assert: a new run continues the cancelled one with the same settings and the same number of matches
+    resumed = runner.list_runs(SYNTH)[0]
+    assert resumed.id != cancelled.id and resumed.title.endswith("(resumed)")
+    assert resumed.params["resume_from"] == cancelled.id and resumed.params["config"] == cancelled.params["config"]
+    assert resumed.params["engine"] == "matches" and resumed.params["matches"] == 10
+    runner.cancel(resumed.id)
+    assert not finish_job(at, SYNTH).exception
 
 
 def test_the_matches_engine_refuses_a_dataset_without_whole_matches_before_train():
