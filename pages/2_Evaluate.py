@@ -33,6 +33,7 @@ from lib.quality.report import (
     workspace_provenance,
 )
 from pages.ui.common import active_dataset, dataset_picker, frame_of, show_error, synthetic_picker, workspace_notices
+from pages.ui.synth import LOSS_READING
 
 st.set_page_config(page_title="Evaluate · Crease Lab", page_icon="🏏", layout="wide")
 workspace_notices()
@@ -178,11 +179,11 @@ def losses_ui(report: dict) -> None:
     if not epochs:
         st.info("No training record: this set was not made by a synthesizer trained in this workspace.")
         return
-    losses = run_engine(store.get(made_by)).loss_names
-    st.altair_chart(synthesizer_loss_chart(epochs, losses, f"Training loss of the run that made this set ({made_by})"))
-    st.caption("How to read it: the discriminator loss near 0 means it can no longer tell real rows from generated "
-               "ones; the generator loss moving steadily is learning, large swings late in training mean the two "
-               "networks have not settled. Neither loss says how good the rows are: the scores above do.")
+    engine = run_engine(store.get(made_by))
+    st.altair_chart(synthesizer_loss_chart(epochs, engine.loss_names,
+                                           f"Training loss of the run that made this set ({made_by})",
+                                           engine.separate_stages))
+    st.caption(LOSS_READING.get(engine.name, ""))
 
 
 real = dataset_picker("Real dataset", kind="real", default=getattr(active_dataset(), "id", None), key="eval-real")

@@ -1,23 +1,21 @@
-"""Augment & train: real training matches plus synthetic rows, retrained win-probability models, every arm
-tested on the same held-out real matches."""
+"""Augment & train: real training matches plus synthetic rows (or whole synthetic matches), retrained
+win-probability models, every arm tested on the same held-out real matches."""
 
 import streamlit as st
 
-from lib.data import files
-from lib.data.augment import MAX_REPEATS, repeats
 from lib.data.splits import SPLIT_KINDS, STANDARD_SPLIT
 from lib.jobs import runner, store
-from lib.jobs.bodies import augmented_training_set, provenance_note, training_matches
-from lib.jobs.kinds import SYNTH_SAMPLE, WP_COMPARE
+from lib.jobs.bodies import provenance_note
+from lib.jobs.kinds import WP_COMPARE
 from lib.wp.arms import DEFAULT_RATIOS, DEFAULT_SEEDS
 from models.wp.config import TRAINING, WPConfig, parse_layers
 from pages.ui import settings
+from pages.ui.augment import download_ui, ratio_label, repeats_ui, whole_matches
 from pages.ui.common import (
     active_dataset,
     dataset_picker,
     show_error,
     synthetic_picker,
-    unique_set_name,
     unique_title,
     workspace_notices,
 )
@@ -48,11 +46,11 @@ SETTINGS = {
 }
 
 
-def settings_ui() -> dict:
-    """Arms, seeds, split and model settings as plain values."""
+def settings_ui(by_match: bool) -> dict:
+    """Arms, seeds, split and model settings as plain values; `by_match`: the synthetic set holds whole matches."""
     left, middle, right = st.columns(3)
-    ratios = left.multiselect("Synthetic rows per real training row", DEFAULT_RATIOS, default=DEFAULT_RATIOS,
-                              key="wp_ratios", help="One augmented arm per ratio; pick several for a sweep.")
+    ratios = left.multiselect(ratio_label(by_match), DEFAULT_RATIOS, default=DEFAULT_RATIOS, key="wp_ratios",
+                              help="One augmented arm per ratio; pick several for a sweep.")
     seeds = middle.slider("Seeds per arm", value=DEFAULT_SEEDS, key="wp_seeds", **SETTINGS["wp_seeds"].limits,
                           help="Each arm is trained this many times; means get 95% intervals.")
     split = right.radio("Split", list(SPLIT_KINDS), format_func=SPLIT_KINDS.get, key="wp_split")
@@ -84,49 +82,6 @@ def _layers(text: str) -> tuple[int, ...]:
         raise ValueError(f"{error} Such as 64,32,16,8.") from None
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
-def training_rows(real_id: str, created: str) -> int:
-    """Real training rows of the standard split: what a ratio multiplies."""
-    return len(training_matches(real_id))
-
-
-def repeats_ui(real, synthetic, ratios: list[float]) -> None:
-    """How often each synthetic row would be used per arm; a warning and an offer to generate enough rows when a
-    row would be used more than a few times."""
-    train = training_rows(real.id, real.created)
-    # the synthetic-only arm draws as many synthetic rows as there are real training rows: ratio 1
-    plans = {f"augmented@{r:g}": repeats(train, synthetic.rows, r) for r in sorted(ratios)}
-    plans["synthetic"] = repeats(train, synthetic.rows, 1.0)
-    st.caption("Synthetic rows per arm: " + "; ".join(f"{arm}: {plan.sentence()}" for arm, plan in plans.items()))
-    worst = max(plans.values(), key=lambda plan: plan.per_row)
-    if not worst.too_many:
-        return
-    st.warning(f"Each synthetic row would be used about {worst.per_row:.0f} times (more than {MAX_REPEATS:g}): a "
-               f"model trained on them learns those {synthetic.rows:,} rows, not the game. Generate "
-               f"{worst.wanted:,} rows instead ({worst.missing:,} more than the set holds).")
-    model_id = synthetic.extra.get("synthesizer")
-    if model_id and st.button(f"Generate {worst.wanted:,} rows from the stored synthesizer"):
-        params = {"model_id": model_id, "real_id": real.id, "rows": worst.wanted,
-                  "name": unique_set_name(f"{synthetic.name} ({worst.wanted:,} rows)"), "sample_seed": None,
-                  "engine": synthetic.extra.get("engine")}
-        runner.submit(SYNTH_SAMPLE, params, unique_title(f"Sample {worst.wanted:,} rows for {synthetic.name}"))
-        st.info("Generating: the new set appears under Workspace synthetic set when the job ends (see the "
-                "Synthesize page for its progress).")
-
-
-def download_ui(real, synthetic_id: str) -> None:
-    """The augmented training set of one ratio, built only when the user asks for the file."""
-    with st.expander("Download an augmented training set"):
-        ratio = st.selectbox("Synthetic rows per real training row", DEFAULT_RATIOS, index=DEFAULT_RATIOS.index(1.0),
-                             key="download-ratio")
-        st.caption("Real training matches of the standard split plus synthetic rows; the validation and test matches "
-                   "are left out, as every arm leaves them out.")
-        st.download_button(
-            "Download augmented t20.csv", file_name=f"augmented-{ratio:g}.csv", mime="text/csv",
-            data=lambda: files.csv_bytes(augmented_training_set(real.id, synthetic_id, ratio).frame),
-        )
-
-
 real = dataset_picker("Real dataset", kind="real", default=getattr(active_dataset(), "id", None), key="wp-real")
 if real is None:
     st.info("Load a dataset on the Home page first.")
@@ -135,7 +90,7 @@ try:
     synthetic = synthetic_picker(real, "Synthetic rows", key="wp-synthetic", extra=(NO_SYNTHETIC,))
     synthetic_id = synthetic.id if synthetic else None
     settings.restore("augment", SETTINGS)
-    chosen = settings_ui()
+    chosen = settings_ui(synthetic is not None and whole_matches(synthetic))
     settings.remember("augment", list(SETTINGS))
 except ValueError as error:
     show_error(error)
@@ -145,7 +100,7 @@ if note:
     st.caption(note)
 if synthetic_id:
     repeats_ui(real, synthetic, chosen["ratios"])
-    download_ui(real, synthetic_id)
+    download_ui(real, synthetic)
 running = running_run(WP_COMPARE)
 if running:
     running_ui(running)

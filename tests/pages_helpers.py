@@ -51,5 +51,14 @@ def tiny_settings(at, epochs: int = 1):
     return at.run()
 
 
+def tiny_matches_settings(at, epochs: int = 1, matches: int = 10):
+    """The matches engine chosen, with few epochs and few synthetic matches."""
+    at.radio(key="synth_engine").set_value("matches").run()
+    at.number_input(key="matches_epochs").set_value(epochs)
+    at.number_input(key="matches_count").set_value(matches)
+    at.text_input(key="matches_name").set_value("tiny matches")
+    return at.run()
+
+
 def click(at, label: str):
     return next(b for b in at.button if b.label == label).click().run()

@@ -136,12 +136,15 @@ def loss_colours(losses: tuple[str, ...]) -> alt.Scale:
     return alt.Scale(domain=list(losses), range=list(LOSS_PALETTE[: len(losses)]))
 
 
-def synthesizer_loss_chart(epochs: list[dict], losses: tuple[str, ...], title: str) -> alt.Chart:
+def synthesizer_loss_chart(epochs: list[dict], losses: tuple[str, ...], title: str,
+                           separate_stages: bool = False) -> alt.Chart:
     """A synthesizer's losses per epoch (lib.charts.training.loss_chart), each in its own colour.
 
     Args:
         epochs: run-store epoch records of a synthesizer run.
         losses: the loss names of its engine (models.synth.base.Synthesizer.loss_names).
         title: the chart's title.
+        separate_stages: its engine's `separate_stages` (each stage a model of its own, from epoch 1).
     """
-    return loss_chart(epochs, losses, title).encode(color=alt.Color("loss:N", scale=loss_colours(losses), title=None))
+    return loss_chart(epochs, losses, title, separate_stages).encode(
+        color=alt.Color("loss:N", scale=loss_colours(losses), title=None))

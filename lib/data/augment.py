@@ -29,11 +29,14 @@ class Repeats:
         wanted: synthetic rows (or matches) one training set needs (ratio x real training rows, or matches).
         available: rows (or matches) the synthetic set holds.
         unit: "rows", or "matches" for a set of whole matches.
+        rows_per_match: mean rows of the set's matches, when known: the sentence then says the rows a draw of
+            matches gives.
     """
 
     wanted: int
     available: int
     unit: str = "rows"
+    rows_per_match: float | None = None
 
     @property
     def per_row(self) -> float:
@@ -49,18 +52,34 @@ class Repeats:
         """Rows to generate so that no row is used twice."""
         return max(self.wanted - self.available, 0)
 
+    @property
+    def rows(self) -> int | None:
+        """Rows the draw gives: `wanted` rows, or about `wanted` x `rows_per_match` for matches, to the hundred
+        (None unknown)."""
+        if self.unit == "rows":
+            return self.wanted
+        return None if self.rows_per_match is None else int(round(self.wanted * self.rows_per_match, -2))
+
     def sentence(self) -> str:
-        """The draw in words: how many rows (or matches), from how many, each used how often."""
+        """The draw in words: how many rows (or matches, and about how many rows), from how many, each used how
+        often: "300 synthetic matches (about 71,400 rows) of 1,000, each used once at most"."""
+        if self.unit == "rows":
+            if self.per_row <= 1:
+                return f"{self.wanted:,} of {self.available:,} synthetic rows, each used once at most"
+            return (f"{self.wanted:,} rows drawn with replacement from {self.available:,} synthetic rows: "
+                    f"each used about {self.per_row:.1f} times")
+        rows = "" if self.rows is None else f" (about {self.rows:,} rows)"
         if self.per_row <= 1:
-            return f"{self.wanted:,} of {self.available:,} synthetic {self.unit}, each used once at most"
-        return (f"{self.wanted:,} {self.unit} drawn with replacement from {self.available:,} synthetic {self.unit}: "
+            return f"{self.wanted:,} synthetic {self.unit}{rows} of {self.available:,}, each used once at most"
+        return (f"{self.wanted:,} synthetic {self.unit}{rows} drawn with replacement from {self.available:,}: "
                 f"each used about {self.per_row:.1f} times")
 
 
-def repeats(real_train: int, available: int, ratio: float, unit: str = "rows") -> Repeats:
+def repeats(real_train: int, available: int, ratio: float, unit: str = "rows",
+            rows_per_match: float | None = None) -> Repeats:
     """How often each synthetic row (or match, with unit "matches") is used at `ratio` synthetic rows per real
-    training row (or matches per real training match)."""
-    return Repeats(round(check_ratio(ratio) * real_train), available, unit)
+    training row (or matches per real training match); `rows_per_match` as in Repeats."""
+    return Repeats(round(check_ratio(ratio) * real_train), available, unit, rows_per_match)
 
 
 def whole_matches(synthetic: pd.DataFrame) -> bool:

@@ -80,6 +80,11 @@ class DatasetInfo:
     def label(self) -> str:
         return f"{self.name} ({self.rows:,} rows, {self.kind})"
 
+    @property
+    def rows_per_match(self) -> float | None:
+        """Mean rows (deliveries) per match; None for a dataset without matches."""
+        return self.rows / self.matches if self.matches else None
+
 
 class WorkspaceUnusable(ValueError):
     """The workspace folder cannot be used (empty setting, read-only, not a folder); the message says how to fix."""

@@ -16,9 +16,11 @@ import shutil
 from dataclasses import replace
 
 from lib.data import files, splits, workspace
+from lib.data.schema import MATCH_ID
 from lib.data.splits import STANDARD_SPLIT
 from lib.data.workspace import COMPARISONS, SYNTH_CHECKPOINTS, SYNTHESIZERS, WP_MODELS
 from lib.jobs import cluster, runner, store
+from models.synth.base import SampleReport
 from models.synth.engines import engine_class, load_synthesizer
 
 
@@ -31,8 +33,9 @@ def synthesize(params: dict, context) -> dict:
     """Train a synthesizer on a dataset's training matches, store it, and store a first synthetic set from it.
 
     Params: engine (a models.synth.engines name; absent in runs stored before engines, which were CTGAN), real_id,
-    config (the engine's config JSON), rows, name (of the synthetic set), sample_seed, and resume_from (the run
-    whose checkpoints to continue) when resuming. Checkpoints are removed once the synthesizer is stored: they only
+    config (the engine's config JSON), rows or matches (the size of the first synthetic set; matches for an engine
+    that writes whole matches), name (of the synthetic set), sample_seed, and resume_from (the run whose
+    checkpoints to continue) when resuming. Checkpoints are removed once the synthesizer is stored: they only
     serve to resume a run that did not finish.
     """
     engine = engine_class(params.get("engine"))
@@ -84,14 +87,28 @@ def resume_params(run) -> dict:
 def sample_synthesizer(params: dict, context) -> dict:
     """Sample a stored synthesizer, by whichever engine wrote it, into a new synthetic dataset.
 
-    Params: model_id, real_id, rows, name, sample_seed; engine, when given, only labels the run for people (the
-    model folder says which engine reads it).
+    Params: model_id, real_id, rows or matches (whole matches, from an engine that writes them), name, sample_seed;
+    engine, when given, only labels the run for people (the model folder says which engine reads it).
     """
     model = load_synthesizer(workspace.artifact_dir(SYNTHESIZERS, params["model_id"]))
     return _store_sample(model, params, context)
 
 
 def _store_sample(model, params: dict, context) -> dict:
+    rows, report = _draw_matches(model, params, context) if params.get("matches") else _draw_rows(model, params, context)
+    info = workspace.save_dataset(
+        rows, name=params["name"], kind="synthetic", source=f"synthesizer {params['model_id']}",
+        features=workspace.dataset_info(params["real_id"]).features,
+        extra={"synthesizer": params["model_id"], "engine": model.name, "real_dataset": params["real_id"],
+               "split": STANDARD_SPLIT.to_json(), "redrawn_share": report.redrawn_share, "generated": report.generated,
+               "broken": report.broken},
+    )
+    return {"dataset": info.id, "engine": model.name, "rows": len(rows), "matches": report.matches,
+            "redrawn_share": report.redrawn_share}
+
+
+def _draw_rows(model, params: dict, context):
+    """params["rows"] rows in seeded chunks (on the Ray cluster when there is one): (frame, SampleReport)."""
     from models.synth.chunks import sample_in_chunks  # torch: loaded in the job worker, not by each page importing this
 
     sampled = []
@@ -102,15 +119,22 @@ def _store_sample(model, params: dict, context) -> dict:
 
     run_chunks = _on_cluster(context, lambda ray: cluster.chunk_runner(ray, chunk_done, context.should_stop))
     context.note(f"sampling {params['rows']:,} rows", progress=None)
-    rows, report = sample_in_chunks(model, params["rows"], params.get("sample_seed"), run_chunks=run_chunks)
-    info = workspace.save_dataset(
-        rows, name=params["name"], kind="synthetic", source=f"synthesizer {params['model_id']}",
-        features=workspace.dataset_info(params["real_id"]).features,
-        extra={"synthesizer": params["model_id"], "engine": model.name, "real_dataset": params["real_id"],
-               "split": STANDARD_SPLIT.to_json(), "redrawn_share": report.redrawn_share, "generated": report.generated,
-               "broken": report.broken},
-    )
-    return {"dataset": info.id, "engine": model.name, "rows": len(rows), "redrawn_share": report.redrawn_share}
+    return sample_in_chunks(model, params["rows"], params.get("sample_seed"), run_chunks=run_chunks)
+
+
+def _draw_matches(model, params: dict, context):
+    """params["matches"] whole matches from an engine that writes them: (frame, SampleReport).
+
+    Raises:
+        ValueError: the model writes rows, not matches.
+    """
+    if not hasattr(model, "sample_matches"):
+        raise ValueError(f"only an engine that writes whole matches can be asked for matches; this is a {model.title} "
+                         "synthesizer, so ask for rows.")
+    context.note(f"playing {params['matches']:,} matches", progress=None)
+    frame = model.sample_matches(params["matches"], params.get("sample_seed"))
+    matches = int(frame[MATCH_ID].nunique())
+    return frame, SampleReport(rows=len(frame), generated=len(frame), redrawn_share=0.0, matches=matches)
 
 
 def provenance_note(real_id: str, synthetic_id: str | None) -> str | None:

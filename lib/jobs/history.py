@@ -134,7 +134,8 @@ def headline(run: Run) -> dict:
         verdicts = _stored_verdicts(result.get("report") or run.id)
         return {f"verdict {arm}": entry.get("effect") for arm, entry in verdicts.items()}
     stats = result.get("stats", {})
-    scores = {"rows": result.get("rows"), "redrawn share": result.get("redrawn_share"),
+    scores = {"matches": result.get("matches") or None, "rows": result.get("rows"),
+              "redrawn share": result.get("redrawn_share"),
               "s/epoch": _round(stats.get("seconds_per_epoch"))}
     return {key: value for key, value in scores.items() if value is not None}
 

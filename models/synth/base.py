@@ -76,6 +76,10 @@ class Synthesizer(ABC):
         config_class: its settings dataclass (frozen, JSON via to_json / from_json, checked by `check_config`).
         loss_names: the losses its epochs report, in EpochLog.losses order; charts and the CLI read these.
         writes: ROWS or MATCHES.
+        separate_stages: True when the stages its epochs report (EpochLog.stage) are models of their own, compared
+            side by side (the matches engine's ball model and its state-only reference); False when they are parts
+            of one training run in turn (CTGAN's shards). Charts draw the first from epoch 1 each, the second on one
+            axis.
 
     Instance attributes:
         config: the settings it was trained with (a `config_class`).
@@ -88,6 +92,7 @@ class Synthesizer(ABC):
     config_class: ClassVar[type]
     loss_names: ClassVar[tuple[str, ...]]
     writes: ClassVar[str] = ROWS
+    separate_stages: ClassVar[bool] = False
 
     config: object
     stats: dict

@@ -79,8 +79,14 @@ class CostEstimate:
         return lines
 
     def detail_lines(self) -> list[str]:
-        """The first lines of `lines()`: what the engine will build (an engine's estimate says more)."""
-        return ["estimate:"]
+        """The first lines of `lines()`: "estimate:" and what the engine will build (`facts`)."""
+        facts = self.facts()
+        return [f"estimate: {facts[0]}" if facts else "estimate:", *(f"  {fact}" for fact in facts[1:])]
+
+    def facts(self) -> list[str]:
+        """What the engine will build, a phrase a line ("22 training matches, 5,188 deliveries, ..."); the pages show
+        them under the estimate. An engine's estimate says what it knows; none here."""
+        return []
 
     def total_words(self) -> str:
         """What `total_seconds` covers, in words, after the total in `lines()`."""

@@ -58,8 +58,8 @@ def describe(run: Run) -> str:
     return f"**{run.title}** — {run.state}{stage}{elapsed}{_eta(run)}"
 
 
-def render(run: Run, losses: tuple[str, ...], loss_title: str) -> None:
-    """The panel's content for a run in any state."""
+def render(run: Run, losses: tuple[str, ...], loss_title: str, separate_stages: bool = False) -> None:
+    """The panel's content for a run in any state; `separate_stages` as lib.charts.training.loss_chart."""
     st.markdown(describe(run))
     if run.state == store.QUEUED:
         st.info(run.message or "Queued: starting shortly.")
@@ -73,25 +73,31 @@ def render(run: Run, losses: tuple[str, ...], loss_title: str) -> None:
         st.warning(f"Cancelled: {run.error or 'by the user'}")
     epochs = store.epochs(run.id)
     if epochs:
-        st.altair_chart(loss_chart(epochs, losses, loss_title))
+        st.altair_chart(loss_chart(epochs, losses, loss_title, separate_stages))
     if run.active and st.button("Cancel", key=f"cancel-{run.id}"):
         runner.cancel(run.id)
         st.toast("Cancel requested: the job stops at its next step.")
 
 
 @st.fragment(run_every=POLL_SECONDS)
-def _live(run_id: str, losses: tuple[str, ...], loss_title: str) -> None:
+def _live(run_id: str, losses: tuple[str, ...], loss_title: str, separate_stages: bool) -> None:
     run = runner.get(run_id)
-    render(run, losses, loss_title)
+    render(run, losses, loss_title, separate_stages)
     if not run.active:
         st.rerun()
 
 
-def watch(run_id: str, losses: tuple[str, ...], loss_title: str = "Training loss") -> Run:
-    """Show a run; poll it while it is active. Returns the run as it is now."""
+def watch(run_id: str, losses: tuple[str, ...], loss_title: str = "Training loss", separate_stages: bool = False) -> Run:
+    """Show a run; poll it while it is active. Returns the run as it is now.
+
+    Args:
+        run_id: the run.
+        losses, loss_title: the loss names its epochs report, and the chart's title.
+        separate_stages: its stages are models of their own (models.synth.base.Synthesizer.separate_stages).
+    """
     run = runner.get(run_id)
     if run.active:
-        _live(run_id, losses, loss_title)
+        _live(run_id, losses, loss_title, separate_stages)
     else:
-        render(run, losses, loss_title)
+        render(run, losses, loss_title, separate_stages)
     return run

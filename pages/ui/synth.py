@@ -8,14 +8,23 @@ from lib.data import workspace
 from lib.data.schema import to_t20_csv
 from lib.data.units import duration, gib
 from lib.jobs import bodies, runner, store
-from lib.jobs.history import engine_name, synth_runs_frame
+from lib.jobs.history import engine_name, run_engine, synth_runs_frame
 from lib.jobs.kinds import SYNTH, SYNTH_SAMPLE
+from models.synth.base import MATCHES
 from models.synth.engines import engine_class
 from pages.ui.common import frame_of, unique_set_name, unique_title
+from pages.ui.engines import CTGAN_BOUNDS, DEFAULT_MATCHES, MATCHES_BOUNDS
 
-WIDGET_KEYS = {"fraction": "synth_fraction", "epochs": "synth_epochs", "shards": "synth_shards",
-               "player_encoding": "synth_encoding", "top_k": "synth_top_k"}
-"""Settings a suggestion may change -> the Synthesize page widget that holds them."""
+LOSS_READING = {
+    "ctgan": ("How to read it: the discriminator loss near 0 means it can no longer tell real rows from generated "
+              "ones; the generator loss moving steadily is learning, large swings late in training mean the two "
+              "networks have not settled. Neither loss says how good the rows are: the scores above do."),
+    "matches": ("How to read it: each loss is the log loss per delivery of predicting what happens on a ball, on the "
+                "training deliveries and on held-out training matches (validation); the solid lines are the ball "
+                "model, the dashed ones the state-only reference that knows no players. Training stops once the "
+                "validation loss stops falling. Neither loss says how good the matches are: the scores above do."),
+}
+"""Engine name -> how to read its loss chart, in words."""
 
 
 @st.cache_data(max_entries=2, show_spinner="Selecting the training matches…")
@@ -23,39 +32,55 @@ def _training_frame(real_id: str, created: str):
     return bodies.training_matches(real_id)
 
 
-@st.cache_data(max_entries=32, ttl=30, show_spinner="Estimating width, memory and time…")
+@st.cache_data(max_entries=2, show_spinner="Reading the delivery events…")
+def _events(real_id: str, created: str):
+    return workspace.load_events(real_id)
+
+
+@st.cache_data(max_entries=32, ttl=30, show_spinner="Estimating memory and time…")
 def cached_estimate(real_id: str, created: str, engine: str, config: dict):
-    """The cost estimate of training engine `engine` with `config` (its JSON) on a dataset's training matches.
-    Kept for half a minute only, as it compares against the memory available now; recomputing is quick (prepare
-    step and probe cached)."""
+    """The cost estimate of training engine `engine` with `config` (its JSON) on a dataset's training matches, with
+    the delivery events stored with the dataset, as the job trains. Kept for half a minute only, as it compares
+    against the memory available now; recomputing is quick (prepare step and probe cached).
+
+    Raises:
+        ValueError: settings or data the engine refuses (lib.data.events.NoMatches: no whole match to learn from).
+    """
     engine_type = engine_class(engine)
     return engine_type.estimate(_training_frame(real_id, created), engine_type.config_class.from_json(config),
-                                cache_dir=workspace.cache_root())
+                                events=_events(real_id, created), cache_dir=workspace.cache_root())
 
 
-def _apply(changes: dict) -> None:
+def _apply(changes: dict, widget_keys: dict[str, str]) -> None:
     for name, value in changes.items():
-        st.session_state[WIDGET_KEYS[name]] = value
+        st.session_state[widget_keys[name]] = value
 
 
+def estimate_ui(estimate, widget_keys: dict[str, str]) -> bool:
+    """Show an engine's estimate (models.synth.cost.CostEstimate); offer the settings that fit when it does not.
 
-def estimate_ui(estimate) -> bool:
-    """Show the estimate; offer settings that fit when it does not. Returns whether the run fits."""
-    width = max(estimate.widths)
-    cells = [("Transformed width", f"{width:,}"), ("Parameters", (f"{estimate.generator_parameters / 1e6:.1f}M + "
-             f"{estimate.discriminator_parameters / 1e6:.1f}M")), ("Peak memory", gib(estimate.peak_bytes, 2)),
-             ("Per epoch", duration(estimate.seconds_per_epoch)), ("Total", duration(estimate.total_seconds))]
+    Args:
+        estimate: the engine's estimate.
+        widget_keys: config field -> the widget holding it; a suggestion changing another field is not offered.
+
+    Returns:
+        Whether the run fits.
+    """
+    cells = [("Peak memory", gib(estimate.peak_bytes, 2)), ("Per epoch", duration(estimate.seconds_per_epoch)),
+             ("Total", duration(estimate.total_seconds))]
     for column, (label, value) in zip(st.columns(len(cells)), cells):
         column.metric(label, value)
-    st.caption(f"{estimate.shards} model(s) of {estimate.rows_per_shard:,} training rows, {estimate.steps_per_epoch:,} "
-               f"steps per epoch; {gib(estimate.available_bytes)} of memory available now.")
+    facts = "; ".join(estimate.facts())
+    st.caption(f"{facts[:1].upper()}{facts[1:]}. Total {duration(estimate.total_seconds)} {estimate.total_words()}; "
+               f"{gib(estimate.available_bytes)} of memory available now.")
     if estimate.fits:
         return True
     st.error(f"Refused: this run needs about {gib(estimate.peak_bytes)} but "
              f"{gib(estimate.available_bytes)} is available. Pick settings that fit:")
-    for column, suggestion in zip(st.columns(max(len(estimate.suggestions), 1)), estimate.suggestions):
+    offered = [s for s in estimate.suggestions if set(s.changes) <= set(widget_keys)]
+    for column, suggestion in zip(st.columns(max(len(offered), 1)), offered):
         column.button(f"Use {suggestion.label} (~{gib(suggestion.peak_bytes)})", on_click=_apply,
-                      args=(suggestion.changes,), key=f"suggest-{suggestion.label}")
+                      args=(suggestion.changes, widget_keys), key=f"suggest-{suggestion.label}")
     return False
 
 
@@ -65,13 +90,18 @@ def result_ui(run) -> None:
     frame = frame_of(info)
     st.subheader("Synthetic set")
     a, b, c = st.columns(3)
-    a.metric("Rows", f"{info.rows:,}")
-    b.metric("Redrawn for cricket rules", f"{run.result['redrawn_share']:.2%}")
+    if run_engine(run).writes == MATCHES:  # whole matches are played by the rules: nothing is redrawn
+        a.metric("Matches", f"{info.matches:,}")
+        b.metric("Rows", f"{info.rows:,}")
+    else:
+        a.metric("Rows", f"{info.rows:,}")
+        b.metric("Redrawn for cricket rules", f"{run.result['redrawn_share']:.2%}")
     stats = run.result.get("stats", {})
     c.metric("Seconds per epoch (measured)", f"{stats.get('seconds_per_epoch', 0):.1f}",
              delta=None if not run.estimate or run.estimate.get("seconds_per_epoch") is None else
              f"{stats.get('seconds_per_epoch', 0) - run.estimate['seconds_per_epoch']:+.1f} vs predicted",
              delta_color="off")
+    _held_out_ui(stats)
     st.dataframe(frame.head(20), hide_index=True)
     st.download_button("Download synthetic t20.csv", data=lambda: to_t20_csv(frame), mime="text/csv",
                        file_name=f"{workspace.slug(info.name)}.csv")
@@ -80,6 +110,17 @@ def result_ui(run) -> None:
         workspace.rename_dataset(info.id, name)
         st.rerun()
     st.page_link("pages/2_Evaluate.py", label="Evaluate this synthetic set →")
+
+
+def _held_out_ui(stats: dict) -> None:
+    """The matches engine's held-out log loss per network, and what its training data could not tell."""
+    held_out = stats.get("held_out")
+    if held_out:
+        losses = ", ".join(f"{name} {value:.3f}" for name, value in held_out["log_loss"].items())
+        st.caption(f"Log loss per delivery on {held_out['matches']:,} held-out training matches (lower is better): "
+                   f"{losses}. The ball model should beat the state-only reference if the players matter.")
+    if stats.get("events_notes"):
+        st.caption("Notes on the training matches it learned from: " + "; ".join(stats["events_notes"]) + ".")
 
 
 def past_runs_ui(real) -> None:
@@ -99,11 +140,12 @@ def past_runs_ui(real) -> None:
         st.session_state["synth_run"] = run.id
         st.rerun()
     if run.state == store.DONE:
-        rows = sample_col.number_input("Rows", 100, 5_000_000, 30_000, step=1000, key="resample-rows")
+        size = _sample_size_ui(run, sample_col)
         if sample_col.button("Sample again"):
-            params = {"model_id": run.result["model"], "real_id": run.params["real_id"], "rows": int(rows),
+            params = {"model_id": run.result["model"], "real_id": run.params["real_id"], **size,
                       "name": unique_set_name(run.params["name"]), "sample_seed": None, "engine": engine_name(run)}
-            title = unique_title(f"Sample {rows:,} rows from {run.title}")
+            (unit, count), = size.items()
+            title = unique_title(f"Sample {count:,} {unit} from {run.title}")
             st.session_state["synth_run"] = runner.submit(SYNTH_SAMPLE, params, title).id
             st.rerun()
     if bodies.can_resume(run) and sample_col.button("Resume from checkpoint",
@@ -115,3 +157,17 @@ def past_runs_ui(real) -> None:
         bodies.delete_synth_run(run.id)
         st.session_state.pop("synth_run", None)
         st.rerun()
+
+
+def _sample_size_ui(run, column) -> dict:
+    """How much to sample from a finished run, as job params: {"rows": n}, or {"matches": n} (with the rows they
+    give) for an engine that writes whole matches."""
+    if run_engine(run).writes != MATCHES:
+        rows = column.number_input("Rows", *CTGAN_BOUNDS["synth_rows"], 30_000, step=1000, key="resample-rows")
+        return {"rows": int(rows)}
+    matches = int(column.number_input("Matches", *MATCHES_BOUNDS["matches_count"], DEFAULT_MATCHES, step=100,
+                                      key="resample-matches"))
+    per_match = run.result.get("stats", {}).get("rows_per_match")
+    if per_match:
+        column.caption(f"About {round(matches * per_match, -2):,.0f} rows.")
+    return {"matches": matches}

@@ -90,3 +90,48 @@ def test_augment_settings_survive_a_reload(stored_league):
     # Assert
     assert not at.exception and not reloaded.exception
     assert reloaded.slider(key="wp_seeds").value == 4 and reloaded.multiselect(key="wp_ratios").value == [0.5]
+
+
+def test_the_engine_and_its_own_settings_survive_a_reload(stored_league):
+    # Setup: the matches engine with settings of its own; CTGAN's epochs changed before switching
+    at = page("pages/1_Synthesize.py").run()
+    at.slider(key="synth_epochs").set_value(7).run()
+    at.radio(key="synth_engine").set_value("matches").run()
+    at.number_input(key="matches_epochs").set_value(4)
+    at.number_input(key="matches_count").set_value(250)
+    at.run()
+
+    # Run: a reload, then back to CTGAN
+    reloaded = page("pages/1_Synthesize.py").run()
+    kept = (reloaded.radio(key="synth_engine").value, reloaded.number_input(key="matches_epochs").value,
+            reloaded.number_input(key="matches_count").value)
+    assert not reloaded.exception
+    ctgan = reloaded.radio(key="synth_engine").set_value("ctgan").run()
+
+    # Assert: each engine keeps its own settings
+    assert not at.exception and not ctgan.exception
+    assert kept == ("matches", 4, 250)
+    assert ctgan.slider(key="synth_epochs").value == 7
+
+
+def test_stale_stored_settings_are_dropped_not_shown_as_errors(stored_league):
+    # Setup: settings.json from another version: an engine that no longer exists, numbers out of range or of
+    # the wrong type
+    stale = {"synthesize": {"synth_engine": "tvae", "synth_epochs": 5000, "synth_fraction": "half",
+                            "synth_encoding": "onehot", "matches_epochs": 0, "matches_count": 10.5,
+                            "matches_learning_rate": 5}}
+    (ws.root() / "settings.json").write_text(json.dumps(stale))
+
+    # Run
+    at = page("pages/1_Synthesize.py").run()
+    ctgan = (at.radio(key="synth_engine").value, at.slider(key="synth_epochs").value,
+             at.slider(key="synth_fraction").value, at.radio(key="synth_encoding").value)
+    assert not at.exception
+    matches = at.radio(key="synth_engine").set_value("matches").run()
+
+    # Assert: the defaults, no traceback
+    assert ctgan == ("ctgan", 10, 0.5, "top_k")
+    assert not matches.exception
+    assert matches.number_input(key="matches_epochs").value == 30
+    assert matches.number_input(key="matches_count").value == 1000
+    assert matches.number_input(key="matches_learning_rate").value == 2e-3

@@ -104,3 +104,19 @@ def test_each_loss_of_an_engine_gets_its_own_colour_and_ctgans_keep_theirs():
     assert spec["encoding"]["color"]["scale"]["range"] == ["#d95f02", "#1b9e77"]
     with pytest.raises(ValueError, match="distinct colours"):
         loss_colours(tuple(f"loss {i}" for i in range(len(LOSS_PALETTE) + 1)))
+
+
+def test_stages_that_are_models_of_their_own_each_start_at_epoch_1_with_their_own_dash():
+    # Setup: the matches engine's two networks, two epochs each, as the run store logs them
+    from lib.charts.quality import synthesizer_loss_chart
+
+    epochs = [{"step": step, "stage": stage, "epoch": epoch, "train": 1.0, "validation": 1.1}
+              for step, stage in enumerate(("ball model", "state-only reference")) for epoch in (1, 2)]
+
+    # Run
+    apart = synthesizer_loss_chart(epochs, ("train", "validation"), "losses", separate_stages=True).to_dict()
+    in_turn = synthesizer_loss_chart(epochs, ("train", "validation"), "losses").to_dict()
+
+    # Assert: side by side from epoch 1, one dash per network; parts of one run (CTGAN's shards) on one axis
+    assert apart["encoding"]["x"]["field"] == "epoch" and apart["encoding"]["strokeDash"]["field"] == "stage"
+    assert in_turn["encoding"]["x"]["field"] == "overall" and "strokeDash" not in in_turn["encoding"]

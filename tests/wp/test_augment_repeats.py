@@ -28,3 +28,15 @@ def test_the_draw_note_says_how_often_rows_repeat():
     draw = draw_synthetic(synthetic, 450, seed=0)
     # Assert
     assert draw.with_replacement and "each row used about 4.5 times" in draw.note
+
+
+def test_a_draw_of_whole_matches_says_matches_and_about_how_many_rows():
+    # Setup: 120 real training matches, a set of 1,000 synthetic matches of 238 rows each on average
+    # Run: ratio 2.5 -> 300 matches, about 300 x 238 = 71,400 rows; ratio 10 -> 1,200 matches from 1,000
+    once = repeats(120, 1_000, 2.5, unit="matches", rows_per_match=238)
+    again = repeats(120, 1_000, 10, unit="matches", rows_per_match=238)
+    # Assert
+    assert once.sentence() == "300 synthetic matches (about 71,400 rows) of 1,000, each used once at most"
+    assert again.sentence() == ("1,200 synthetic matches (about 285,600 rows) drawn with replacement from 1,000: "
+                                "each used about 1.2 times")
+    assert repeats(120, 1_000, 2.5, unit="matches").sentence() == "300 synthetic matches of 1,000, each used once at most"

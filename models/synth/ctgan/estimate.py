@@ -73,13 +73,13 @@ class CtganCostEstimate(CostEstimate):
     seconds_per_step: float | None = None
     no_suggestion: ClassVar[str] = "the numeric player encoding, or a much smaller fraction"
 
-    def detail_lines(self) -> list[str]:
+    def facts(self) -> list[str]:
         widths = sorted(set(self.widths))
         width = f"{widths[0]:,}" if len(widths) == 1 else f"{widths[0]:,} to {widths[-1]:,}"
         return [
-            (f"estimate: transformed width {width}, generator {self.generator_parameters / 1e6:.2f}M and "
+            (f"transformed width {width}, generator {self.generator_parameters / 1e6:.2f}M and "
              f"discriminator {self.discriminator_parameters / 1e6:.2f}M parameters"),
-            f"  {self.shards} shard(s) of {self.rows_per_shard:,} rows, {self.steps_per_epoch:,} steps per epoch",
+            f"{self.shards} shard(s) of {self.rows_per_shard:,} rows, {self.steps_per_epoch:,} steps per epoch",
         ]
 
     def total_words(self) -> str:

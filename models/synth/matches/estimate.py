@@ -50,9 +50,9 @@ class MatchesEstimate(CostEstimate):
     steps_per_epoch: int
     no_suggestion: ClassVar[str] = "fewer training matches, or closing other programs"
 
-    def detail_lines(self) -> list[str]:
-        return [(f"estimate: {self.matches:,} training matches, {self.deliveries:,} deliveries, {self.classes} outcome "
-                f"classes, a ball model of {self.parameters:,} weights, {self.steps_per_epoch:,} steps per epoch")]
+    def facts(self) -> list[str]:
+        return [(f"{self.matches:,} training matches, {self.deliveries:,} deliveries, {self.classes} outcome "
+                 f"classes, a ball model of {self.parameters:,} weights, {self.steps_per_epoch:,} steps per epoch")]
 
     def total_words(self) -> str:
         return "at most (early stopping usually ends sooner)"

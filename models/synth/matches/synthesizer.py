@@ -44,6 +44,8 @@ WEIGHTS, REFERENCE_WEIGHTS = "ball-model.pt", "state-only.pt"
 SYNTHETIC_MATCH_IDS = 1_000_000_000
 """Synthetic matches are numbered from here on, far from any Cricsheet match id, so that a synthetic match never
 shares an id with a real one when the two are mixed (augmentation)."""
+LEARNS_FROM = "The training matches"
+"""What the rows an engine learns from are called in the message of a refusal (lib.data.events.NoMatches)."""
 MATCHES_PER_ROUND = 2_000
 """Matches played at once when sampling a number of rows: enough for fast batched steps, little memory."""
 
@@ -64,11 +66,13 @@ class MatchesSynthesizer(Synthesizer):
 
     name = "matches"
     title = "Matches simulator"
-    summary = ("Learns the game ball by ball (outcome of each delivery from the match state, batter and bowler) and "
-               "plays whole new matches between sides of the training matches; needs whole matches.")
+    summary = ("Learns the game ball by ball (what happens on each delivery, from the match state, batter and bowler) "
+               "and plays whole new matches between sides of the training matches. Needs whole matches: a Cricsheet "
+               "import, the sample, or a t20.csv with matchId and innings.")
     config_class = MatchesConfig
     loss_names = LOSS_NAMES
     writes = MATCHES
+    separate_stages = True
 
     def __init__(self, config: MatchesConfig, players: Players, sides: Sides, features: str, stats: dict,
                  histories: dict[str, list[dict]], reference: BallNetwork | None = None):
@@ -94,7 +98,7 @@ class MatchesSynthesizer(Synthesizer):
         check_config(config)
         started = time.perf_counter()
         with PeakRss() as peak, torch_threads(config.threads):
-            data = training.prepare(frame, events_for(frame, events, None), config)
+            data = training.prepare(frame, events_for(frame, events, None, name=LEARNS_FROM), config)
             result = training.fit(data, config, on_epoch or ignore, should_stop or never, checkpoint_dir, resume)
         epochs = [record["seconds"] for record in result.histories[training.MAIN_STAGE]]
         stats = {
@@ -118,7 +122,7 @@ class MatchesSynthesizer(Synthesizer):
         """The predicted cost of `train` (memory, seconds per epoch from a timing probe); see estimate_cost."""
         config = config or MatchesConfig()
         check_config(config)
-        return estimate_cost(frame, events_for(frame, events, None), config, probe=probe)
+        return estimate_cost(frame, events_for(frame, events, None, name=LEARNS_FROM), config, probe=probe)
 
     def sample_matches(self, matches: int, seed: int | None = None) -> pd.DataFrame:
         """`matches` whole synthetic matches (rows ordered by match, innings, delivery); the same seed gives the same

@@ -1,0 +1,76 @@
+"""Augment & train page pieces: how often each synthetic row (or whole match) would be used per arm, the offer to
+generate more from the stored synthesizer, and the augmented training set for download.
+
+A synthetic set with a matchId column (the matches engine's) is drawn match by match (lib.data.augment): its ratio
+is synthetic matches per real training match, and everything here counts matches.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lib.data import files, workspace
+from lib.data.augment import MAX_REPEATS, repeats
+from lib.data.schema import MATCH_ID, summarize
+from lib.jobs import runner
+from lib.jobs.bodies import augmented_training_set, training_matches
+from lib.jobs.kinds import SYNTH_SAMPLE
+from lib.wp.arms import DEFAULT_RATIOS
+from pages.ui.common import unique_set_name, unique_title
+
+
+def whole_matches(synthetic) -> bool:
+    """Whether a stored synthetic set holds whole matches (a matchId column), read without loading its rows."""
+    return MATCH_ID in workspace.dataset_columns(synthetic.id)
+
+
+def ratio_label(by_match: bool) -> str:
+    """What a ratio counts: synthetic matches per real training match for a set of whole matches, else rows."""
+    return "Synthetic matches per real training match" if by_match else "Synthetic rows per real training row"
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _training_size(real_id: str, created: str):
+    """Rows and matches of the real training matches of the standard split: what a ratio multiplies."""
+    return summarize(training_matches(real_id))
+
+
+def repeats_ui(real, synthetic, ratios: list[float]) -> None:
+    """How often each synthetic row (or match) would be used per arm; a warning and an offer to generate enough
+    from the stored synthesizer when one would be used more than a few times."""
+    by_match = whole_matches(synthetic)
+    unit, one = ("matches", "match") if by_match else ("rows", "row")
+    train = _training_size(real.id, real.created)
+    real_count, available = (train.matches, synthetic.matches) if by_match else (train.rows, synthetic.rows)
+    per_match = synthetic.rows_per_match if by_match else None
+    # the synthetic-only arm draws as many synthetic rows (matches) as there are real training rows (matches): ratio 1
+    plans = {f"augmented@{r:g}": repeats(real_count, available, r, unit, per_match) for r in sorted(ratios)}
+    plans["synthetic"] = repeats(real_count, available, 1.0, unit, per_match)
+    st.caption(f"Synthetic {unit} per arm:\n" + "\n".join(f"- {arm}: {plan.sentence()}" for arm, plan in plans.items()))
+    worst = max(plans.values(), key=lambda plan: plan.per_row)
+    if not worst.too_many:
+        return
+    st.warning(f"Each synthetic {one} would be used about {worst.per_row:.0f} times (more than {MAX_REPEATS:g}): a "
+               f"model trained on them learns those {available:,} {unit}, not the game. Generate "
+               f"{worst.wanted:,} {unit} instead ({worst.missing:,} more than the set holds).")
+    model_id = synthetic.extra.get("synthesizer")
+    if model_id and st.button(f"Generate {worst.wanted:,} {unit} from the stored synthesizer"):
+        params = {"model_id": model_id, "real_id": real.id, unit: worst.wanted,
+                  "name": unique_set_name(f"{synthetic.name} ({worst.wanted:,} {unit})"), "sample_seed": None,
+                  "engine": synthetic.extra.get("engine")}
+        runner.submit(SYNTH_SAMPLE, params, unique_title(f"Sample {worst.wanted:,} {unit} for {synthetic.name}"))
+        st.info("Generating: the new set appears under Workspace synthetic set when the job ends (see the "
+                "Synthesize page for its progress).")
+
+
+def download_ui(real, synthetic) -> None:
+    """The augmented training set of one ratio, built only when the user asks for the file."""
+    with st.expander("Download an augmented training set"):
+        ratio = st.selectbox(ratio_label(whole_matches(synthetic)), DEFAULT_RATIOS, index=DEFAULT_RATIOS.index(1.0),
+                             key="download-ratio")
+        st.caption("Real training matches of the standard split plus synthetic rows; the validation and test matches "
+                   "are left out, as every arm leaves them out.")
+        st.download_button(
+            "Download augmented t20.csv", file_name=f"augmented-{ratio:g}.csv", mime="text/csv",
+            data=lambda: files.csv_bytes(augmented_training_set(real.id, synthetic.id, ratio).frame),
+        )
