@@ -13,7 +13,7 @@ from lib.jobs.kinds import SYNTH, SYNTH_SAMPLE
 from models.synth.base import MATCHES
 from models.synth.engines import engine_class
 from pages.ui.common import frame_of, unique_set_name, unique_title
-from pages.ui.engines import CTGAN_BOUNDS, DEFAULT_MATCHES, MATCHES_BOUNDS
+from pages.ui.engines import CTGAN_SETTINGS, DEFAULT_MATCHES, MATCHES_SETTINGS
 
 LOSS_READING = {
     "ctgan": ("How to read it: the discriminator loss near 0 means it can no longer tell real rows from generated "
@@ -163,10 +163,11 @@ def _sample_size_ui(run, column) -> dict:
     """How much to sample from a finished run, as job params: {"rows": n}, or {"matches": n} (with the rows they
     give) for an engine that writes whole matches."""
     if run_engine(run).writes != MATCHES:
-        rows = column.number_input("Rows", *CTGAN_BOUNDS["synth_rows"], 30_000, step=1000, key="resample-rows")
+        rows = column.number_input("Rows", value=30_000, step=1000, key="resample-rows",
+                                   **CTGAN_SETTINGS["synth_rows"].limits)
         return {"rows": int(rows)}
-    matches = int(column.number_input("Matches", *MATCHES_BOUNDS["matches_count"], DEFAULT_MATCHES, step=100,
-                                      key="resample-matches"))
+    matches = int(column.number_input("Matches", value=DEFAULT_MATCHES, step=100, key="resample-matches",
+                                      **MATCHES_SETTINGS["matches_count"].limits))
     per_match = run.result.get("stats", {}).get("rows_per_match")
     if per_match:
         column.caption(f"About {round(matches * per_match, -2):,.0f} rows.")
