@@ -190,9 +190,10 @@ def _meets(kind: str, tolerance: float, value: float, reference: float) -> bool:
 
 STRETCH = 6
 """Deliveries between the two running scores InterRowMSAS subtracts: about an over."""
-SEQUENCE_MATCHES = 1_000
-"""Most matches of each set InterRowMSAS reads, a seeded sample: it splits every innings in Python (about 0.15 s
-per 1,000 innings), and a thousand matches already hold some 240,000 deliveries."""
+SEQUENCE_MATCHES = 500
+"""Most matches of each set InterRowMSAS reads, a seeded sample: it splits every innings in Python and runs a KS
+test on every rise, some 0.8 s for the IPL zip's 770 training matches on a busy 2-core machine (about half of the
+whole-match section), and 500 matches still hold some 100,000 rises over six deliveries."""
 SCORES = {
     "first_totals": ("first-innings totals", "KSComplement",
                      "1 minus the largest gap between the cumulative distributions of first-innings totals."),
