@@ -135,7 +135,7 @@ def test_a_ratio_of_whole_matches_adds_that_many_matches_per_real_training_match
 def test_more_matches_than_the_set_holds_are_drawn_with_replacement():
     real_train = toy_deliveries(matches=10)
     synthetic = toy_deliveries(matches=4)
-    rows, draw = augment_rows(real_train, check_synthetic(real_train, synthetic), 1.0, seed=0)
+    _rows, draw = augment_rows(real_train, check_synthetic(real_train, synthetic), 1.0, seed=0)
     assert draw.with_replacement and "each match used about 2.5 times" in draw.note
 
 
