@@ -64,21 +64,19 @@ def whole_matches_ui(real: DatasetInfo, synthetic: DatasetInfo) -> WholeMatchRep
     st.caption("Each figure for the real matches the synthesizer learned from, for the synthetic matches, and for "
                "real matches it never saw (the ceiling): realistic synthetic matches sit as close to the training "
                "matches as the unseen ones do.")
-    scores = whole.get_details()
-    left, right = st.columns(2)
-    left.metric("Whole-match similarity (mean of the scores below)", f"{whole.get_score():.3f}",
-                f"ceiling {whole.ceiling_score():.3f}", delta_color="off",
-                help="Each score is 1 when the synthetic matches' distribution is the training matches'.")
-    left.dataframe(whole.table(), hide_index=True, column_config={
+    st.metric("Whole-match similarity (mean of the scores below)", f"{whole.get_score():.3f}",
+              f"ceiling {whole.ceiling_score():.3f}", delta_color="off", delta_arrow="off", width="content",
+              help="Each score is 1 when the synthetic matches' distribution is the training matches'; the ceiling "
+                   "is the unseen real matches' mean.")
+    st.dataframe(whole.table(), hide_index=True, width="content", column_config={
         label: st.column_config.NumberColumn(label, format=FIGURE_FORMAT) for label in SET_LABELS.values()})
-    right.dataframe(scores, hide_index=True, column_config={
+    st.dataframe(whole.get_details(), hide_index=True, width="content", column_config={
         SET_LABELS[s]: st.column_config.NumberColumn(SET_LABELS[s], format="%.3f") for s in (SYNTHETIC, UNSEEN)})
-    right.caption("Against the training matches, 0..1, higher is better, all from sdmetrics:\n"
-                  + "\n".join(f"- **{what}** ({metric}): {words}" for what, metric, words in SCORES.values()))
-    st.altair_chart(totals_chart(whole.totals()))
-    st.altair_chart(runs_by_over_chart(whole.runs_by_over()))
-    st.altair_chart(wickets_chart(whole.wickets()))
-    st.altair_chart(phase_chart(whole.phase_shares()))
+    st.caption("Each score compares a set with the training matches, 0..1, higher is better, all from sdmetrics:\n"
+               + "\n".join(f"- **{what}** ({metric}): {words}" for what, metric, words in SCORES.values()))
+    for chart in (totals_chart(whole.totals()), runs_by_over_chart(whole.runs_by_over()),
+                  wickets_chart(whole.wickets()), phase_chart(whole.phase_shares())):
+        st.altair_chart(chart, width="content")
     for note in whole.notes:
         st.caption(note)
     return whole

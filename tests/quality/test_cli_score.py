@@ -53,10 +53,10 @@ def test_score_of_whole_matches_adds_their_figures_to_the_json_and_the_table(lea
     synthetic = tmp_path / "matches.csv"
     five = frame[frame["matchId"].isin(frame["matchId"].unique()[:5])]
     five.to_csv(synthetic, index=False)
-    out = tmp_path / "report.json"
+    out, html = tmp_path / "report.json", tmp_path / "report.html"
     # Run
     assert main(["score", "--real", str(real), "--synthetic", str(synthetic), "--out", str(out),
-                 "--no-privacy"]) == 0
+                 "--html", str(html), "--no-privacy"]) == 0
     # Assert: the figures of the five matches, computed by hand from their rows
     whole = json.loads(out.read_text())["whole_matches"]
     assert set(whole["sets"]) == {"training", "synthetic", "unseen"} and whole["sets"]["synthetic"]["matches"] == 5
@@ -66,6 +66,7 @@ def test_score_of_whole_matches_adds_their_figures_to_the_json_and_the_table(lea
                                                  "innings_run_rate", "six_ball_runs"}
     printed = capsys.readouterr().out
     assert "whole matches: similarity to the training matches" in printed and "share of chases won" in printed
+    assert "<h2>Whole matches: similarity" in html.read_text() and "InterRowMSAS" in html.read_text()
 
 
 def test_score_refuses_unknown_players(league_csv, tmp_path, capsys):
