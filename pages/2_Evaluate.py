@@ -21,6 +21,7 @@ from lib.jobs import store
 from lib.jobs.history import run_engine
 from lib.quality.fidelity import REGULARS
 from lib.quality.html import report_html
+from lib.quality.matches import with_whole_matches
 from lib.quality.report import (
     FLOOR_AHEAD,
     PLAIN_WORDS,
@@ -28,11 +29,10 @@ from lib.quality.report import (
     memorisation_table,
     per_column,
     references_table,
-    score_report,
     scores_csv,
-    workspace_provenance,
 )
 from pages.ui.common import active_dataset, dataset_picker, frame_of, show_error, synthetic_picker, workspace_notices
+from pages.ui.evaluate import evaluate, whole_matches_ui
 from pages.ui.synth import LOSS_READING
 
 st.set_page_config(page_title="Evaluate · Crease Lab", page_icon="🏏", layout="wide")
@@ -41,27 +41,6 @@ st.title("Evaluate")
 st.write("How close a synthetic set is to the real deliveries. Every score is read between two references computed "
          "in the same run: the **floor**, the synthesizer's training rows with each column shuffled on its own "
          "(right columns, no relations), and the **ceiling**, real matches the synthesizer never saw.")
-EVALUATIONS = "evaluations"
-# Evaluations kept in the session, newest last.
-KEPT = 4
-
-
-def evaluate(real, synthetic) -> dict:
-    """The score report of `synthetic` against `real`, computed once per pair with a progress bar naming each step."""
-    cache = st.session_state.setdefault(EVALUATIONS, {})
-    key = (real.id, real.created, synthetic.id, synthetic.created)
-    if key not in cache:
-        bar = st.progress(0.0, text="Evaluating…")
-        report = score_report(frame_of(real), frame_of(synthetic), variant=real.features,
-                              known_training=bool(synthetic.extra.get("synthesizer")),
-                              redrawn_share=synthetic.extra.get("redrawn_share"),
-                              on_step=lambda name, done: bar.progress(done, text=f"{name}…"))
-        bar.empty()
-        report["provenance"] = workspace_provenance(real, synthetic, report)
-        cache[key] = report
-        for old in list(cache)[:-KEPT]:
-            cache.pop(old)
-    return cache[key]
 
 
 def position_colour(position: float) -> str:
@@ -207,8 +186,10 @@ coherence_ui(report)
 utility_ui(report)
 privacy_ui(report, vocabulary)
 st.caption(report["sampling"])
+whole = whole_matches_ui(real, synthetic)
 detail_tabs(report, real_rows, synthetic_rows, vocabulary)
-st.download_button("Download the report (HTML, opens offline)", lambda: report_html(report, real_rows, synthetic_rows),
-                   "evaluation.html", "text/html")
-st.download_button("Download the score report (JSON)", json.dumps(report, indent=1), "scores.json", "application/json")
+st.download_button("Download the report (HTML, opens offline)",
+                   lambda: report_html(report, real_rows, synthetic_rows, whole), "evaluation.html", "text/html")
+st.download_button("Download the score report (JSON)", json.dumps(with_whole_matches(report, whole), indent=1),
+                   "scores.json", "application/json")
 st.download_button("Download every score (CSV)", scores_csv(report), "scores.csv", "text/csv")

@@ -26,7 +26,8 @@ from lib.data.schema import (
 
 REAL = "real"
 SYNTHETIC = "synthetic"
-SOURCE_SCALE = alt.Scale(domain=[REAL, SYNTHETIC], range=["#2b6cb0", "#dd6b20"])
+REAL_COLOUR, SYNTHETIC_COLOUR = "#2b6cb0", "#dd6b20"
+SOURCE_SCALE = alt.Scale(domain=[REAL, SYNTHETIC], range=[REAL_COLOUR, SYNTHETIC_COLOUR])
 """Real in blue, synthetic in orange, on every chart."""
 
 UNITS = {

@@ -6,7 +6,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from lib.charts.data import REAL, SOURCE_SCALE, SYNTHETIC
+from lib.charts.data import REAL, REAL_COLOUR, SOURCE_SCALE, SYNTHETIC, SYNTHETIC_COLOUR
 from lib.charts.training import loss_chart
 from lib.data.schema import BATTER
 from lib.data.vocabulary import Vocabulary
@@ -48,7 +48,7 @@ def correlation_heatmaps(real: pd.DataFrame, synthetic: pd.DataFrame, columns: l
 
 
 REFERENCE_COLOURS = alt.Scale(domain=["floor: independent columns", "synthetic", "ceiling: unseen real matches"],
-                              range=["#a0aec0", "#dd6b20", "#2b6cb0"])
+                              range=["#a0aec0", SYNTHETIC_COLOUR, REAL_COLOUR])
 """Floor grey, synthetic in the synthetic colour, ceiling in the real colour (it is real data)."""
 
 

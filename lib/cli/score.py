@@ -34,6 +34,7 @@ def register(groups: argparse._SubParsersAction) -> None:
 def score_command(args: argparse.Namespace) -> int:
     from lib.data.augment import check_synthetic
     from lib.data.schema import load_t20
+    from lib.quality.matches import has_whole_matches, whole_match_report, with_whole_matches
     from lib.quality.report import memorisation_table, references_table, score_report
 
     real = load_t20(args.real)
@@ -43,16 +44,22 @@ def score_command(args: argparse.Namespace) -> int:
                           on_step=lambda name, done: print(f"[{done:4.0%}] {name}...", file=sys.stderr))
     report["provenance"] = {"real": str(args.real), "synthetic": str(args.synthetic), "seed": args.seed,
                             "rows": report["rows"]}
-    files.write_text(args.out, json.dumps(report, indent=1))
+    whole = None
+    if has_whole_matches(synthetic):
+        print("[100%] whole matches...", file=sys.stderr)
+        whole = whole_match_report(real, synthetic, report["variant"], seed=args.seed)
+    files.write_text(args.out, json.dumps(with_whole_matches(report, whole), indent=1))
     print(report["basis"])
     print(references_table(report).to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     print(f"\noverall position {report['position']:.3f} (0 = independent columns, 1 = unseen real matches)\n")
     print(memorisation_table(report).to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     _print_rest(report)
+    if whole is not None:
+        _print_whole_matches(whole)
     if args.html:
         from lib.quality.html import report_html
 
-        files.write_text(args.html, report_html(report, real, synthetic))
+        files.write_text(args.html, report_html(report, real, synthetic, whole))
         print(f"HTML report written to {args.html}")
     print(f"report written to {args.out}")
     return 0
@@ -69,3 +76,18 @@ def _print_rest(report: dict) -> None:
         privacy = report["privacy"]
         print(f"exact copies of real rows {privacy['copy_share']:.2%}; DCR baseline protection "
               f"{privacy['dcr_baseline_score']:.3f}")
+
+
+HEADLINE_FIGURES = ["matches", "first-innings total, mean (runs)", "second-innings total, mean (runs)",
+                    "wickets per innings, mean", "deliveries per innings, mean", "share of chases won"]
+"""The whole-match figures printed; the JSON holds every one."""
+
+
+def _print_whole_matches(whole) -> None:
+    from lib.quality.matches import SCORES
+
+    print(f"\nwhole matches: similarity to the training matches {whole.get_score():.3f} (ceiling, unseen real "
+          f"matches: {whole.ceiling_score():.3f}; mean of {len(SCORES)} sdmetrics scores)")
+    print(whole.table(HEADLINE_FIGURES).to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    for note in whole.notes:
+        print(note)

@@ -16,9 +16,11 @@ import altair as alt
 import pandas as pd
 from altair.utils.html import import_vl_convert, vl_version_for_vl_convert
 
+from lib.charts.matches import phase_chart, runs_by_over_chart, totals_chart, wickets_chart
 from lib.charts.quality import correlation_heatmaps, difference_heatmap, references_chart, score_bars
 from lib.data.schema import NUMERIC_COLUMNS
 from lib.quality.coherence import IDENTITIES
+from lib.quality.matches import SCORES, WholeMatchReport
 from lib.quality.report import memorisation_table, per_column, references_table
 
 STYLE = """body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;color:#1a202c}
@@ -32,8 +34,8 @@ def vega_bundle() -> str:
     return import_vl_convert().javascript_bundle(vl_version=vl_version_for_vl_convert())
 
 
-def _table(frame: pd.DataFrame) -> str:
-    return frame.to_html(index=False, float_format=lambda v: f"{v:.3f}", na_rep="—", border=0)
+def _table(frame: pd.DataFrame, number: str = ".3f") -> str:
+    return frame.to_html(index=False, float_format=lambda v: f"{v:{number}}", na_rep="—", border=0)
 
 
 def _chart(name: str, chart: alt.TopLevelMixin) -> str:
@@ -41,13 +43,16 @@ def _chart(name: str, chart: alt.TopLevelMixin) -> str:
     return f'<div id="{name}"></div><script>vegaEmbed("#{name}", {spec}, {{"actions": false}});</script>'
 
 
-def report_html(report: dict, real: pd.DataFrame, synthetic: pd.DataFrame) -> str:
+def report_html(report: dict, real: pd.DataFrame, synthetic: pd.DataFrame,
+                whole: WholeMatchReport | None = None) -> str:
     """The report as one HTML page.
 
     Args:
         report: lib.quality.report.score_report's result, with a "provenance" dict (dataset, synthesizer run,
             seed, rows) added by the caller.
         real, synthetic: the rows scored, for the correlation charts.
+        whole: the whole-match figures of a set of whole matches (lib.quality.matches.whole_match_report); None
+            leaves their section out.
 
     Returns:
         The HTML text, every script inlined.
@@ -81,9 +86,27 @@ def report_html(report: dict, real: pd.DataFrame, synthetic: pd.DataFrame) -> st
         _chart("heatmaps", correlation_heatmaps(real, synthetic, NUMERIC_COLUMNS)),
         "<h2>Per column</h2>", _chart("columns", score_bars(per_column(report))),
         f"<p class=note>{html.escape(report['sampling'])}</p>",
+        *(_whole_matches(whole) if whole is not None else []),
     ]
     return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Synthetic data evaluation</title>"
             f"<style>{STYLE}</style><script>{bundle}</script></head><body>{''.join(sections)}</body></html>")
+
+
+def _whole_matches(whole: WholeMatchReport) -> list[str]:
+    """The whole-match section: the figures of the three sets, their scores, what each score measures, the
+    charts."""
+    return [
+        f"<h2>Whole matches: similarity {whole.get_score():.3f}</h2>",
+        ("<p class=note>Each figure for the real matches the synthesizer learned from, for the synthetic matches, "
+         "and for real matches it never saw (the ceiling). Scores compare a set with the training matches, 0..1, "
+         "higher is better.</p>"),
+        _table(whole.table(), ".4g"), _table(whole.get_details()),
+        "<ul>" + "".join(f"<li><b>{html.escape(what)}</b> ({metric}): {html.escape(words)}</li>"
+                         for what, metric, words in SCORES.values()) + "</ul>",
+        _chart("totals", totals_chart(whole.totals())), _chart("overs", runs_by_over_chart(whole.runs_by_over())),
+        _chart("wickets", wickets_chart(whole.wickets())), _chart("phases", phase_chart(whole.phase_shares())),
+        _table(whole.phase_table(), ".4g"), *(f"<p class=note>{html.escape(note)}</p>" for note in whole.notes),
+    ]
 
 
 def _share(value: float | None) -> str:

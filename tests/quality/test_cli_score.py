@@ -2,6 +2,7 @@
 
 import json
 
+import pandas as pd
 import pytest
 
 from lib.cli import main
@@ -42,6 +43,30 @@ def test_score_prints_the_four_averages_and_writes_every_score(league_csv, tmp_p
     assert report["coherence"]["share"] == pytest.approx(1.0), "rows drawn from the real data are coherent"
     assert 0 <= report["detection"]["auc"] <= 1 and report["validity"]["share_before_redraw"] is None
     assert {"synthetic_auc", "real_auc"} <= set(report["utility"]) and "position" in report
+    assert "whole_matches" not in report and "whole matches" not in printed, "single rows make no whole matches"
+
+
+def test_score_of_whole_matches_adds_their_figures_to_the_json_and_the_table(league_csv, tmp_path, capsys):
+    # Setup: five whole real matches, matchId and innings kept, as the matches engine writes its sets
+    real, _ = league_csv
+    frame = pd.read_csv(real)
+    synthetic = tmp_path / "matches.csv"
+    five = frame[frame["matchId"].isin(frame["matchId"].unique()[:5])]
+    five.to_csv(synthetic, index=False)
+    out, html = tmp_path / "report.json", tmp_path / "report.html"
+    # Run
+    assert main(["score", "--real", str(real), "--synthetic", str(synthetic), "--out", str(out),
+                 "--html", str(html), "--no-privacy"]) == 0
+    # Assert: the figures of the five matches, computed by hand from their rows
+    whole = json.loads(out.read_text())["whole_matches"]
+    assert set(whole["sets"]) == {"training", "synthetic", "unseen"} and whole["sets"]["synthetic"]["matches"] == 5
+    last = five.groupby(["matchId", "innings"])["runs"].last().unstack()
+    assert whole["sets"]["synthetic"]["figures"]["first-innings total, mean (runs)"] == pytest.approx(last[1].mean())
+    assert set(whole["scores"]["synthetic"]) == {"first_totals", "second_totals", "innings_length",
+                                                 "innings_run_rate", "six_ball_runs"}
+    printed = capsys.readouterr().out
+    assert "whole matches: similarity to the training matches" in printed and "share of chases won" in printed
+    assert "<h2>Whole matches: similarity" in html.read_text() and "InterRowMSAS" in html.read_text()
 
 
 def test_score_refuses_unknown_players(league_csv, tmp_path, capsys):

@@ -4,6 +4,7 @@ workspace set made from another dataset refused as an upload from other data is.
 from lib.data import workspace
 from lib.data.schema import MODEL_COLUMNS
 from lib.data.simulate.league import build_sample
+from lib.data.splits import STANDARD_SPLIT
 from tests.pages_helpers import page
 
 
@@ -33,6 +34,29 @@ def test_evaluate_reads_every_score_between_floor_and_ceiling(stored_league):
     assert any(v.startswith("**Real rows**") for v in labels) and any(v.startswith("**Synthetic rows**")
                                                                       for v in labels)
     assert "Download the report (HTML, opens offline)" in [b.label for b in at.get("download_button")]
+    assert any(i.value.startswith("This section needs whole matches") for i in at.info), "single rows: a note"
+
+
+def test_evaluate_shows_whole_matches_of_a_set_of_whole_matches(stored_league):
+    # Setup: another simulated league's matches, matchId and innings kept, stored as the app stores a set made by
+    # the matches engine
+    other = build_sample(matches=12, seed=12).deliveries
+    workspace.save_dataset(other[["matchId", "innings", *MODEL_COLUMNS]], name="synthetic matches",
+                           kind="synthetic", source="test rows",
+                           extra={"real_dataset": stored_league.id, "split": STANDARD_SPLIT.to_json()})
+    # Run
+    at = page("pages/2_Evaluate.py", timeout=300).run()
+    # Assert
+    assert not at.exception, at.exception
+    assert "Whole matches" in [s.value for s in at.subheader]
+    assert not [i for i in at.info if "needs whole matches" in i.value]
+    cards = {m.label: m for m in at.metric}
+    card = cards["Whole-match similarity (mean of the scores below)"]
+    assert 0 <= float(card.value) <= 1 and card.delta.startswith("ceiling ")
+    figures = next(d.value for d in at.dataframe if "figure" in d.value.columns)
+    assert figures.loc[figures["figure"] == "matches", "synthetic matches"].item() == other["matchId"].nunique()
+    captions = " ".join(c.value for c in at.caption)
+    assert "SequenceLengthSimilarity" in captions and "InterRowMSAS" in captions, "each score says what it measures"
 
 
 def test_evaluate_refuses_a_workspace_set_made_from_another_dataset(stored_league):
