@@ -2,7 +2,9 @@
 
 Home loads the sample -> Synthesize trains a tiny synthesizer (1 epoch) and shows its loss chart -> the CSV
 downloads -> Evaluate shows the four scores -> Augment & train runs a tiny comparison -> Compare shows the ROC
-chart. A screenshot of each page lands in test-artifacts/browser/.
+chart. A second flow drives the matches engine: Synthesize trains it on the sample and plays 20 matches ->
+Evaluate shows the whole-match section -> Augment & train compares with whole synthetic matches -> Compare -> Match
+opens a synthetic match with its scorecard. A screenshot of each page lands in test-artifacts/browser/.
 """
 
 from __future__ import annotations
@@ -218,3 +220,58 @@ def test_choices_hold_across_pages_and_reloads(app, browser_page):
     page.reload()
     page.get_by_role("heading", name="ipl_like (leakfree)").wait_for(timeout=2 * MINUTE)
     shot(page, "7-home-choice-kept")
+
+
+def test_matches_engine_flow_in_a_real_browser(app, browser_page):
+    page = browser_page
+    page.goto(app)
+    page.get_by_text("Deliveries", exact=True).wait_for(timeout=3 * MINUTE)
+
+    # Synthesize: the matches engine, 2 epochs at most, 20 whole matches
+    open_page(page, "Synthesize")
+    page.get_by_text("Matches simulator", exact=True).click()
+    page.get_by_text("Synthetic matches", exact=True).wait_for(timeout=3 * MINUTE)
+    number(page, "Most epochs", 2)
+    number(page, "Synthetic matches", 20)
+    page.get_by_text("Total", exact=True).wait_for(timeout=3 * MINUTE)
+    page.get_by_role("button", name="Train").click()
+    page.get_by_text("Synthetic set", exact=True).wait_for(timeout=5 * MINUTE)
+    loss_chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    loss_chart.wait_for()
+    shot(page, "8-synthesize-matches", loss_chart)
+
+    # Evaluate: the whole-match section beside the row scores
+    open_page(page, "Evaluate")
+    page.get_by_text("Headline", exact=True).wait_for(timeout=3 * MINUTE)
+    whole = page.get_by_role("heading", name="Whole matches")
+    whole.wait_for(timeout=3 * MINUTE)
+    page.get_by_text("first-innings total", exact=False).first.wait_for()
+    shot(page, "9-evaluate-whole-matches", whole)
+
+    # Augment & train: whole matches per real training match, one ratio, one seed, one epoch per phase
+    open_page(page, "Augment and Train", "Augment & train")
+    page.get_by_text("Synthetic matches per real training match").first.wait_for(timeout=3 * MINUTE)
+    ratios = page.locator('[data-testid="stMultiSelect"]').first
+    for ratio in ("0.25", "0.5", "2.0"):
+        ratios.get_by_role("button", name=f"Remove {ratio}", exact=True).click()
+    slider_to_minimum(page, "Seeds per arm")
+    page.get_by_text("Model settings").click()
+    number(page, "Most epochs", 1)
+    page.get_by_role("button", name="Train and compare").click()
+    finished = page.get_by_text("Finished: open the Compare page")
+    finished.wait_for(timeout=8 * MINUTE)
+    shot(page, "10-augment-matches", finished)
+
+    # Compare: the verdict table and the ROC chart
+    open_page(page, "Compare")
+    page.get_by_text("held-out", exact=False).first.wait_for()
+    page.locator('[data-testid="stVegaLiteChart"]').first.wait_for()
+
+    # Match: a synthetic match, its win-probability curve and its simulated scorecard
+    open_page(page, "Match")
+    page.get_by_text("A synthetic match", exact=True).click()
+    scorecard = page.get_by_role("heading", name="Simulated scorecard")
+    scorecard.wait_for(timeout=3 * MINUTE)
+    page.locator('[data-testid="stVegaLiteChart"]').first.wait_for()
+    assert page.get_by_role("heading", name="Synthetic match", exact=False).first.is_visible()
+    shot(page, "11-match-synthetic", scorecard)
