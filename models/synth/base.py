@@ -23,6 +23,26 @@ ROWS, MATCHES = "rows", "matches"
 """What an engine writes: independent rows, or whole matches (rows with matchId and innings)."""
 
 
+class DamagedModel(ValueError):
+    """A model folder whose files were cut short or edited by hand: refused at load, naming the file and the
+    problem, before anything is sampled (a tampered batch size once made sampling loop for minutes)."""
+
+    def __init__(self, path, problem: str):
+        super().__init__(f"{path} is damaged: {problem}. Train the synthesizer again (or restore the folder).")
+
+
+def checked_model(path, load):
+    """`load()` (an engine's reading of its model file at `path`), with any malformed content (a missing key, a
+    wrong type, a setting its config refuses) raised as DamagedModel."""
+    try:
+        return load()
+    except DamagedModel:
+        raise
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError, RuntimeError) as error:
+        problem = f"no {error}" if isinstance(error, KeyError) else str(error).split("\n")[0]
+        raise DamagedModel(path, problem) from None
+
+
 class SamplingError(ValueError):
     """The model produces too few rows that obey the cricket rules; training longer usually helps."""
 

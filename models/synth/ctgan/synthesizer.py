@@ -21,8 +21,8 @@ from lib.data import files
 from lib.data.rules import CricketRules
 from lib.data.schema import MODEL_COLUMNS
 from models.progress import OnEpoch, ShouldStop
-from models.synth.base import ROWS, RunParts, SampleReport, Synthesizer
-from models.synth.ctgan.config import SynthConfig
+from models.synth.base import ROWS, RunParts, SampleReport, Synthesizer, checked_model
+from models.synth.ctgan.config import SynthConfig, check_config
 from models.synth.ctgan.estimate import CtganCostEstimate, estimate_cost
 from models.synth.ctgan.sampling import draw_rows
 from models.synth.ctgan.table_layout import TableLayout
@@ -138,7 +138,15 @@ class CtganSynthesizer(Synthesizer):
         meta = json.loads(path.read_text())
         if meta.get("format") != FORMAT or meta.get("version") != VERSION or meta.get("engine", cls.name) != cls.name:
             raise ValueError(f"{path} is not a Crease Lab CTGAN synthesizer of version {VERSION}.")
+        return checked_model(path, lambda: cls._from_meta(folder, meta, device))
+
+    @classmethod
+    def _from_meta(cls, folder: Path, meta: dict, device: str) -> CtganSynthesizer:
         config = SynthConfig.from_json(meta["config"])
+        check_config(config)  # the rules training used: a tampered batch size or learning rate is refused here
+        if not isinstance(meta["shards"], list) or len(meta["shards"]) != config.shards:
+            raise ValueError(f"it lists {len(meta['shards']) if isinstance(meta['shards'], list) else 'no'} shard(s) "
+                             f"where its settings say {config.shards}")
         shards = []
         for i, shard in enumerate(meta["shards"]):
             layout = TableLayout.from_json(shard["layout"])

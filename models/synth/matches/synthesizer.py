@@ -27,7 +27,7 @@ from lib.data.events import MatchEvents, events_for
 from lib.data.schema import MATCH_ID
 from models.peak_rss import PeakRss
 from models.progress import ignore, never
-from models.synth.base import MATCHES, SampleReport, Synthesizer
+from models.synth.base import MATCHES, SampleReport, Synthesizer, checked_model
 from models.synth.matches import training
 from models.synth.matches.ball_model import BallNetwork, PlayerIndex
 from models.synth.matches.config import SAMPLE_STREAM, MatchesConfig, check_config
@@ -193,6 +193,10 @@ class MatchesSynthesizer(Synthesizer):
         meta = json.loads(path.read_text())
         if meta.get("format") != FORMAT or meta.get("version") != VERSION:
             raise ValueError(f"{path} is not a Crease Lab matches-engine synthesizer of version {VERSION}.")
+        return checked_model(path, lambda: cls._from_meta(folder, meta))
+
+    @classmethod
+    def _from_meta(cls, folder: Path, meta: dict) -> MatchesSynthesizer:
         config = MatchesConfig.from_json(meta["config"])
         check_config(config)
         outcomes = Outcomes.from_json(meta["outcomes"])
