@@ -112,6 +112,21 @@ def number(page, label: str, value: int) -> None:
     field.press("Enter")
 
 
+def compare_one_ratio(page):
+    """On Augment & train: ratio 1 only, one seed, one epoch per phase; Train and compare; wait for the end.
+    Returns the "Finished" notice."""
+    ratios = page.locator('[data-testid="stMultiSelect"]').first
+    for ratio in ("0.25", "0.5", "2.0"):
+        ratios.get_by_role("button", name=f"Remove {ratio}", exact=True).click()
+    slider_to_minimum(page, "Seeds per arm")
+    page.get_by_text("Model settings").click()
+    number(page, "Most epochs", 1)
+    page.get_by_role("button", name="Train and compare").click()
+    finished = page.get_by_text("Finished: open the Compare page")
+    finished.wait_for(timeout=8 * MINUTE)
+    return finished
+
+
 def test_main_flow_in_a_real_browser(app, browser_page):
     page = browser_page
     # Home: the embedded sample loads by itself
@@ -149,15 +164,7 @@ def test_main_flow_in_a_real_browser(app, browser_page):
 
     # Augment & train: one ratio, one seed, one epoch per phase
     open_page(page, "Augment and Train", "Augment & train")
-    ratios = page.locator('[data-testid="stMultiSelect"]').first
-    for ratio in ("0.25", "0.5", "2.0"):
-        ratios.get_by_role("button", name=f"Remove {ratio}", exact=True).click()
-    slider_to_minimum(page, "Seeds per arm")
-    page.get_by_text("Model settings").click()
-    number(page, "Most epochs", 1)
-    page.get_by_role("button", name="Train and compare").click()
-    finished = page.get_by_text("Finished: open the Compare page")
-    finished.wait_for(timeout=8 * MINUTE)
+    finished = compare_one_ratio(page)
     shot(page, "4-augment", finished)
 
     # Compare: the ROC chart
@@ -251,15 +258,7 @@ def test_matches_engine_flow_in_a_real_browser(app, browser_page):
     # Augment & train: whole matches per real training match, one ratio, one seed, one epoch per phase
     open_page(page, "Augment and Train", "Augment & train")
     page.get_by_text("Synthetic matches per real training match").first.wait_for(timeout=3 * MINUTE)
-    ratios = page.locator('[data-testid="stMultiSelect"]').first
-    for ratio in ("0.25", "0.5", "2.0"):
-        ratios.get_by_role("button", name=f"Remove {ratio}", exact=True).click()
-    slider_to_minimum(page, "Seeds per arm")
-    page.get_by_text("Model settings").click()
-    number(page, "Most epochs", 1)
-    page.get_by_role("button", name="Train and compare").click()
-    finished = page.get_by_text("Finished: open the Compare page")
-    finished.wait_for(timeout=8 * MINUTE)
+    finished = compare_one_ratio(page)
     shot(page, "10-augment-matches", finished)
 
     # Compare: the verdict table and the ROC chart
