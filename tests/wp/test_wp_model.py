@@ -176,7 +176,7 @@ def test_should_stop_cancels_training(toy_split):
     [
         ({"dropout": 1.5}, "dropout must be in \\[0, 1\\), got 1.5"),
         ({"epochs": 0}, "epochs must be >= 1, got 0"),
-        ({"layers": (64, 0)}, "layers must be positive unit counts"),
+        ({"layers": (64, 0)}, r"layers must be one or more unit counts in 1\.\.4,096, got \[64, 0\]"),
     ],
 )
 def test_bad_settings_are_refused_before_training(options, message):
