@@ -84,6 +84,14 @@ def estimate_ui(estimate, widget_keys: dict[str, str]) -> bool:
     return False
 
 
+@st.cache_data(max_entries=2, show_spinner="Writing the CSV…")
+def _csv_of(dataset_id: str, created: str) -> bytes:
+    """A stored set as t20.csv bytes, written once per set. Not a deferred download (a callable as `data`): this
+    panel appears in the rerun that ends the live panel, and a poll of that panel still in flight can end
+    Streamlit's registration of the callable, so that a click then downloads nothing."""
+    return to_t20_csv(workspace.load_dataset(dataset_id))
+
+
 def result_ui(run) -> None:
     """The synthetic set a finished run made: preview, counts, download, rename."""
     info = workspace.dataset_info(run.result["dataset"])
@@ -103,7 +111,7 @@ def result_ui(run) -> None:
              delta_color="off")
     _held_out_ui(stats)
     st.dataframe(frame.head(20), hide_index=True)
-    st.download_button("Download synthetic t20.csv", data=lambda: to_t20_csv(frame), mime="text/csv",
+    st.download_button("Download synthetic t20.csv", data=_csv_of(info.id, info.created), mime="text/csv",
                        file_name=f"{workspace.slug(info.name)}.csv")
     name = st.text_input("Name", info.name, key=f"rename-{info.id}")
     if name != info.name and st.button("Rename", key=f"rename-button-{info.id}"):
