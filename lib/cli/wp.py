@@ -112,7 +112,7 @@ def _register_match(commands) -> None:
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
-    from models.wp.config import TRAINING, WPConfig
+    from models.wp.config import SYNTHETIC_PHASES, TRAINING, WPConfig
 
     defaults = WPConfig()
     parser.add_argument("--data", required=True, type=Path, help="real deliveries: t20.csv or Parquet")
@@ -139,6 +139,14 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     model.add_argument("--training", choices=list(TRAINING), default=defaults.training,
                        help="; ".join(f"{name}: {what}" for name, what in TRAINING.items())
                        + f" (default {defaults.training})")
+    model.add_argument("--synthetic-weight", type=decimal("--synthetic-weight", 0, 1, low_open=True, example=0.5),
+                       default=defaults.synthetic_weight,
+                       help="weight of a synthetic row in the training loss, a real row weighing 1; 0..1 "
+                       f"(default {defaults.synthetic_weight:g})")
+    model.add_argument("--synthetic-phases", choices=list(SYNTHETIC_PHASES), default=defaults.synthetic_phases,
+                       help="where synthetic rows join the training: "
+                       + "; ".join(f"{name}: {what}" for name, what in SYNTHETIC_PHASES.items())
+                       + f" (default {defaults.synthetic_phases})")
     model.add_argument("--seed", type=seed, default=defaults.seed,
                        help=f"first training seed (default {defaults.seed})")
 
@@ -172,7 +180,8 @@ def _config(args):
 
     return WPConfig(embedding_dim=args.embedding_dim, layers=args.layers, dropout=args.dropout,
                     learning_rate=args.learning_rate, batch_size=args.batch_size, epochs=args.epochs,
-                    patience=args.patience, training=args.training, seed=args.seed)
+                    patience=args.patience, training=args.training, synthetic_weight=args.synthetic_weight,
+                    synthetic_phases=args.synthetic_phases, seed=args.seed)
 
 
 def _load(args):

@@ -196,6 +196,12 @@ def draw_matches(synthetic: pd.DataFrame, matches: int, seed: int) -> SyntheticD
                                          f"{how}, seed {seed}")
 
 
+def synthetic_flags(rows: pd.DataFrame, draw: SyntheticDraw | None) -> np.ndarray:
+    """Which of `augment_rows`'s rows are synthetic (bool per row): the draw's rows, which come last."""
+    drawn = 0 if draw is None else len(draw.rows)
+    return np.arange(len(rows)) >= len(rows) - drawn
+
+
 def augment_rows(
     real_train: pd.DataFrame, synthetic: pd.DataFrame | None, ratio: float, seed: int, keep_real: bool = True
 ) -> tuple[pd.DataFrame, SyntheticDraw | None]:

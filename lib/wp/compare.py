@@ -25,7 +25,7 @@ import pandas as pd
 from sklearn.ensemble import HistGradientBoostingClassifier
 from threadpoolctl import threadpool_limits
 
-from lib.data.augment import augment_rows
+from lib.data.augment import augment_rows, synthetic_flags
 from lib.data.schema import NUMERIC_COLUMNS, WINNER, match_ids
 from lib.data.splits import STANDARD_SPLIT, Split, SplitSpec
 from lib.data.vocabulary import Vocabulary
@@ -297,7 +297,8 @@ def train_one(training: Training, data: WPData, on_epoch: OnEpoch = ignore, shou
     arm, config = training.arm, training.config
     rows, draw = augment_rows(data.train, data.synthetic, arm.ratio, config.seed, arm.keep_real)
     model = fit_wp(rows, data.validation, config, on_epoch=on_epoch, should_stop=should_stop,
-                   stage=training.stage, step=training.step, stages=training.stages)
+                   stage=training.stage, step=training.step, stages=training.stages,
+                   synthetic=synthetic_flags(rows, draw))
     outcome = Outcome(model.predict(data.test), model.history, row_counts(data, rows, arm.keep_real),
                       draw.note if draw else None, model if training.keep_model else None)
     if not training.keep_model:

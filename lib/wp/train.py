@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from lib.data.augment import augment_rows, check_ratio, check_synthetic
+from lib.data.augment import augment_rows, check_ratio, check_synthetic, synthetic_flags
 from lib.data.schema import WINNER, validate
 from lib.data.splits import STANDARD_SPLIT, Split, SplitSpec, make_split
 from lib.data.vocabulary import Vocabulary
@@ -154,7 +154,8 @@ def train_and_save(
         raise ValueError(f"A ratio of {ratio} needs a synthetic set to draw from; give one or use ratio 0.")
     data = prepare_data(real, synthetic, split=split, vocabulary=vocabulary)
     rows, draw = augment_rows(data.train, data.synthetic, ratio, config.seed)
-    model = fit_wp(rows, data.validation, config, on_epoch=on_epoch, should_stop=should_stop, stage="train")
+    model = fit_wp(rows, data.validation, config, on_epoch=on_epoch, should_stop=should_stop, stage="train",
+                   synthetic=synthetic_flags(rows, draw))
     test = data.test
     model.features, model.vocabulary = features, vocabulary
     model.extra.update(

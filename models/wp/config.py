@@ -12,6 +12,11 @@ TRAINING = {
     "joint": "players and match state at once, as published (players memorise matches)",
 }
 """Training procedure -> what it does, as the UI describes it."""
+SYNTHETIC_PHASES = {
+    "all": "in every phase, like real rows",
+    "state": "in the match-state phase only; the players are learned from real rows alone",
+}
+"""Where synthetic training rows join ("state" needs the state_first procedure) -> what it means, for the UI."""
 MAX_UNITS = 4096
 """Most units of one hidden layer: the published network's widest has 64, and the model is small on purpose."""
 
@@ -55,6 +60,8 @@ class WPConfig(JsonConfig):
             the unknown player 0, 0..1, so that index 0 is trained.
         training: "state_first" (default) or "joint" (as published); see TRAINING.
         player_checks: validation checks per epoch while the players are learned ("state_first" only).
+        synthetic_weight: weight of a synthetic training row in the loss, a real row weighing 1; in (0, 1].
+        synthetic_phases: where synthetic rows join: "all" or "state" (see SYNTHETIC_PHASES).
         seed: seeds weights, shuffling, dropout and the unknown-player mask.
     """
 
@@ -68,6 +75,8 @@ class WPConfig(JsonConfig):
     unknown_share: float = 0.05
     training: str = "state_first"
     player_checks: int = 8
+    synthetic_weight: float = 1.0
+    synthetic_phases: str = "all"
     seed: int = 0
 
     def __post_init__(self) -> None:
@@ -86,6 +95,12 @@ class WPConfig(JsonConfig):
             f"training must be one of {', '.join(TRAINING)}, got {self.training!r}" if self.training not in TRAINING
             else "",
             f"player_checks must be >= 1, got {self.player_checks}" if self.player_checks < 1 else "",
+            f"synthetic_weight must be in (0, 1], got {self.synthetic_weight}"
+            if not 0 < self.synthetic_weight <= 1 else "",
+            f"synthetic_phases must be one of {', '.join(SYNTHETIC_PHASES)}, got {self.synthetic_phases!r}"
+            if self.synthetic_phases not in SYNTHETIC_PHASES else "",
+            "synthetic_phases 'state' needs training 'state_first' (joint training has no state phase)"
+            if self.synthetic_phases == "state" and self.training != "state_first" else "",
         ]
         problems = [p for p in problems if p]
         if problems:

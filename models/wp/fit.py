@@ -47,6 +47,7 @@ def fit_wp(
     stage: str = "",
     step: int = 0,
     stages: int = 1,
+    synthetic: np.ndarray | None = None,
 ) -> WPModel:
     """Train a WP model with early stopping on `validation`.
 
@@ -57,6 +58,8 @@ def fit_wp(
         on_epoch: called with an EpochLog (losses "loss" and "val_loss") after every epoch of every phase.
         should_stop: polled after every epoch; when it returns True, training raises models.progress.Cancelled.
         stage, step, stages: copied into each EpochLog, for a job made of several trainings.
+        synthetic: bool per row of `train`, True for a synthetic row, weighed and placed as
+            `config.synthetic_weight` and `config.synthetic_phases` say; None when every row is real.
 
     Returns:
         The model with its best validation weights; `history` has one dict per epoch (epoch, phase, loss,
@@ -70,27 +73,39 @@ def fit_wp(
     seen_batters, seen_bowlers = np.unique(batters), np.unique(bowlers)
     x_train = {BATTER: batters[:, None], BOWLER: bowlers[:, None], STATE_INPUT: train[NUMERIC_COLUMNS].to_numpy(np.float32)}
     y_train = train[WINNER].to_numpy(np.float32)
+    synthetic = np.zeros(len(train), bool) if synthetic is None else np.asarray(synthetic, bool)
+    if synthetic.shape != (len(train),):
+        raise ValueError(f"synthetic marks {synthetic.shape[0]:,} rows but train has {len(train):,}.")
+    weights = np.where(synthetic, config.synthetic_weight, 1.0).astype(np.float32)
     valid = (model_inputs(validation, seen_batters, seen_bowlers), validation[WINNER].to_numpy(np.float32))
     network = build_model(config, int(seen_batters[-1]) + 1, int(seen_bowlers[-1]) + 1, x_train[STATE_INPUT])
     phases = 2 if config.training == "state_first" else 1
     progress = _Progress(on_epoch, should_stop, EpochLog(0, config.epochs * phases, 0.0, stage=stage, step=step,
                                                            stages=stages))
     if config.training == "joint":
-        _fit_epochs(network, x_train, y_train, valid, config, progress, "joint")
+        _fit_epochs(network, x_train, y_train, weights, valid, config, progress, "joint")
     else:
-        _fit_epochs(network, _without_players(x_train), y_train, _without_players_pair(valid), config, progress,
-                    "match state")
-        _learn_players(network, x_train, y_train, valid, config, progress)
+        _fit_epochs(network, _without_players(x_train), y_train, weights, _without_players_pair(valid), config,
+                    progress, "match state")
+        players = ~synthetic if config.synthetic_phases == "state" else np.ones(len(train), bool)
+        _learn_players(network, {k: v[players] for k, v in x_train.items()}, y_train[players], weights[players],
+                       valid, config, progress)
     return WPModel(network, config, seen_batters, seen_bowlers, history=progress.history)
 
 
-def _fit_epochs(network, x, y, valid, config: WPConfig, progress: _Progress, phase: str) -> None:
+def _fit_epochs(network, x, y, weights, valid, config: WPConfig, progress: _Progress, phase: str) -> None:
     progress.phase = phase
     network.fit(
-        x, y, batch_size=config.batch_size, epochs=config.epochs, validation_data=valid,
+        x, y, sample_weight=_weights_or_none(weights), batch_size=config.batch_size, epochs=config.epochs, validation_data=valid,
         validation_batch_size=PREDICT_BATCH, shuffle=True, verbose=0,
         callbacks=[keras.callbacks.EarlyStopping(patience=config.patience, restore_best_weights=True), progress],
     )
+
+
+def _weights_or_none(weights: np.ndarray):
+    # Keras averages a weighted loss over the batch's weight sum only when weights are given; all ones is the
+    # same as none, so leave them out and keep real-only training exactly as it was.
+    return None if np.all(weights == 1.0) else weights
 
 
 def _without_players(x: dict) -> dict:
@@ -101,7 +116,7 @@ def _without_players_pair(valid: tuple) -> tuple:
     return _without_players(valid[0]), valid[1]
 
 
-def _learn_players(network: keras.Model, x, y, valid, config: WPConfig, progress: _Progress) -> None:
+def _learn_players(network: keras.Model, x, y, weights, valid, config: WPConfig, progress: _Progress) -> None:
     """Phase 2: every player starts as the unknown player; only PLAYER_LAYERS train."""
     for name in ("batter_embedding", "bowler_embedding"):
         layer = network.get_layer(name)
@@ -114,9 +129,9 @@ def _learn_players(network: keras.Model, x, y, valid, config: WPConfig, progress
         loss="binary_crossentropy", steps_per_execution=STEPS_PER_EXECUTION,
     )
     steps = int(np.ceil(len(y) / config.batch_size))
-    checker = _CheckedStopping(valid, max(1, steps // config.player_checks), config.patience * config.player_checks)
+    checker = _CheckedStopping(valid, max(1, steps // config.player_checks), config.patience * steps)
     progress.phase = "players"
-    network.fit(x, y, batch_size=config.batch_size, epochs=config.epochs, validation_data=valid,
+    network.fit(x, y, sample_weight=_weights_or_none(weights), batch_size=config.batch_size, epochs=config.epochs, validation_data=valid,
                 validation_batch_size=PREDICT_BATCH, shuffle=True, verbose=0, callbacks=[checker, progress])
     checker.restore()
     for layer in network.layers:
@@ -124,13 +139,16 @@ def _learn_players(network: keras.Model, x, y, valid, config: WPConfig, progress
 
 
 class _CheckedStopping(keras.callbacks.Callback):
-    """Validation loss every `every` training steps; stops after `patience` checks without a new best and keeps
-    the best weights, counting the weights it started from as a candidate."""
+    """Validation loss every `every` training steps (or as often as Keras reports batches, when that is rarer);
+    stops once `patience` steps have passed since the best check and keeps the best weights, counting the weights
+    it started from as a candidate. Patience counts steps, not checks, because on small data Keras reports a
+    batch only once per epoch, and a patience in checks would then wait `player_checks` times too long."""
 
     def __init__(self, valid: tuple, every: int, patience: int):
         super().__init__()
         self.valid, self.every, self.patience = valid, every, patience
-        self.best, self.best_weights, self.waited, self.steps, self.last_check = np.inf, None, 0, 0, 0
+        self.best, self.best_weights, self.best_step, self.steps, self.last_check = np.inf, None, 0, 0, 0
+        self.stopped_at: int | None = None
 
     def on_train_begin(self, logs=None) -> None:
         self._check()
@@ -148,11 +166,10 @@ class _CheckedStopping(keras.callbacks.Callback):
         probabilities = self.model.predict(x, batch_size=PREDICT_BATCH, verbose=0)
         loss = float(keras.losses.binary_crossentropy(y[:, None], probabilities).numpy().mean())
         if loss < self.best:
-            self.best, self.best_weights, self.waited = loss, self.model.get_weights(), 0
-        else:
-            self.waited += 1
-            if self.waited >= self.patience:
-                self.model.stop_training = True
+            self.best, self.best_weights, self.best_step = loss, self.model.get_weights(), self.steps
+        elif self.steps - self.best_step >= self.patience:
+            self.model.stop_training = True
+            self.stopped_at = self.steps
 
     def restore(self) -> None:
         self.model.set_weights(self.best_weights)

@@ -3,6 +3,7 @@
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.metrics import roc_auc_score
 
@@ -183,3 +184,62 @@ def test_bad_settings_are_refused_before_training(options, message):
     # Run / Assert
     with pytest.raises(ValueError, match=message):
         WPConfig(**options)
+
+
+def test_players_phase_stops_once_validation_loss_rises_for_patience_epochs(toy_split):
+    # Setup: validation rows are training rows with the result flipped, so every step that learns the training
+    # rows raises the validation loss. A few hundred rows make 2 steps per epoch, fewer than Keras reports
+    # batches in, so the players phase can check only once per epoch.
+    train, _, _ = toy_split
+    train = train.iloc[:400]
+    flipped = train.assign(**{WINNER: 1 - train[WINNER]})
+    config = WPConfig(epochs=6, batch_size=256, patience=1)
+
+    # Run
+    model = fit_wp(train, flipped, config)
+
+    # Assert: the players phase stops after its first epoch without a better loss (patience 1), not after 6.
+    players = [h for h in model.history if h["phase"] == "players"]
+    assert 1 <= len(players) <= config.patience + 1
+    assert players[-1]["val_loss"] > players[0]["val_loss"] or len(players) == 1
+
+
+def test_synthetic_rows_in_the_state_phase_only_never_teach_the_players(toy_split):
+    # Setup: two batters who appear only in the synthetic rows, batting in matches their side wins and loses.
+    train, validation, _ = toy_split
+    real = train[~train[BATTER].isin([5, 6])]
+    synthetic = train[train[BATTER].isin([5, 6])]
+    rows = pd.concat([real, synthetic], ignore_index=True)
+    flags = np.arange(len(rows)) >= len(real)
+
+    # Run
+    tables = {}
+    for phases in ("all", "state"):
+        model = fit_wp(rows, validation, WPConfig(epochs=2, batch_size=256, synthetic_phases=phases), synthetic=flags)
+        tables[phases] = model.network.get_layer("batter_embedding").get_weights()[0]
+
+    # Assert: with "state" the players phase never sees them, so both keep the embedding it started them at;
+    # with "all" it learns them apart.
+    assert np.allclose(tables["state"][5], tables["state"][6])
+    assert not np.allclose(tables["all"][5], tables["all"][6])
+
+
+def test_a_synthetic_row_weighs_what_the_setting_says(toy_split):
+    # Setup: every row marked synthetic, weighing a half. Adam's steps do not depend on the scale of the loss, so
+    # the model learns the same; only the reported training loss halves.
+    train, validation, _ = toy_split
+    flags = np.ones(len(train), bool)
+
+    # Run
+    full = fit_wp(train, validation, WPConfig(epochs=1, batch_size=256, training="joint"), synthetic=flags)
+    half = fit_wp(train, validation, WPConfig(epochs=1, batch_size=256, training="joint", synthetic_weight=0.5),
+                  synthetic=flags)
+
+    # Assert
+    assert half.history[0]["loss"] == pytest.approx(full.history[0]["loss"] / 2, rel=0.05)
+    assert half.history[0]["val_loss"] == pytest.approx(full.history[0]["val_loss"], rel=0.05)
+
+
+def test_synthetic_rows_only_in_a_state_phase_need_the_state_first_procedure():
+    with pytest.raises(ValueError, match="synthetic_phases 'state' needs training 'state_first'"):
+        WPConfig(training="joint", synthetic_phases="state")
