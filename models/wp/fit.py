@@ -117,11 +117,14 @@ def _without_players_pair(valid: tuple) -> tuple:
 
 
 def _learn_players(network: keras.Model, x, y, weights, valid, config: WPConfig, progress: _Progress) -> None:
-    """Phase 2: every player starts as the unknown player; only PLAYER_LAYERS train."""
+    """Phase 2: every player starts as the unknown player; only PLAYER_LAYERS train, on the rows given (none
+    leaves every player as the unknown player)."""
     for name in ("batter_embedding", "bowler_embedding"):
         layer = network.get_layer(name)
         unknown = layer.get_weights()[0][UNKNOWN_PLAYER]
         layer.set_weights([np.tile(unknown, (layer.input_dim, 1))])
+    if len(y) == 0:  # every training row is synthetic and synthetic rows stay out of this phase
+        return
     for layer in network.layers:
         layer.trainable = layer.name in PLAYER_LAYERS or not layer.weights
     network.compile(

@@ -243,3 +243,17 @@ def test_a_synthetic_row_weighs_what_the_setting_says(toy_split):
 def test_synthetic_rows_only_in_a_state_phase_need_the_state_first_procedure():
     with pytest.raises(ValueError, match="synthetic_phases 'state' needs training 'state_first'"):
         WPConfig(training="joint", synthetic_phases="state")
+
+
+def test_synthetic_rows_alone_in_the_state_phase_leave_every_player_unknown(toy_split):
+    # Setup: the synthetic-only arm of a comparison, with synthetic rows kept out of the players phase.
+    train, validation, _ = toy_split
+    config = WPConfig(epochs=1, batch_size=256, synthetic_phases="state")
+
+    # Run
+    model = fit_wp(train, validation, config, synthetic=np.ones(len(train), bool))
+
+    # Assert: no players phase ran, and every batter predicts as the unknown batter does.
+    assert {h["phase"] for h in model.history} == {"match state"}
+    table = model.network.get_layer("batter_embedding").get_weights()[0]
+    assert np.allclose(table, table[0])
