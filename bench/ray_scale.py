@@ -77,7 +77,7 @@ def main() -> None:
     from lib.jobs import cluster
     from lib.wp.compare import compare_arms
     from models.synth.ctgan.synthesizer import train_synthesizer
-    from models.wp.model import WPConfig
+    from models.wp.config import WPConfig
 
     frame = validate(build_sample(matches=args.matches, seed=1).deliveries, "the simulated league", keep_extra=True)
     wp_config = WPConfig(epochs=3)

@@ -56,8 +56,9 @@ def _epoch_rows(frame, rows: int):
 
 
 def _time_fit_wp(train, validation, epochs: int) -> dict:
+    from models.wp.config import WPConfig
     from models.wp.fit import fit_wp
-    from models.wp.model import STEPS_PER_EXECUTION, WPConfig
+    from models.wp.model import STEPS_PER_EXECUTION
 
     model = fit_wp(train, validation, WPConfig(epochs=epochs, patience=epochs))
     seconds = [entry["seconds"] for entry in model.history]
@@ -69,7 +70,8 @@ def _time_plain_keras(train, epochs: int) -> dict:
     """The same network and optimizer through a plain `model.fit` with Keras' default steps per call."""
     import keras
 
-    from models.wp.model import WPConfig, build_model, model_inputs
+    from models.wp.config import WPConfig
+    from models.wp.model import build_model, model_inputs
 
     config = WPConfig()
     x = model_inputs(train, np.unique(train[BATTER]), np.unique(train[BOWLER]))
@@ -102,7 +104,7 @@ def epoch_table(frame, rows: int, epochs: int) -> float:
 def _timed_compare(frame, synthetic=None, seeds: int = 1, ratios=(1.0,), training: str = "state_first"):
     """compare_arms with the seconds each stage's epochs took; returns (report, wall seconds, {stage: [EpochLog]})."""
     from lib.wp.compare import compare_arms
-    from models.wp.model import WPConfig
+    from models.wp.config import WPConfig
 
     logs: dict[str, list] = {}
     started = time.perf_counter()

@@ -24,6 +24,7 @@ from lib.data.schema import (
     MATCH_ID,
     MODEL_COLUMNS,
     PERF_INDEX,
+    PLAYERS_PER_SIDE,
     RUNS,
     T20_BALLS,
     WICKETS,
@@ -31,8 +32,6 @@ from lib.data.schema import (
     match_ids,
 )
 
-_SIDE = 11
-"""Batters in a side: perfIndex = runs per delivery x (11 - numWickets), as in lib.data.cricsheet.features."""
 BALLS_PER_OVER = 6
 """Rows do not say how many balls an over has; a T20's six are taken to count overs."""
 
@@ -108,7 +107,7 @@ def recover(frame: pd.DataFrame, features: str | None) -> tuple[RowFacts, list[s
     group = np.cumsum(starts) - 1
     index = np.arange(len(m)) - first[group] + 1
     wickets = col[WICKETS].astype(np.int64)
-    made = np.rint(col[PERF_INDEX] * index / (_SIDE - wickets)).astype(np.int64)
+    made = np.rint(col[PERF_INDEX] * index / (PLAYERS_PER_SIDE - wickets)).astype(np.int64)
     total, fell = _steps(made, starts), _steps(wickets, starts)
     variant = features or _guess_variant(col[BALLS_REMAINING], starts, first)
     legal, balls = _legal(col[BALLS_REMAINING], starts, variant)

@@ -67,7 +67,8 @@ MIN_RUNS_NEEDED = -100
 target revised below runs already made."""
 MAX_DELIVERY_RUNS = 40
 """Runs off one delivery, penalty runs and overthrows included, with room to spare; bounds the scoring rate."""
-_SIDE = 11
+PLAYERS_PER_SIDE = 11
+"""Players in a side; wickets in hand are PLAYERS_PER_SIDE - numWickets (runsMomentum, perfIndex)."""
 
 _COMMON_RANGES = {
     BATTER: (UNKNOWN_PLAYER, MAX_PLAYER_INDEX),
@@ -75,9 +76,9 @@ _COMMON_RANGES = {
     BALL_NUM: (1, 2 * MAX_INNINGS_DELIVERIES),
     RUNS: (MIN_RUNS_NEEDED, MAX_INNINGS_RUNS),
     RUN_RATE: (MIN_RUNS_NEEDED, MAX_INNINGS_RUNS),
-    WICKETS: (0, _SIDE - 1),
-    MOMENTUM: (0, _SIDE),
-    PERF_INDEX: (0, _SIDE * MAX_DELIVERY_RUNS),
+    WICKETS: (0, PLAYERS_PER_SIDE - 1),
+    MOMENTUM: (0, PLAYERS_PER_SIDE),
+    PERF_INDEX: (0, PLAYERS_PER_SIDE * MAX_DELIVERY_RUNS),
     WINNER: (0, 1),
 }
 RANGES = {

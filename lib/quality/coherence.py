@@ -16,10 +16,17 @@ import pandas as pd
 from sdmetrics.goal import Goal
 
 from lib.data.cricsheet.features import FEATURE_VARIANTS, check_variant
-from lib.data.schema import BALL_NUM, BALLS_REMAINING, MOMENTUM, PERF_INDEX, RUN_RATE, RUNS, WICKETS
+from lib.data.schema import (
+    BALL_NUM,
+    BALLS_REMAINING,
+    MOMENTUM,
+    PERF_INDEX,
+    PLAYERS_PER_SIDE,
+    RUN_RATE,
+    RUNS,
+    WICKETS,
+)
 
-SIDE = 11
-"""Batters in a side, as in lib.data.cricsheet.features: wickets in hand are 11 - numWickets."""
 RELATIVE_TOLERANCE = 1e-3
 """Two sides of an identity agree when they differ by less than this share (or ABSOLUTE_TOLERANCE): a CSV that
 rounds the rates to a few decimals still scores 1.000, while a generator that learned the columns one by one
@@ -78,7 +85,7 @@ def identity_checks(rows: pd.DataFrame, variant: str) -> dict[str, np.ndarray]:
     """
     check_variant(variant)
     remaining = rows[BALLS_REMAINING].to_numpy(dtype=np.float64)
-    in_hand = SIDE - rows[WICKETS].to_numpy(dtype=np.float64)
+    in_hand = PLAYERS_PER_SIDE - rows[WICKETS].to_numpy(dtype=np.float64)
     runs, rate = rows[RUNS].to_numpy(dtype=np.float64), rows[RUN_RATE].to_numpy(dtype=np.float64)
     ball = rows[BALL_NUM].to_numpy(dtype=np.float64)
     # leakfree divides by at least one ball once the overs run out; yorkr's count-down never reaches 0.

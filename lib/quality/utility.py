@@ -1,34 +1,22 @@
 """Utility, train on synthetic and test on real: does a win-probability model learn as much from the synthetic
 rows as from as many real training rows?
 
-The model is the comparison's fast reference (lib.wp.arms.REFERENCE_MODEL): gradient boosting on the seven
-numeric columns. It is fitted here rather than through lib.wp.compare.reference_predictions because importing that
-module loads TensorFlow (about 7 s), a quarter of the Evaluate budget, for a model that needs none; the settings
-are the same (scikit-learn defaults, one OpenMP thread).
+The model is the comparison's reference (lib.wp.arms.REFERENCE_MODEL, fitted by lib.wp.reference, which loads no
+TensorFlow): gradient boosting on the seven numeric columns.
 """
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
-from sklearn.ensemble import HistGradientBoostingClassifier
-from threadpoolctl import threadpool_limits
 
-from lib.data.schema import NUMERIC_COLUMNS, WINNER
+from lib.data.schema import WINNER
 from lib.wp.arms import REFERENCE_MODEL
 from lib.wp.metrics import score_predictions
+from lib.wp.reference import reference_predictions
 
 UTILITY_ROWS = 20_000
 """At most this many seeded rows train each model (two fits of the reference take about 15 s at 50,000 rows on a
 busy 2-core machine); the test set is every row of the test matches."""
-
-
-def _win_probabilities(train: pd.DataFrame, test: pd.DataFrame, seed: int) -> np.ndarray:
-    """(len(test),) probabilities of the batting side winning, 0..1, from the reference fit on `train`."""
-    model = HistGradientBoostingClassifier(random_state=seed)
-    with threadpool_limits(limits=1, user_api="openmp"):
-        model.fit(train[NUMERIC_COLUMNS].to_numpy(), train[WINNER].to_numpy())
-        return model.predict_proba(test[NUMERIC_COLUMNS].to_numpy())[:, list(model.classes_).index(1)]
 
 
 def utility(training: pd.DataFrame, synthetic: pd.DataFrame, test: pd.DataFrame, rows: int = UTILITY_ROWS,
@@ -53,6 +41,6 @@ def utility(training: pd.DataFrame, synthetic: pd.DataFrame, test: pd.DataFrame,
         if sample[WINNER].nunique() < 2:
             result.update({f"{name}_auc": float("nan"), f"{name}_brier": float("nan")})
             continue
-        scores = score_predictions(test[WINNER].to_numpy(), _win_probabilities(sample, test, seed))
+        scores = score_predictions(test[WINNER].to_numpy(), reference_predictions(sample, test, seed))
         result.update({f"{name}_auc": scores["auc"], f"{name}_brier": scores["brier"]})
     return result

@@ -22,20 +22,20 @@ from functools import cached_property
 import keras
 import numpy as np
 import pandas as pd
-from sklearn.ensemble import HistGradientBoostingClassifier
-from threadpoolctl import threadpool_limits
 
 from lib.data.augment import augment_rows, synthetic_flags
-from lib.data.schema import NUMERIC_COLUMNS, WINNER, match_ids
+from lib.data.schema import WINNER, match_ids
 from lib.data.splits import STANDARD_SPLIT, Split, SplitSpec
 from lib.data.vocabulary import Vocabulary
 from lib.wp.arms import DEFAULT_RATIOS, DEFAULT_SEEDS, REAL, REFERENCE_MODEL, Arm, plan_arms
 from lib.wp.metrics import METRICS, calibration_points, mean_interval, roc_points, score_predictions
+from lib.wp.reference import reference_predictions
 from lib.wp.train import WPData, prepare_data, row_counts
 from lib.wp.verdict import ComparisonPredictions, verdicts
 from models.progress import Cancelled, EpochLog, OnEpoch, ShouldStop, ignore, never
+from models.wp.config import WPConfig
 from models.wp.fit import fit_wp
-from models.wp.model import WPConfig, WPModel
+from models.wp.model import WPModel
 
 
 @dataclass
@@ -313,17 +313,6 @@ def _run_reference(training: Training, data: WPData, on_epoch: OnEpoch) -> Outco
     predictions = reference_predictions(data.train, data.test, training.config.seed)
     on_epoch(EpochLog(1, 1, time.perf_counter() - started, {}, training.stage, training.step, training.stages))
     return Outcome(predictions, [], row_counts(data, data.train, keep_real=True))
-
-
-def reference_predictions(train: pd.DataFrame, test: pd.DataFrame, seed: int) -> np.ndarray:
-    """Win probabilities (0..1, shape (len(test),)) from the reference: scikit-learn's
-    HistGradientBoostingClassifier fit on `train`'s seven numeric columns, no players."""
-    model = HistGradientBoostingClassifier(random_state=seed)
-    # One OpenMP thread: when another job holds a core, OpenMP's spinning threads wait on each other at every
-    # boosting step (measured 10x slower on a busy 2-core machine); one thread costs under 2x when the cores are free.
-    with threadpool_limits(limits=1, user_api="openmp"):
-        model.fit(train[NUMERIC_COLUMNS].to_numpy(), train[WINNER].to_numpy())
-        return model.predict_proba(test[NUMERIC_COLUMNS].to_numpy())[:, list(model.classes_).index(1)]
 
 
 def _record(result: ArmResult, data: WPData, outcome: Outcome) -> None:

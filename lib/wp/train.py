@@ -15,8 +15,9 @@ from lib.data.splits import STANDARD_SPLIT, Split, SplitSpec, make_split
 from lib.data.vocabulary import Vocabulary
 from lib.wp.metrics import score_predictions
 from models.progress import OnEpoch, ShouldStop, ignore, never
+from models.wp.config import WPConfig
 from models.wp.fit import fit_wp
-from models.wp.model import WPConfig, WPModel
+from models.wp.model import WPModel
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from models.progress import Cancelled
 from models.synth.chunks import sample_in_chunks
 from models.synth.ctgan.synthesizer import train_synthesizer
 from models.synth.engines import load_synthesizer
-from models.wp.model import WPConfig
+from models.wp.config import WPConfig
 from tests.pages_helpers import wait_for
 from tests.synth_helpers import tiny, tiny_league
 

@@ -14,7 +14,8 @@ from lib.data import workspace
 from lib.data.simulate.league import build_sample
 from lib.wp import match_curve
 from lib.wp.train import train_and_save
-from models.wp.model import WPConfig, WPModel
+from models.wp.config import WPConfig
+from models.wp.model import WPModel
 from tests.cricsheet_fixtures import paper_match
 from tests.pages_helpers import page
 

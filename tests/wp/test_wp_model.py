@@ -10,10 +10,11 @@ from sklearn.metrics import roc_auc_score
 from lib.data.schema import BATTER, BOWLER, NUMERIC_COLUMNS, WINNER
 from lib.data.splits import STANDARD_SPLIT, make_split
 from lib.data.vocabulary import Vocabulary
-from lib.wp.compare import reference_predictions
+from lib.wp.reference import reference_predictions
 from models.progress import Cancelled
+from models.wp.config import WPConfig
 from models.wp.fit import fit_wp
-from models.wp.model import H5_FILE, KERAS_FILE, META_FILE, PLAYERS_FILE, WPConfig, WPModel
+from models.wp.model import H5_FILE, KERAS_FILE, META_FILE, PLAYERS_FILE, WPModel
 from tests.wp_toy import toy_deliveries
 
 FAST = WPConfig(epochs=2, batch_size=256)

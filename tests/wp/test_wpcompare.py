@@ -18,7 +18,8 @@ from lib.wp.compare import compare_arms
 from lib.wp.metrics import mean_interval, score_predictions
 from lib.wp.train import train_and_save
 from models.progress import Cancelled
-from models.wp.model import WPConfig, WPModel
+from models.wp.config import WPConfig
+from models.wp.model import WPModel
 from tests.wp_toy import toy_deliveries, toy_synthetic
 
 ONE_EPOCH = WPConfig(epochs=1, batch_size=256)

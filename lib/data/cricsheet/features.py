@@ -29,6 +29,7 @@ from lib.data.schema import (
     FEATURE_VARIANTS,
     MOMENTUM,
     PERF_INDEX,
+    PLAYERS_PER_SIDE,
     RUN_RATE,
     RUNS,
     WICKETS,
@@ -46,8 +47,6 @@ VARIANT_HELP = {
     ),
 }
 
-_SIDE = 11
-"""Batters in a side: the wickets-in-hand term of perfIndex and runsMomentum is 11 - W."""
 
 
 @dataclass(frozen=True)
@@ -129,7 +128,7 @@ def state_columns(deliveries: DeliveryFacts, matches: MatchFacts, features: str 
 
     runs = np.where(chase, target[match] - pos.runs, pos.runs)
     scoring = pos.runs / pos.index
-    in_hand = _SIDE - pos.wickets
+    in_hand = PLAYERS_PER_SIDE - pos.wickets
     return {
         BALL_NUM: np.where(chase, first_n[match] + pos.index, pos.index).astype(np.int64),
         BALLS_REMAINING: remaining.astype(np.int64),

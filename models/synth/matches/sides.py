@@ -20,9 +20,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from lib.data.schema import PLAYERS_PER_SIDE
 from models.synth.matches.config import MAX_OVERS_PER_BOWLER, OVERS
 
-XI = 11
+XI = PLAYERS_PER_SIDE
 TAIL_POSITION = 8
 """Batting positions from here on are the tail: their batters fill slots the training data cannot."""
 _OPTIONS = 11
