@@ -28,11 +28,16 @@ LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-ru
                "--disable-background-networking", "--disable-component-update"]
 MINUTE = 60_000
 
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).is_file(),
-    reason=f"no chromium at {CHROMIUM}: install Debian's package (sudo apt-get install chromium) to run the "
-           "browser test, or point CREASE_CHROMIUM at a Chromium binary",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not Path(CHROMIUM).is_file(),
+        reason=f"no chromium at {CHROMIUM}: install Debian's package (sudo apt-get install chromium) to run the "
+               "browser test, or point CREASE_CHROMIUM at a Chromium binary",
+    ),
+    # One after another on one xdist worker: each drives an app, its jobs and a browser, which on a small machine
+    # already keep its cores busy.
+    pytest.mark.xdist_group("browser"),
+]
 
 
 def free_port() -> int:
@@ -42,14 +47,14 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def app(workspace):
+def app(workspace, request):
     """The app, started as the README starts it, on a free localhost port; stopped after the test.
 
-    Its log lands next to the screenshots, to read when the test fails.
+    Its log lands next to the screenshots (streamlit-<test>.log), to read when the test fails.
     """
     port = free_port()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with open(ARTIFACTS / "streamlit.log", "wb") as log:
+    with open(ARTIFACTS / f"streamlit-{request.node.name}.log", "wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "Home.py", "--server.port", str(port),
              "--server.address", "127.0.0.1", "--server.headless", "true"],
@@ -72,7 +77,7 @@ def wait_until_serving(url: str, seconds: float) -> str:
             return url
         except OSError:
             time.sleep(0.5)
-    pytest.fail(f"the app did not start within {seconds:.0f} s; see {ARTIFACTS / 'streamlit.log'}")
+    pytest.fail(f"the app did not start within {seconds:.0f} s; see its log in {ARTIFACTS}")
 
 
 @pytest.fixture
