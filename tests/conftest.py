@@ -1,9 +1,8 @@
 """Shared fixtures: every test gets its own empty workspace, so nothing leaks between tests or into ./workspace.
 
-The suite runs on one pytest-xdist worker per core (pyproject.toml's addopts), so each worker's numeric libraries
-get one thread (set before any test imports them; job processes and the Ray head inherit it), and a test that uses
-a costly fixture built once per module or session runs on the worker that built it (see
-`pytest_collection_modifyitems`).
+The suite runs on one pytest-xdist worker per CPU (pyproject.toml's addopts), a module at a time, so a module's
+tests share its fixtures, its Ray head and its timings: each worker's numeric libraries get one thread, set
+before any test imports them (job processes and the Ray head inherit it).
 """
 
 import os
@@ -15,36 +14,6 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
     for _threads in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "TF_NUM_INTRAOP_THREADS",
                      "TF_NUM_INTEROP_THREADS"):
         os.environ.setdefault(_threads, "1")
-
-COSTLY_SESSION_FIXTURES = ("built_match_workspace",)
-"""Session-scoped fixtures that train models: their users share one worker. A cheap one (`built_sample`) is
-built on every worker that needs it instead, so that its users spread over the workers."""
-
-
-def pytest_collection_modifyitems(items):
-    """Keep the users of one costly shared fixture on one xdist worker (`--dist loadgroup`).
-
-    A module-scoped fixture of ours is built once per module per worker, a session-scoped one once per worker:
-    tests that use one are grouped by module, or by fixture, so that it is built once in all. A test's own
-    `xdist_group` mark wins.
-    """
-    for item in items:
-        if item.get_closest_marker("xdist_group"):
-            continue
-        group = _shared_fixture_group(item)
-        if group:
-            item.add_marker(pytest.mark.xdist_group(group))
-
-
-def _shared_fixture_group(item) -> str | None:
-    ours = [definition for definitions in item._fixtureinfo.name2fixturedefs.values() for definition in definitions
-            if definition.baseid.startswith("tests")]  # a plugin's fixtures (tmp_path_factory) have baseid ""
-    for definition in ours:
-        if definition.argname in COSTLY_SESSION_FIXTURES:
-            return definition.argname
-    if any(definition.scope == "module" for definition in ours):
-        return item.nodeid.split("::")[0]
-    return None
 
 
 @pytest.fixture(autouse=True)

@@ -28,16 +28,11 @@ LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-ru
                "--disable-background-networking", "--disable-component-update"]
 MINUTE = 60_000
 
-pytestmark = [
-    pytest.mark.skipif(
-        not Path(CHROMIUM).is_file(),
-        reason=f"no chromium at {CHROMIUM}: install Debian's package (sudo apt-get install chromium) to run the "
-               "browser test, or point CREASE_CHROMIUM at a Chromium binary",
-    ),
-    # One after another on one xdist worker: each drives an app, its jobs and a browser, which on a small machine
-    # already keep its cores busy.
-    pytest.mark.xdist_group("browser"),
-]
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).is_file(),
+    reason=f"no chromium at {CHROMIUM}: install Debian's package (sudo apt-get install chromium) to run the "
+           "browser test, or point CREASE_CHROMIUM at a Chromium binary",
+)
 
 
 def free_port() -> int:
