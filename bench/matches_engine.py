@@ -116,7 +116,8 @@ def log_loss_table(model, test: pd.DataFrame, events) -> pd.DataFrame:
 
     held = model.stats["held_out"]["log_loss"]
     rows = [("held-out training matches", name, value) for name, value in held.items()]
-    rows += [("test matches", name, value) for name, value in test_log_loss(model, events_for(test, events, None)).items()]
+    test_losses = test_log_loss(model, events_for(test, events, None))
+    rows += [("test matches", name, value) for name, value in test_losses.items()]
     return pd.DataFrame(rows, columns=["matches", "model", "log loss"])
 
 

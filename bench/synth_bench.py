@@ -145,8 +145,9 @@ def _league(workdir: Path) -> Path:
     if not path.exists():
         frame = _simulated(LEAGUE_MATCHES)
         frame.to_parquet(path)
-        print(f"data: lib.data.simulate.league.build_sample(matches={LEAGUE_MATCHES}, seed={SEED}): {len(frame):,} rows, "
-              f"{frame[MODEL_COLUMNS[0]].nunique():,} batters, {frame[MODEL_COLUMNS[1]].nunique():,} bowlers\n")
+        print(f"data: lib.data.simulate.league.build_sample(matches={LEAGUE_MATCHES}, seed={SEED}): "
+              f"{len(frame):,} rows, {frame[MODEL_COLUMNS[0]].nunique():,} batters, "
+              f"{frame[MODEL_COLUMNS[1]].nunique():,} bowlers\n")
     return path
 
 

@@ -11,7 +11,8 @@ Prints three tables:
    published t20.csv: estimated from one measured `real` training and one reference fit, or run for real with
    `--full` (about a quarter of an hour of both cores: only when the machine is free);
 3. the published preset, trained state-first (the default) and jointly (as published), against the reference on
-   held-out matches (AUC, Brier): the simulated league and the real IPL zip. Goals: an epoch over ~1M rows <= 5 s; the comparison <= 15 min; the preset beating the reference.
+   held-out matches (AUC, Brier): the simulated league and the real IPL zip. Goals: an epoch over ~1M rows <= 5 s;
+   the comparison <= 15 min; the preset beating the reference.
 Peak RSS is the process's peak so far, so it grows down the tables.
 """
 
@@ -51,7 +52,8 @@ def _simulated(matches: int):
 def _epoch_rows(frame, rows: int):
     """The first `rows` deliveries to train on and the next tenth of that to validate on (timing only)."""
     if len(frame) < rows * 1.1:
-        raise SystemExit(f"the sample has {len(frame):,} rows; --rows {rows:,} needs {int(rows * 1.1):,}: raise --matches")
+        raise SystemExit(f"the sample has {len(frame):,} rows; --rows {rows:,} needs {int(rows * 1.1):,}: "
+                         "raise --matches")
     return frame.iloc[:rows], frame.iloc[rows : rows + rows // 10]
 
 

@@ -1,8 +1,19 @@
-"""Shared fixtures: every test gets its own empty workspace, so nothing leaks between tests or into ./workspace."""
+"""Shared fixtures: every test gets its own empty workspace, so nothing leaks between tests or into ./workspace.
+
+The suite runs on one pytest-xdist worker per CPU (pyproject.toml's addopts), a module at a time, so a module's
+tests share its fixtures, its Ray head and its timings: each worker's numeric libraries get one thread, set
+before any test imports them (job processes and the Ray head inherit it).
+"""
+
+import os
 
 import pytest
 
-from tests.synth_helpers import tiny_league
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # One thread per worker: with as many workers as cores, more would only oversubscribe the cores.
+    for _threads in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "TF_NUM_INTRAOP_THREADS",
+                     "TF_NUM_INTEROP_THREADS"):
+        os.environ.setdefault(_threads, "1")
 
 
 @pytest.fixture(autouse=True)
@@ -16,6 +27,8 @@ def workspace(tmp_path, monkeypatch):
 @pytest.fixture(scope="module")
 def league():
     """The simulated league's first three matches (see tests.synth_helpers.tiny_league)."""
+    from tests.synth_helpers import tiny_league
+
     return tiny_league()
 
 

@@ -60,7 +60,8 @@ def sample_command(args: argparse.Namespace) -> int:
     from lib.data.simulate.league import build_sample
 
     result = build_sample(matches=args.matches, seed=args.seed, features=args.features)
-    return _write(validate(result.deliveries, "the simulated league", keep_extra=True, features=args.features), args.out)
+    deliveries = validate(result.deliveries, "the simulated league", keep_extra=True, features=args.features)
+    return _write(deliveries, args.out)
 
 
 def check_command(args: argparse.Namespace) -> int:

@@ -34,8 +34,8 @@ def _train_options(train: argparse.ArgumentParser) -> None:
     from lib.cli.engine_options import add_engine_options  # lists the engines, which imports them (torch)
 
     train.add_argument("--data", type=Path, required=True,
-                       help="t20.csv or Parquet file to learn from, or a Cricsheet zip, folder or .json match (imported "
-                            "with its delivery events, which the matches engine learns from)")
+                       help="t20.csv or Parquet file to learn from, or a Cricsheet zip, folder or .json match "
+                            "(imported with its delivery events, which the matches engine learns from)")
     train.add_argument("--checkpoint-dir", type=Path, help="checkpoint here every few epochs")
     train.add_argument("--resume", action="store_true", help="continue the run checkpointed in --checkpoint-dir")
     train.add_argument("--all-matches", action="store_true",

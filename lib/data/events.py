@@ -115,9 +115,9 @@ class MatchEvents:
         missing = wanted.difference(pd.Index(self.matches[MATCH_ID]))
         if len(missing):
             raise ValueError(
-                f"The match events hold no match {missing.tolist()[0]!r} ({len(missing):,} of the {len(wanted):,} matchIds "
-                "asked for are missing). Ask for matchIds of events.matches, or use events_for, which rebuilds "
-                "events from the rows when the stored ones do not cover them."
+                f"The match events hold no match {missing.tolist()[0]!r} ({len(missing):,} of the {len(wanted):,} "
+                "matchIds asked for are missing). Ask for matchIds of events.matches, or use events_for, which "
+                "rebuilds events from the rows when the stored ones do not cover them."
             )
 
         def pick(table: pd.DataFrame) -> pd.DataFrame:

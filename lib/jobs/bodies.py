@@ -95,7 +95,8 @@ def sample_synthesizer(params: dict, context) -> dict:
 
 
 def _store_sample(model, params: dict, context) -> dict:
-    rows, report = _draw_matches(model, params, context) if params.get("matches") else _draw_rows(model, params, context)
+    draw = _draw_matches if params.get("matches") else _draw_rows
+    rows, report = draw(model, params, context)
     info = workspace.save_dataset(
         rows, name=params["name"], kind="synthetic", source=f"synthesizer {params['model_id']}",
         features=workspace.dataset_info(params["real_id"]).features,

@@ -228,7 +228,8 @@ def _row_to_run(row: sqlite3.Row) -> Run:
 def insert(run_id: str, kind: str, task: str, title: str, params: dict, estimate: dict | None = None) -> Run:
     with connect() as db:
         db.execute(
-            "INSERT INTO runs (id, kind, task, title, params, state, created, estimate) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO runs (id, kind, task, title, params, state, created, estimate) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (run_id, kind, task, title, json.dumps(params), QUEUED, time.time(),
              json.dumps(estimate) if estimate else None),
         )
@@ -302,7 +303,8 @@ def claim_slot(run_id: str, max_running: int) -> int:
             "SELECT COUNT(*) FROM runs WHERE state = ? AND created < ?", (QUEUED, mine["created"])
         ).fetchone()[0]
         if running < max_running and ahead == 0:
-            db.execute("UPDATE runs SET state = ?, started = ?, message = '' WHERE id = ?", (RUNNING, time.time(), run_id))
+            db.execute("UPDATE runs SET state = ?, started = ?, message = '' WHERE id = ?",
+                       (RUNNING, time.time(), run_id))
             return 0
         return running + ahead
 

@@ -43,8 +43,8 @@ def detection_auc(real: pd.DataFrame, synthetic: pd.DataFrame, real_matches: np.
         seed: seeds the samples, the folds and the classifier.
 
     Returns:
-        {"auc": mean of the folds' ROC AUCs, 0..1, 0.5 = indistinguishable, 1 = every row told apart; NaN with a warning when either set
-        has fewer than FOLDS rows, "rows": rows used from each set, "model": what classified}.
+        {"auc": mean of the folds' ROC AUCs, 0..1, 0.5 = indistinguishable, 1 = every row told apart; NaN with a
+        warning when either set has fewer than FOLDS rows, "rows": rows used from each set, "model": what classified}.
     """
     n = min(rows, len(real), len(synthetic))
     if n < FOLDS:

@@ -3,7 +3,8 @@
 Five groups, each averaged: column shapes of numeric columns (KSComplement), column shapes of discrete columns
 (TVComplement), column pair trends of numeric pairs (CorrelationSimilarity), player coverage (CategoryCoverage),
 and the outcome against the match state (ContingencySimilarity of isWinner with each binned numeric column, the
-relation the win-probability model lives on). Every score is in [0, 1], higher is better. Arguments are always (real, synthetic).
+relation the win-probability model lives on). Every score is in [0, 1], higher is better. Arguments are always
+(real, synthetic).
 """
 
 from __future__ import annotations

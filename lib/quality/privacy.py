@@ -39,7 +39,8 @@ class PrivacyReport:
         return asdict(self)
 
 
-def privacy(real: pd.DataFrame, synthetic: pd.DataFrame, sample_rows: int = SAMPLE_ROWS, seed: int = 0) -> PrivacyReport:
+def privacy(real: pd.DataFrame, synthetic: pd.DataFrame, sample_rows: int = SAMPLE_ROWS,
+            seed: int = 0) -> PrivacyReport:
     """Copies and distance to closest record of a seeded sample of synthetic rows.
 
     Args:

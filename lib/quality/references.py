@@ -23,7 +23,6 @@ from lib.data.schema import MODEL_COLUMNS, match_ids
 from lib.data.splits import STANDARD_SPLIT, SplitSpec, make_split
 
 INDEPENDENT, UNSEEN = "independent", "unseen"
-REFERENCE_LABELS = {INDEPENDENT: "floor: independent columns", UNSEEN: "ceiling: unseen real matches"}
 
 
 @dataclass(frozen=True)

@@ -138,7 +138,8 @@ class CompareReport:
             "synthetic_sampling": {name: arm.sampling for name, arm in self.arms.items() if arm.sampling},
             "curves_from": first,
             "roc": {name: roc_points(self.y_test, arm.predictions[0]) for name, arm in self.arms.items()},
-            "calibration": {name: calibration_points(self.y_test, arm.predictions[0]) for name, arm in self.arms.items()},
+            "calibration": {name: calibration_points(self.y_test, arm.predictions[0])
+                            for name, arm in self.arms.items()},
             "histories": {name: arm.histories for name, arm in self.arms.items()},
             "config": self.config.to_json(),
             "reference_model": REFERENCE_MODEL,

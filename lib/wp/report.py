@@ -43,7 +43,8 @@ def report_table(report: dict) -> pd.DataFrame:
 def _interval(summary: dict, signed: bool = False) -> str:
     form = "{:+.4f}" if signed else "{:.4f}"
     mean, (low, high) = summary["mean"], summary["ci"]
-    shown = ["–" if v is None or (isinstance(v, float) and math.isnan(v)) else form.format(v) for v in (mean, low, high)]
+    shown = ["–" if v is None or (isinstance(v, float) and math.isnan(v)) else form.format(v)
+             for v in (mean, low, high)]
     return shown[0] if shown[1] == "–" else f"{shown[0]} [{shown[1]}, {shown[2]}]"
 
 

@@ -32,8 +32,9 @@ def stored_models() -> list[dict]:
         meta = json.loads(meta_path.read_text())
         extra = meta.get("extra", {})
         arm = extra.get("arm", "single model")
-        models.append({"id": model_id, "features": meta.get("features"), "arm": arm, "run": extra.get("run_id", model_id),
-                       "label": f"{arm} · {extra.get('run_id', model_id)}", "synthetic": extra.get("synthetic_id")})
+        models.append({"id": model_id, "features": meta.get("features"), "arm": arm,
+                       "run": extra.get("run_id", model_id), "label": f"{arm} · {extra.get('run_id', model_id)}",
+                       "synthetic": extra.get("synthetic_id")})
     runs = list(dict.fromkeys(m["run"] for m in models))
     return sorted(models, key=lambda m: (runs.index(m["run"]), _arm_rank(m["arm"])))
 

@@ -186,7 +186,8 @@ def innings_results(events: MatchEvents) -> pd.DataFrame:
         [MATCH_ID, INNINGS], sort=False).agg(runs=(TOTAL, "sum"), wickets=(WICKET, "sum"), balls=("balls", "sum"))
     first, chase = (per_innings.xs(number, level=INNINGS) for number in (1, 2))
     matches = events.matches.set_index(MATCH_ID)
-    table = pd.DataFrame({"first_runs": first["runs"], "first_wickets": first["wickets"], "first_balls": first["balls"]})
+    table = pd.DataFrame({"first_runs": first["runs"], "first_wickets": first["wickets"],
+                          "first_balls": first["balls"]})
     table = table.join(pd.DataFrame({"chase_runs": chase["runs"], "chase_wickets": chase["wickets"],
                                      "chase_balls": chase["balls"]}))
     table["first_won"] = matches[FIRST_WON].reindex(table.index).to_numpy()

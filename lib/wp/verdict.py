@@ -34,8 +34,6 @@ RESAMPLES = 200
 bootstrap seeds, while scoring every resample of a 50,000-row test set stays within a few minutes."""
 HELPS, HURTS, NO_EFFECT, MIXED, NO_VERDICT = "helps", "hurts", "no detectable effect", "mixed", "no verdict"
 
-_SCORERS = {"auc": roc_auc_score, "brier": brier_score_loss}
-
 
 @dataclass(frozen=True)
 class ComparisonPredictions:

@@ -87,7 +87,8 @@ def _live(run_id: str, losses: tuple[str, ...], loss_title: str, separate_stages
         st.rerun()
 
 
-def watch(run_id: str, losses: tuple[str, ...], loss_title: str = "Training loss", separate_stages: bool = False) -> Run:
+def watch(run_id: str, losses: tuple[str, ...], loss_title: str = "Training loss",
+          separate_stages: bool = False) -> Run:
     """Show a run; poll it while it is active. Returns the run as it is now.
 
     Args:

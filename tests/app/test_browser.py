@@ -42,14 +42,14 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def app(workspace):
+def app(workspace, request):
     """The app, started as the README starts it, on a free localhost port; stopped after the test.
 
-    Its log lands next to the screenshots, to read when the test fails.
+    Its log lands next to the screenshots (streamlit-<test>.log), to read when the test fails.
     """
     port = free_port()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with open(ARTIFACTS / "streamlit.log", "wb") as log:
+    with open(ARTIFACTS / f"streamlit-{request.node.name}.log", "wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "Home.py", "--server.port", str(port),
              "--server.address", "127.0.0.1", "--server.headless", "true"],
@@ -72,7 +72,7 @@ def wait_until_serving(url: str, seconds: float) -> str:
             return url
         except OSError:
             time.sleep(0.5)
-    pytest.fail(f"the app did not start within {seconds:.0f} s; see {ARTIFACTS / 'streamlit.log'}")
+    pytest.fail(f"the app did not start within {seconds:.0f} s; see its log in {ARTIFACTS}")
 
 
 @pytest.fixture

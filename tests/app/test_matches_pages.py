@@ -16,7 +16,8 @@ def test_the_matches_engine_trains_on_whole_matches_and_augment_counts_them(stor
     at = tiny_matches_settings(page("pages/1_Synthesize.py").run(), epochs=2, matches=12)
     assert not at.exception
     assert [m.label for m in at.metric][:3] == ["Peak memory", "Per epoch", "Total"]
-    assert any("training matches" in c.value and " at most (early stopping usually ends sooner)" in c.value for c in at.caption)
+    assert any("training matches" in c.value and " at most (early stopping usually ends sooner)" in c.value
+               for c in at.caption)
     assert any(c.value.startswith("About ") and " rows, at the 238 deliveries per match" in c.value for c in at.caption)
 
     # Run

@@ -17,7 +17,8 @@ def test_no_bare_string_below_the_docstring(script):
 
     # Run: top-level expression statements that are string constants, the docstring (the first statement) aside
     strays = [node.lineno for node in body[1:]
-              if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)]
+              if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+              and isinstance(node.value.value, str)]
 
     # Assert
     assert strays == [], f"{script.name}: bare strings at lines {strays} would be printed on the page; use comments"

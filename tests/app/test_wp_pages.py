@@ -52,14 +52,16 @@ def test_a_tiny_comparison_runs_in_the_background_and_compare_shows_it(datasets)
     assert any("held-out **real** matches" in m.value for m in compare.markdown)
     assert len(compare.get("vega_lite_chart")) >= 3, "ROC, calibration and loss charts"
     verdicts = [box.value for box in compare.info]
-    assert any(v.startswith("augmented@1: no verdict with 1 seed; run at least 3 seeds (needs 2 more)") for v in verdicts)
+    assert any(v.startswith("augmented@1: no verdict with 1 seed; run at least 3 seeds (needs 2 more)")
+               for v in verdicts)
     assert any("gradient boosting" in m.value and "seven numeric columns" in m.value for m in compare.markdown)
     notes = " ".join(c.value for c in compare.caption)
     assert "cannot tell whether its synthesizer saw the test matches" in notes, "a stand-in set of unknown origin"
     assert "honest only if" not in notes, "the precise provenance note replaces the generic one"
     labels = [b.label for b in compare.get("download_button")]
     assert "Download the report (JSON)" in labels and "Download the augmented@1 model (.keras and .h5)" in labels
-    assert any(c.value.startswith("From: mini league → stand-in → WP comparison on mini league") for c in compare.caption)
+    assert any(c.value.startswith("From: mini league → stand-in → WP comparison on mini league")
+               for c in compare.caption)
     # Run: the Match page with this comparison's models
     match = page("pages/5_Match.py").run()
     # Assert: models by name, not run id; whether the match shown was one of the model's test matches

@@ -91,7 +91,8 @@ def test_import_keeps_non_striker_extras_and_who_was_out():
     assert crows[OVER].tolist() == [0] * 8 + [1] * 6
     assert crows[BATTER_RUNS].tolist() == [1, 0, 0, 0, 0, 2, 1, 0, 0, 0, 4, 1, 0, 6]
     assert crows[TOTAL].tolist() == [1, 1, 4, 1, 0, 2, 2, 0, 5, 0, 4, 1, 0, 6]
-    extras = {kind: np.flatnonzero(crows[kind].to_numpy()).tolist() for kind in [WIDES, NOBALLS, BYES, LEGBYES, PENALTY]}
+    extras = {kind: np.flatnonzero(crows[kind].to_numpy()).tolist()
+              for kind in [WIDES, NOBALLS, BYES, LEGBYES, PENALTY]}
     assert extras == {WIDES: [1], NOBALLS: [6], BYES: [2], LEGBYES: [3], PENALTY: [8]}
     assert crows[[BYES, PENALTY]].to_numpy().max(axis=0).tolist() == [4, 5]
     assert crows[LEGAL].tolist() == [True, False] + [True] * 4 + [False] + [True] * 7

@@ -119,9 +119,18 @@ def test_index_column_gets_a_hint():
 
 
 def test_synthetic_sets_need_no_match_structure():
-    frame = two_matches().iloc[:3].assign(**{schema.WINNER: 1})
-    loaded = schema.validate(frame, "synthetic.csv", require_matches=False)
-    assert len(loaded) == 3
+    # Setup: three rows of one match, every one a win, columns in reverse order and the batter read as floats;
+    # as real data they are refused, since real data needs two matches to hold one out
+    rows = two_matches().iloc[:3].assign(**{schema.WINNER: 1})
+    shuffled = rows[schema.MODEL_COLUMNS[::-1]].astype({schema.BATTER: float})
+    with pytest.raises(SchemaError, match="real.csv holds 1 match"):
+        schema.validate(shuffled, "real.csv")
+    # Run
+    loaded = schema.validate(shuffled, "synthetic.csv", require_matches=False)
+    # Assert: the same three rows, in t20.csv column order with the canonical types
+    assert list(loaded.columns) == schema.MODEL_COLUMNS
+    assert loaded[schema.BATTER].dtype == np.int64 and loaded[schema.RUN_RATE].dtype == np.float64
+    pd.testing.assert_frame_equal(loaded, rows.reset_index(drop=True))
 
 
 def test_round_trip_through_t20_csv_bytes():

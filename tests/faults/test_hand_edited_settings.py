@@ -18,7 +18,8 @@ MEMBERS = {
     "an active dataset that is a number": (SYNTHESIZE, '{"home": {"active_dataset": 7}}'),
     "a fraction above its slider": (SYNTHESIZE, '{"synthesize": {"synth_fraction": 7}}'),
     "numbers of the wrong type": (
-        SYNTHESIZE, '{"synthesize": {"synth_epochs": "ten", "synth_seed": true, "synth_batch": 1e400, "synth_name": 5}}'),
+        SYNTHESIZE,
+        '{"synthesize": {"synth_epochs": "ten", "synth_seed": true, "synth_batch": 1e400, "synth_name": 5}}'),
     "an unknown option": (HOME, '{"home": {"home_source": "Upload a spreadsheet", "home_features": ["yorkr"]}}'),
     "ratios repeated and seeds out of range": (AUGMENT, '{"augment": {"wp_ratios": [0.5, 0.5], "wp_seeds": 99}}'),
     "layers the page would refuse": (AUGMENT, '{"augment": {"wp_layers": "", "wp_training": 3}}'),

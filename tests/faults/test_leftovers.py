@@ -19,7 +19,8 @@ HALF_WRITTEN = {
                    "    tmp.write_text('half')\n    print('writing', flush=True)\n    time.sleep(60)",
     # a model folder being staged
     "staged_dir": "with files.staged_dir(folder / 'model') as staging:\n"
-                  "    (staging / 'weights.pt').write_text('half')\n    print('writing', flush=True)\n    time.sleep(60)",
+                  "    (staging / 'weights.pt').write_text('half')\n"
+                  "    print('writing', flush=True)\n    time.sleep(60)",
 }
 
 

@@ -20,7 +20,8 @@ def test_train_then_sample_from_the_command_line(tmp_path, capsys):
 
     # Run
     trained = main(["synth", "train", "--data", str(data), "--fraction", "0.5", "--epochs", "2",
-                    "--player-encoding", "top_k", "--top-k", "10", "--batch-size", "100", "--generator-lr", "2e-4", "--out", str(tmp_path / "m")])
+                    "--player-encoding", "top_k", "--top-k", "10", "--batch-size", "100", "--generator-lr", "2e-4",
+                    "--out", str(tmp_path / "m")])
     train_output = capsys.readouterr().out
     sampled = main(["synth", "sample", "--model", str(tmp_path / "m"), "--rows", "150", "--seed", "1",
                     "--out", str(tmp_path / "synthetic.csv")])

@@ -1,5 +1,6 @@
 """Bad synthesizer settings and data are refused before any work, with messages that say how to fix them."""
 
+import re
 from dataclasses import replace
 
 import numpy as np
@@ -37,9 +38,22 @@ def test_bad_settings_say_how_to_fix_them(changes, message):
     assert message in str(error.value)
 
 
-def test_the_default_settings_are_valid():
-    # Run / Assert: nothing raised
-    check_config(SynthConfig())
+@pytest.mark.parametrize(("changes", "suggested"), [
+    ({"batch_size": 1001}, [1000, 1010]),
+    ({"batch_size": 25, "pac": 5}, [20, 30]),
+    ({"batch_size": 5}, [10]),
+])
+def test_the_batch_sizes_a_message_suggests_are_accepted(changes, suggested):
+    # Setup
+    config = replace(SynthConfig(), **changes)
+    # Run
+    with pytest.raises(ValueError) as error:
+        check_config(config)
+    offered = [int(size) for size in re.search(r"use (\d+)(?: or (\d+))?\.$", str(error.value)).groups() if size]
+    # Assert: the message offers the nearest sizes that work; each of them passes the check, as do the defaults
+    assert offered == suggested
+    for accepted in [SynthConfig(), *(replace(config, batch_size=size) for size in offered)]:
+        check_config(accepted)  # raises ValueError on a refused setting
 
 
 def test_training_refuses_bad_settings_before_preparing_anything(tmp_path):

@@ -39,4 +39,5 @@ def test_a_draw_of_whole_matches_says_matches_and_about_how_many_rows():
     assert once.sentence() == "300 synthetic matches (about 71,400 rows) of 1,000, each used once at most"
     assert again.sentence() == ("1,200 synthetic matches (about 285,600 rows) drawn with replacement from 1,000: "
                                 "each used about 1.2 times")
-    assert repeats(120, 1_000, 2.5, unit="matches").sentence() == "300 synthetic matches of 1,000, each used once at most"
+    assert repeats(120, 1_000, 2.5, unit="matches").sentence() == (
+        "300 synthetic matches of 1,000, each used once at most")

@@ -80,7 +80,8 @@ def test_swings_and_brier_scores(model):
     swings = match_curve.biggest_swings(curve, count=3)
     assert len(swings) == 3 and set(swings.columns) >= {"innings", "over", "batter", "bowler"}
     frame = curve.deliveries
-    assert match_curve.brier_scores({"m": curve})["m"] == pytest.approx(brier_score_loss(frame["isWinner"], frame["wp"]))
+    expected = brier_score_loss(frame["isWinner"], frame["wp"])
+    assert match_curve.brier_scores({"m": curve})["m"] == pytest.approx(expected)
 
 
 def test_cli_writes_the_curve(model_folder, tmp_path, capsys):

@@ -27,7 +27,8 @@ ONE_EPOCH = WPConfig(epochs=1, batch_size=256)
 
 @pytest.fixture(scope="module")
 def comparison():
-    """A two-seed comparison of all four kinds of arm; synthetic rows carry perfIndex 439.5, in its range but above any real row's."""
+    """A two-seed comparison of all four kinds of arm; synthetic rows carry perfIndex 439.5, in its range but above
+    any real row's."""
     real = toy_deliveries(matches=60)
     synthetic = toy_synthetic(real, rows=3000)
     synthetic[PERF_INDEX] = 439.5
@@ -127,7 +128,8 @@ def test_report_json_has_the_promised_shape(comparison):
     assert data["roc"]["real"]["fpr"][0] == 0 and data["roc"]["real"]["tpr"][-1] == 1
     calibration = data["calibration"]["real"]
     assert len(calibration["prob_true"]) == len(calibration["prob_pred"]) >= 1
-    assert data["synthetic_sampling"]["augmented@0.5"][0].startswith(f"{report.arms['augmented@0.5'].rows['train_synthetic']:,} of 3,000")
+    drawn = report.arms["augmented@0.5"].rows["train_synthetic"]
+    assert data["synthetic_sampling"]["augmented@0.5"][0].startswith(f"{drawn:,} of 3,000")
 
 
 def test_progress_names_each_stage_and_counts_overall(comparison):

@@ -171,7 +171,9 @@ def _read_folder_file(path: Path, limits: Limits) -> MatchFile:
         return _too_large(path.name, size, limits, exact=True)
     with path.open("rb") as stream:
         data = stream.read(limits.max_match_bytes + 1)
-    return _too_large(path.name, len(data), limits) if len(data) > limits.max_match_bytes else MatchFile(path.name, data)
+    if len(data) > limits.max_match_bytes:
+        return _too_large(path.name, len(data), limits)
+    return MatchFile(path.name, data)
 
 
 def _read_zip(file, name: str, limits: Limits) -> Iterator[MatchFile]:

@@ -192,7 +192,8 @@ def _parse_delivery(ball: dict, over: int, match: MatchColumns) -> None:
     total, batter_runs = runs["total"], runs.get("batter", -1)
     batter, bowler, non_striker = ball["batter"], ball["bowler"], ball.get("non_striker", "")
     if type(total) is not int or total < 0 or type(batter_runs) is not int:
-        raise Malformed(f"runs.total is {_shown(total)} and runs.batter {_shown(batter_runs)}, not whole numbers of runs")
+        raise Malformed(f"runs.total is {_shown(total)} and runs.batter {_shown(batter_runs)}, "
+                        "not whole numbers of runs")
     _count(total, "runs.total", MAX_DELIVERY_RUNS)
     if "batter" in runs:
         _count(batter_runs, "runs.batter", MAX_DELIVERY_RUNS)

@@ -204,7 +204,8 @@ class MatchesSynthesizer(Synthesizer):
         network = _network(folder / WEIGHTS, outcomes, batters, bowlers, config)
         reference = None
         if (folder / REFERENCE_WEIGHTS).is_file():
-            reference = _network(folder / REFERENCE_WEIGHTS, outcomes, batters, bowlers, replace(config, embedding_dim=0))
+            reference = _network(folder / REFERENCE_WEIGHTS, outcomes, batters, bowlers,
+                                 replace(config, embedding_dim=0))
         players = Players(network, batters, bowlers, outcomes)
         return cls(config, players, Sides.from_json(meta["sides"]), meta["features"], meta["stats"],
                    meta["histories"], reference)

@@ -141,7 +141,9 @@ def fit(data: TrainingData, config: MatchesConfig, on_epoch: OnEpoch, should_sto
     train, validation = data.tensors(~data.validation), data.tensors(data.validation)
     store = _Checkpoints(Path(checkpoint_dir), data.fingerprint, config) if checkpoint_dir is not None else None
     saved = store.load(resume) if store is not None else {}
-    stages = [(MAIN_STAGE, config)] + ([(REFERENCE_STAGE, replace(config, embedding_dim=0))] if config.reference else [])
+    stages = [(MAIN_STAGE, config)]
+    if config.reference:
+        stages.append((REFERENCE_STAGE, replace(config, embedding_dim=0)))
     networks, histories = {}, {}
     for index, (stage, settings) in enumerate(stages):
         state = new_state(len(data.outcomes.runs), data.batters.rows, data.bowlers.rows, settings, index)
