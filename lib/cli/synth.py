@@ -13,6 +13,7 @@ from lib.data import files
 from lib.data.schema import MAX_INNINGS_DELIVERIES
 from lib.data.units import gib
 from models.synth.engines import MODEL_FILE
+from models.training_process import training_env
 
 MODEL_FOLDER = "synthesizer folder written by `synth train`"
 MIN_CHUNK_ROWS = 100
@@ -86,10 +87,8 @@ def connect(args: argparse.Namespace):
 
 
 def train_command(args: argparse.Namespace) -> int:
-    # Before torch loads its OpenMP runtime: threads that sleep at barriers instead of spinning. Spinning threads
-    # stall for whole time slices when another process holds a core; on a busy 2-core machine that made
-    # training steps up to 17x slower, while sleeping costs at most a few percent when the machine is idle.
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    # Before torch loads its OpenMP runtime, so that this process trains as a job's worker does.
+    os.environ.update(training_env())
     from lib.cli.engine_options import engine_config
     from lib.data import workspace
     from models.synth.engines import engine_class
