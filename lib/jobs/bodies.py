@@ -176,6 +176,7 @@ def compare_wp(params: dict, context) -> dict:
         should_stop=context.should_stop, on_model=keep,
         provenance=provenance_note(real_id, synthetic_id), run_trainings=_on_cluster(context, cluster.training_runner),
     )
+    context.note("scoring every arm on the held-out test matches (bootstrap intervals over seeds and matches)")
     data = report.to_json()
     data.update(run_id=context.run_id, real_id=real_id, synthetic_id=synthetic_id, models=models)
     with files.staged_dir(workspace.artifact_root(COMPARISONS) / workspace.check_id(context.run_id)) as folder:

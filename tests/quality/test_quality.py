@@ -120,3 +120,18 @@ def test_stages_that_are_models_of_their_own_each_start_at_epoch_1_with_their_ow
     # Assert: side by side from epoch 1, one dash per network; parts of one run (CTGAN's shards) on one axis
     assert apart["encoding"]["x"]["field"] == "epoch" and apart["encoding"]["strokeDash"]["field"] == "stage"
     assert in_turn["encoding"]["x"]["field"] == "overall" and "strokeDash" not in in_turn["encoding"]
+
+
+def test_each_training_of_a_comparison_is_a_line_of_its_own():
+    # Setup: two trainings of two epochs each, as a comparison logs them
+    from lib.charts.training import PARTS_AXIS, loss_chart
+
+    epochs = [{"step": step, "stage": stage, "epoch": epoch, "loss": 0.6, "val_loss": 0.62}
+              for step, stage in enumerate(("real, seed 1/1", "augmented@1, seed 1/1")) for epoch in (1, 2)]
+
+    # Run
+    spec = loss_chart(epochs, ("loss", "val_loss")).to_dict()
+
+    # Assert: in turn on one axis, but the last epoch of one training is not joined to the first of the next
+    assert spec["encoding"]["x"]["field"] == "overall" and spec["encoding"]["x"]["title"] == PARTS_AXIS
+    assert spec["encoding"]["detail"]["field"] == "stage"
