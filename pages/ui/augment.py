@@ -56,7 +56,8 @@ def repeats_ui(real, synthetic, ratios: list[float]) -> None:
     model_id = synthetic.extra.get("synthesizer")
     if model_id and st.button(f"Generate {worst.wanted:,} {unit} from the stored synthesizer"):
         params = {"model_id": model_id, "real_id": real.id, unit: worst.wanted,
-                  "name": unique_set_name(f"{synthetic.name} ({worst.wanted:,} {unit})"), "sample_seed": None,
+                  # its size is in every label of a set already ("... (170,865 rows, synthetic)"): not in its name
+                  "name": unique_set_name(synthetic.name), "sample_seed": None,
                   "engine": synthetic.extra.get("engine")}
         runner.submit(SYNTH_SAMPLE, params, unique_title(f"Sample {worst.wanted:,} {unit} for {synthetic.name}"))
         st.info("Generating: the new set appears under Workspace synthetic set when the job ends (see the "

@@ -163,7 +163,7 @@ def test_main_flow_in_a_real_browser(app, browser_page):
     shot(page, "3-evaluate", headline)
 
     # Augment & train: one ratio, one seed, one epoch per phase
-    open_page(page, "Augment and Train", "Augment & train")
+    open_page(page, "Augment & train")
     finished = compare_one_ratio(page)
     shot(page, "4-augment", finished)
 
@@ -219,7 +219,7 @@ def test_choices_hold_across_pages_and_reloads(app, browser_page):
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
         files=[{"name": "ipl_like.zip", "mimeType": "application/zip", "buffer": ipl_like_zip()}])
     page.get_by_role("heading", name="ipl_like (leakfree)").wait_for(timeout=2 * MINUTE)
-    for link, heading in (("Synthesize", None), ("Evaluate", None), ("Augment and Train", "Augment & train"),
+    for link, heading in (("Synthesize", None), ("Evaluate", None), ("Augment & train", None),
                           ("Compare", None), ("Match", None), ("History", None)):
         open_page(page, link, heading)
     open_page(page, "Home", "Crease Lab")
@@ -256,7 +256,7 @@ def test_matches_engine_flow_in_a_real_browser(app, browser_page):
     shot(page, "9-evaluate-whole-matches", whole)
 
     # Augment & train: whole matches per real training match, one ratio, one seed, one epoch per phase
-    open_page(page, "Augment and Train", "Augment & train")
+    open_page(page, "Augment & train")
     page.get_by_text("Synthetic matches per real training match").first.wait_for(timeout=3 * MINUTE)
     finished = compare_one_ratio(page)
     shot(page, "10-augment-matches", finished)
