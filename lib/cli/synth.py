@@ -58,7 +58,7 @@ def _sample_options(sample: argparse.ArgumentParser) -> None:
     size.add_argument("--rows", type=whole("--rows", 1, example=50_000), help="rows to write")
     size.add_argument("--matches", type=whole("--matches", 1, example=2_000),
                       help="whole matches to write (engines that write matches)")
-    sample.add_argument("--seed", type=seed, help="makes the rows repeatable")
+    sample.add_argument("--seed", type=seed, help="makes the rows repeatable (default: none, a new draw each time)")
     sample.add_argument("--out", type=output_file, required=True, help="CSV to write")
     sample.add_argument("--chunk-rows", type=whole("--chunk-rows", MIN_CHUNK_ROWS, example=CHUNK_ROWS),
                         default=CHUNK_ROWS,
