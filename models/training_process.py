@@ -45,29 +45,33 @@ def machine_key() -> list:
     return [platform.machine(), platform.processor(), os.cpu_count(), sys.executable]
 
 
-def run_probe(target: str, payload: dict, cache_dir=None, key=None) -> float:
-    """Seconds measured by `target(payload)` in a fresh training process, reused for PROBE_MAX_AGE_SECONDS.
+def run_probe(target: str, payload: dict, cache_dir=None, key=None):
+    """What `target(payload)` measured in a fresh training process, reused for PROBE_MAX_AGE_SECONDS.
 
     Args:
-        target: "module:function" taking the JSON payload and returning seconds (a float).
+        target: "module:function" taking the JSON payload and returning its timings: seconds (a float), or a
+            JSON-ready dict of them.
         payload: JSON-ready arguments.
         cache_dir: the cache folder (timings go in its "probes" folder); None measures every time.
         key: JSON-ready identity of the timing (what the seconds depend on); the payload when None.
 
+    Returns:
+        What `target` returned.
+
     Raises:
-        ProbeFailed: the process exited with an error or printed no number.
+        ProbeFailed: the process exited with an error or printed no result.
     """
     path = _cache_path(cache_dir, [target, payload if key is None else key, machine_key()])
     if path is not None and path.exists():
         kept = json.loads(path.read_text())
-        if time.time() - kept.get("measured_at", 0) < PROBE_MAX_AGE_SECONDS:
-            return float(kept["seconds"])
-    seconds = _in_training_process(target, payload)
+        if time.time() - kept.get("measured_at", 0) < PROBE_MAX_AGE_SECONDS and "result" in kept:
+            return kept["result"]
+    result = _in_training_process(target, payload)
     if path is not None:
         from lib.data import files
 
-        files.write_text(path, json.dumps({"seconds": seconds, "measured_at": time.time()}))
-    return seconds
+        files.write_text(path, json.dumps({"result": result, "measured_at": time.time()}))
+    return result
 
 
 def _cache_path(cache_dir, identity: list) -> Path | None:
@@ -77,7 +81,7 @@ def _cache_path(cache_dir, identity: list) -> Path | None:
     return Path(cache_dir) / "probes" / f"{digest}.json"
 
 
-def _in_training_process(target: str, payload: dict) -> float:
+def _in_training_process(target: str, payload: dict):
     result = subprocess.run(
         [sys.executable, "-m", "models.training_process"], input=json.dumps({"target": target, "payload": payload}),
         capture_output=True, text=True, check=False, cwd=_ROOT, env=training_env(), timeout=PROBE_TIMEOUT_SECONDS,
@@ -86,18 +90,18 @@ def _in_training_process(target: str, payload: dict) -> float:
     try:
         if result.returncode != 0 or not lines:
             raise ValueError
-        return float(json.loads(lines[-1])["seconds"])
+        return json.loads(lines[-1])["result"]
     except (ValueError, KeyError, TypeError):
         tail = "\n".join((result.stderr or result.stdout).strip().splitlines()[-5:])
         raise ProbeFailed(f"the timing probe {target} failed (exit code {result.returncode}): {tail}") from None
 
 
 def _main() -> None:
-    """In the probe's process: read {"target", "payload"} from stdin, print {"seconds": ...}."""
+    """In the probe's process: read {"target", "payload"} from stdin, print {"result": ...} as the last line."""
     request = json.loads(sys.stdin.read())
     module, _, function = request["target"].partition(":")
-    seconds = getattr(importlib.import_module(module), function)(request["payload"])
-    print(json.dumps({"seconds": float(seconds)}), flush=True)
+    result = getattr(importlib.import_module(module), function)(request["payload"])
+    print(json.dumps({"result": result}), flush=True)
 
 
 if __name__ == "__main__":

@@ -184,6 +184,21 @@ def compare_wp(params: dict, context) -> dict:
     return {"report": context.run_id, "models": models, "test_matches": data["test_matches"]}
 
 
+def comparison_estimate(params: dict):
+    """The predicted seconds of `compare_wp(params)` before it starts (lib.wp.estimate.CompareEstimate), from a
+    probe that trains the model briefly in a process set up as the job's worker is."""
+    from lib.wp.estimate import estimate_comparison
+    from lib.wp.train import prepare_data
+    from models.wp.config import WPConfig
+
+    real_id, synthetic_id = params["real_id"], params.get("synthetic_id")
+    data = prepare_data(workspace.load_dataset(real_id),
+                        workspace.load_dataset(synthetic_id) if synthetic_id else None,
+                        split=replace(STANDARD_SPLIT, kind=params["split"]), vocabulary=workspace.load_vocabulary(real_id))
+    return estimate_comparison(data, params["ratios"], params["seeds"], WPConfig.from_json(params["config"]),
+                               cache_dir=workspace.cache_root())
+
+
 def _save_model(model, model_id: str) -> str:
     model.save(workspace.artifact_root(WP_MODELS) / workspace.check_id(model_id))
     return model_id

@@ -45,7 +45,7 @@ def seconds_per_step(layout: TableLayout, config: SynthConfig, cache_dir=None, s
         Median wall-clock seconds per step.
     """
     payload = {"layout": layout.to_json(), "config": config.to_json(), "steps": steps}
-    return run_probe("models.synth.ctgan.probe:measure", payload, cache_dir, key=_key(layout, config))
+    return float(run_probe("models.synth.ctgan.probe:measure", payload, cache_dir, key=_key(layout, config)))
 
 
 def measure(payload: dict) -> float:

@@ -88,7 +88,7 @@ def estimate_cost(frame: pd.DataFrame, events: MatchEvents, config: MatchesConfi
         shapes = {"classes": len(data.outcomes.runs), "batters": data.batters.rows, "bowlers": data.bowlers.rows}
         payload = {**shapes, "config": config.to_json()}
         key = [shapes, config.batch_size, list(config.hidden), config.embedding_dim, torch_thread_count(config.threads)]
-        seconds_per_step = run_probe("models.synth.matches.estimate:measure", payload, cache_dir, key)
+        seconds_per_step = float(run_probe("models.synth.matches.estimate:measure", payload, cache_dir, key))
         estimate.seconds_per_epoch = seconds_per_step * steps * (1 + data.validation.mean())
         estimate.total_seconds = estimate.seconds_per_epoch * config.epochs * (2 if config.reference else 1)
     return estimate
