@@ -57,8 +57,10 @@ class CompareEstimate:
     def facts(self) -> str:
         """The estimate in a sentence, for under its figures."""
         arms = ", ".join(f"{arm} {rows:,}" for arm, rows in self.rows.items())
-        return (f"{self.trainings} training(s) of at most {self.epochs} epochs in each of {self.phases} phase(s), on "
-                f"{arms} training rows; {duration(self.total_seconds)} if none stops early, which most do")
+        epochs = f"{self.epochs} epoch" + ("s" if self.epochs != 1 else "")
+        phases = "each of 2 phases" if self.phases == 2 else "one phase"
+        return (f"{self.trainings} training(s) of at most {epochs} in {phases}, on {arms} training rows; "
+                f"{duration(self.total_seconds)} if none stops early, which most do")
 
 
 def estimate_comparison(data: WPData, ratios, seeds: int, config: WPConfig, cache_dir=None) -> CompareEstimate:

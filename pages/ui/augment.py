@@ -32,11 +32,13 @@ def cached_estimate(params: dict, real_created: str, synthetic_created: str | No
 def estimate_ui(estimate) -> None:
     """The trainings a comparison runs and the most time they take, before Train."""
     cells = [("Trainings", f"{estimate.trainings}"), ("One real-arm training", duration(estimate.real_training_seconds)),
-             ("Total, at most", duration(estimate.total_seconds))]
+             ("All trainings, at most", duration(estimate.total_seconds))]
     for column, (label, value) in zip(st.columns(len(cells)), cells):
         column.metric(label, value)
-    st.caption(f"{estimate.facts()[:1].upper()}{estimate.facts()[1:]}. Timed by training the model for two epochs "
-               "in a process like the job's, on this machine as loaded now; the reference model adds seconds.")
+    facts = estimate.facts()
+    st.caption(f"{facts[:1].upper()}{facts[1:]}. Timed by training the model for two epochs in a process like the "
+               "job's, on this machine as loaded now. The job also starts, prepares the rows, fits the reference "
+               "model and scores every arm on the test matches, which this leaves out.")
 
 
 def whole_matches(synthetic) -> bool:
