@@ -8,9 +8,10 @@ from lib.jobs import runner, store
 from lib.jobs.bodies import provenance_note
 from lib.jobs.kinds import WP_COMPARE
 from lib.wp.arms import DEFAULT_RATIOS, DEFAULT_SEEDS
+from models.training_process import ProbeFailed
 from models.wp.config import TRAINING, WPConfig, parse_layers
 from pages.ui import settings
-from pages.ui.augment import download_ui, ratio_label, repeats_ui, whole_matches
+from pages.ui.augment import cached_estimate, download_ui, estimate_ui, ratio_label, repeats_ui, whole_matches
 from pages.ui.common import (
     active_dataset,
     dataset_picker,
@@ -101,14 +102,20 @@ if note:
 if synthetic_id:
     repeats_ui(real, synthetic, chosen["ratios"])
     download_ui(real, synthetic)
+params = {"real_id": real.id, "synthetic_id": synthetic_id, **chosen, "ratios": chosen["ratios"] if synthetic_id else []}
+try:
+    estimate = cached_estimate(params, real.created, synthetic.created if synthetic_id else None)
+    estimate_ui(estimate)
+except (ValueError, ProbeFailed) as error:  # settings the model refuses, or a probe that could not train
+    show_error(error)
+    estimate = None
 running = running_run(WP_COMPARE)
 if running:
     running_ui(running)
 if st.button("Train and compare", type="primary"):
-    params = {"real_id": real.id, "synthetic_id": synthetic_id, **chosen,
-              "ratios": chosen["ratios"] if synthetic_id else []}
     title = unique_title(f"WP comparison on {real.name}" + (f" with {synthetic.name}" if synthetic_id else ""))
-    st.session_state["wp_run"] = runner.submit(WP_COMPARE, params, title).id
+    st.session_state["wp_run"] = runner.submit(WP_COMPARE, params, title,
+                                               estimate=estimate and estimate.to_json()).id
 run_id = latest_run("wp_run", WP_COMPARE)
 if run_id:
     run = watch(run_id, ("loss", "val_loss"), "Win-probability loss per epoch (training and validation)")

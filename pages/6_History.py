@@ -15,6 +15,12 @@ st.write("Every synthesizer, sampling and comparison run with its settings, stat
          "pick two or more to see them side by side.")
 
 
+WIDE_COLUMNS = {"title": st.column_config.TextColumn(width="medium"),
+                "lineage": st.column_config.TextColumn(width="large"),
+                "headline": st.column_config.TextColumn(width="large")}
+"""The long texts get room; the rest fit their values."""
+
+
 def run_label(run) -> str:
     return f"{run.title} · {time.strftime('%Y-%m-%d %H:%M', time.localtime(run.created))}"
 
@@ -38,8 +44,10 @@ kinds, states, text = filters_ui(runs)
 shown = [run for run in runs if (not kinds or run.kind in kinds) and (not states or run.state in states)
          and text.lower() in run.title.lower()]
 st.caption(f"{len(shown):,} of {len(runs):,} runs. Lineage reads dataset → synthesizer run → synthetic set → run.")
-st.dataframe(all_runs_frame(shown), hide_index=True, width="stretch")
+st.dataframe(all_runs_frame(shown), hide_index=True, width="stretch", column_config=WIDE_COLUMNS)
 picked = st.multiselect("Side by side", shown, format_func=run_label, max_selections=4, key="history_pick",
                         help="Two synthesizer runs' settings and scores, or two comparisons' verdicts.")
 if len(picked) >= 2:
-    st.dataframe(side_by_side(picked), width="stretch")
+    for group, table in side_by_side(picked).items():
+        st.markdown(f"**{group[:1].upper()}{group[1:]}**")
+        st.dataframe(table, width="stretch")

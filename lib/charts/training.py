@@ -6,10 +6,14 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+PARTS_AXIS = "epoch (one line per training, in the order they ran)"
+"""The x axis of a multi-part job's losses."""
+
 
 def loss_chart(epochs: list[dict], losses: tuple[str, ...], title: str = "Training loss",
                separate_stages: bool = False) -> alt.Chart:
-    """Loss per epoch, one line per named loss: the epochs of a multi-part job (shards) run on one axis, or, with
+    """Loss per epoch, one line per named loss and part: the parts of a multi-part job (CTGAN's shards, a
+    comparison's trainings) run in turn on one axis, each its own line, never joined to the next; with
     `separate_stages`, each stage (a model of its own) starts at epoch 1 with its own dash.
 
     Args:
@@ -29,13 +33,13 @@ def loss_chart(epochs: list[dict], losses: tuple[str, ...], title: str = "Traini
                             symbolFillColor="transparent")  # else the dash of each stage is not drawn
         dash = alt.StrokeDash("stage:N", title=None, legend=legend)
         x, by_stage = "epoch:Q", {"strokeDash": dash} if multi_part else {}
-    else:
-        x, by_stage = "overall:Q", {}
+    else:  # each part its own line: the last epoch of one training and the first of the next are unrelated
+        x, by_stage = "overall:Q", {"detail": "stage:N"} if multi_part else {}
     return (
         alt.Chart(long, title=title, height=260)
         .mark_line(point=True)
         .encode(
-            x=alt.X(x, title="epoch (all parts, in order)" if multi_part and not separate_stages else "epoch",
+            x=alt.X(x, title=PARTS_AXIS if multi_part and not separate_stages else "epoch",
                     axis=alt.Axis(tickMinStep=1, format="d")),
             y=alt.Y("value:Q", title="loss", scale=alt.Scale(zero=False)),  # what matters is how the losses move
             color=alt.Color("loss:N", title=None),

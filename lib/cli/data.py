@@ -35,9 +35,11 @@ def register(groups: argparse._SubParsersAction) -> None:
     sample = commands.add_parser("sample", help="simulate a T20 league -> t20.csv")
     sample.add_argument("--matches", type=whole("--matches", 2, MAX_SAMPLE_MATCHES, example=1000), default=1000,
                         help=f"matches to simulate, 2..{MAX_SAMPLE_MATCHES:,} (default 1000)")
-    sample.add_argument("--seed", type=seed, default=7)
-    sample.add_argument("--features", choices=VARIANTS, default="leakfree")
-    sample.add_argument("--out", type=output_file, required=True)
+    sample.add_argument("--seed", type=seed, default=7, help="the simulation's seed; the same seed, the same league "
+                                                             "(default 7, the app's embedded sample)")
+    sample.add_argument("--features", choices=VARIANTS, default="leakfree", help="feature variant (default leakfree)")
+    sample.add_argument("--out", type=output_file, required=True, help="CSV to write: matchId, innings and the ten "
+                                                                       "columns")
     sample.set_defaults(run=sample_command)
 
     check = commands.add_parser("check", help="validate a t20.csv or Parquet file and print its summary")
@@ -67,12 +69,27 @@ def sample_command(args: argparse.Namespace) -> int:
 def check_command(args: argparse.Namespace) -> int:
     frame = load_t20(args.file)
     summary = summarize(frame)
-    print(f"{args.file.name}: valid t20 data")
+    print(f"{args.file.name}: valid t20 data (every column present and in its range)")
     _print_summary(summary)
+    print(_coherence_line(frame))
     for column in files.formula_columns(frame):
         print(f"note: some {column} values start with {', '.join(map(repr, files.FORMULA_STARTS))}, which a "
               "spreadsheet runs as a formula; every CSV Crease Lab writes puts a ' before them, so they show as text")
     return 0
+
+
+def _coherence_line(frame) -> str:
+    """The share of rows that are deliveries which could have happened (lib.quality.coherence), in the feature
+    variant whose identities they obey best: bounds alone pass rows whose columns contradict each other."""
+    from lib.quality.coherence import CricketCoherence, guess_variant
+
+    variant = guess_variant(frame)
+    share = CricketCoherence.compute(frame, variant)
+    line = f"  cricket coherence {share:.1%} of rows obey the identities between the columns ({variant})"
+    if share < 0.99:
+        line += ("; real deliveries obey them all, so the rest were not generated as deliveries (a row synthesizer "
+                 "learns each column's spread, not how they tie together)")
+    return line
 
 
 def _write(frame, out: Path) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -11,6 +12,8 @@ from lib.cli.options import output_file, seed
 from lib.data import files
 
 VARIANTS = ("leakfree", "yorkr")
+NO_VALUE = "—"
+"""A score that could not be computed (NaN: one class, a constant column), as the Evaluate page shows it."""
 
 
 def register(groups: argparse._SubParsersAction) -> None:
@@ -26,7 +29,7 @@ def register(groups: argparse._SubParsersAction) -> None:
     score.add_argument("--training-unknown", action="store_true",
                        help="the synthesizer was not trained on the standard split's training matches (say so in "
                             "the report); by default it was, as `synth train` does without --all-matches")
-    score.add_argument("--seed", type=seed, default=0, help="seeds the floor's permutations and every sample")
+    score.add_argument("--seed", type=seed, default=0, help="seeds the floor's permutations and every sample (default 0)")
     score.add_argument("--no-privacy", action="store_true", help="skip copies and distance to closest record")
     score.set_defaults(run=score_command)
 
@@ -50,9 +53,9 @@ def score_command(args: argparse.Namespace) -> int:
         whole = whole_match_report(real, synthetic, report["variant"], seed=args.seed)
     files.write_text(args.out, json.dumps(with_whole_matches(report, whole), indent=1))
     print(report["basis"])
-    print(references_table(report).to_string(index=False, float_format=lambda v: f"{v:.3f}"))
-    print(f"\noverall position {report['position']:.3f} (0 = independent columns, 1 = unseen real matches)\n")
-    print(memorisation_table(report).to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    print(references_table(report).to_string(index=False, na_rep=NO_VALUE, float_format=lambda v: f"{v:.3f}"))
+    print(f"\noverall position {_figure(report['position'])} (0 = independent columns, 1 = unseen real matches)\n")
+    print(memorisation_table(report).to_string(index=False, na_rep=NO_VALUE, float_format=lambda v: f"{v:.3f}"))
     _print_rest(report)
     if whole is not None:
         _print_whole_matches(whole)
@@ -65,17 +68,23 @@ def score_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _figure(value, spec: str = ".3f") -> str:
+    """A score as the report prints it; a score that could not be computed (NaN, None) as NO_VALUE, as the
+    pages show it."""
+    return NO_VALUE if value is None or (isinstance(value, float) and math.isnan(value)) else format(value, spec)
+
+
 def _print_rest(report: dict) -> None:
     utility = report["utility"]
     print(f"\nutility ({utility['train_rows']:,} training rows each, {utility['test_rows']:,} test rows): "
-          f"ROC AUC synthetic {utility['synthetic_auc']:.3f} vs real {utility['real_auc']:.3f}; "
-          f"Brier synthetic {utility['synthetic_brier']:.3f} vs real {utility['real_brier']:.3f}")
-    print(f"cricket validity {report['validity']['share']:.3f}; coherence ({report['variant']}) "
-          f"{report['coherence']['share']:.3f}")
+          f"ROC AUC synthetic {_figure(utility['synthetic_auc'])} vs real {_figure(utility['real_auc'])}; "
+          f"Brier synthetic {_figure(utility['synthetic_brier'])} vs real {_figure(utility['real_brier'])}")
+    print(f"cricket validity {_figure(report['validity']['share'])}; coherence ({report['variant']}) "
+          f"{_figure(report['coherence']['share'])}")
     if report["privacy"]:
         privacy = report["privacy"]
-        print(f"exact copies of real rows {privacy['copy_share']:.2%}; DCR baseline protection "
-              f"{privacy['dcr_baseline_score']:.3f}")
+        print(f"exact copies of real rows {_figure(privacy['copy_share'], '.2%')}; DCR baseline protection "
+              f"{_figure(privacy['dcr_baseline_score'])}")
 
 
 HEADLINE_FIGURES = ["matches", "first-innings total, mean (runs)", "second-innings total, mean (runs)",
@@ -88,6 +97,6 @@ def _print_whole_matches(whole) -> None:
 
     print(f"\nwhole matches: similarity to the training matches {whole.get_score():.3f} (ceiling, unseen real "
           f"matches: {whole.ceiling_score():.3f}; mean of {len(SCORES)} sdmetrics scores)")
-    print(whole.table(HEADLINE_FIGURES).to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    print(whole.table(HEADLINE_FIGURES).to_string(index=False, na_rep=NO_VALUE, float_format=lambda v: f"{v:.4g}"))
     for note in whole.notes:
         print(note)

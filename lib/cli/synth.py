@@ -13,6 +13,7 @@ from lib.data import files
 from lib.data.schema import MAX_INNINGS_DELIVERIES
 from lib.data.units import gib
 from models.synth.engines import MODEL_FILE
+from models.training_process import training_env
 
 MODEL_FOLDER = "synthesizer folder written by `synth train`"
 MIN_CHUNK_ROWS = 100
@@ -57,7 +58,7 @@ def _sample_options(sample: argparse.ArgumentParser) -> None:
     size.add_argument("--rows", type=whole("--rows", 1, example=50_000), help="rows to write")
     size.add_argument("--matches", type=whole("--matches", 1, example=2_000),
                       help="whole matches to write (engines that write matches)")
-    sample.add_argument("--seed", type=seed, help="makes the rows repeatable")
+    sample.add_argument("--seed", type=seed, help="makes the rows repeatable (default: none, a new draw each time)")
     sample.add_argument("--out", type=output_file, required=True, help="CSV to write")
     sample.add_argument("--chunk-rows", type=whole("--chunk-rows", MIN_CHUNK_ROWS, example=CHUNK_ROWS),
                         default=CHUNK_ROWS,
@@ -86,10 +87,8 @@ def connect(args: argparse.Namespace):
 
 
 def train_command(args: argparse.Namespace) -> int:
-    # Before torch loads its OpenMP runtime: threads that sleep at barriers instead of spinning. Spinning threads
-    # stall for whole time slices when another process holds a core; on a busy 2-core machine that made
-    # training steps up to 17x slower, while sleeping costs at most a few percent when the machine is idle.
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    # Before torch loads its OpenMP runtime, so that this process trains as a job's worker does.
+    os.environ.update(training_env())
     from lib.cli.engine_options import engine_config
     from lib.data import workspace
     from models.synth.engines import engine_class

@@ -33,3 +33,10 @@ def duration(seconds: float | None) -> str:
     minutes, rest = divmod(round(seconds), 60)
     hours, minutes = divmod(minutes, 60)
     return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min {rest:02d} s"
+
+
+def duration_change(seconds: float | None) -> str:
+    """A difference of durations with its sign: "+3.1 s", "-1 min 05 s"; "–" when unknown."""
+    if seconds is None or not math.isfinite(seconds):
+        return "–"
+    return f"{'-' if seconds < 0 else '+'}{duration(abs(seconds))}"

@@ -177,11 +177,27 @@ def compare_wp(params: dict, context) -> dict:
         should_stop=context.should_stop, on_model=keep,
         provenance=provenance_note(real_id, synthetic_id), run_trainings=_on_cluster(context, cluster.training_runner),
     )
+    context.note("scoring every arm on the held-out test matches (bootstrap intervals over seeds and matches)")
     data = report.to_json()
     data.update(run_id=context.run_id, real_id=real_id, synthetic_id=synthetic_id, models=models)
     with files.staged_dir(workspace.artifact_root(COMPARISONS) / workspace.check_id(context.run_id)) as folder:
         (folder / "report.json").write_text(json.dumps(data, indent=1))
     return {"report": context.run_id, "models": models, "test_matches": data["test_matches"]}
+
+
+def comparison_estimate(params: dict):
+    """The predicted seconds of `compare_wp(params)` before it starts (lib.wp.estimate.CompareEstimate), from a
+    probe that trains the model briefly in a process set up as the job's worker is."""
+    from lib.wp.estimate import estimate_comparison
+    from lib.wp.train import prepare_data
+    from models.wp.config import WPConfig
+
+    real_id, synthetic_id = params["real_id"], params.get("synthetic_id")
+    data = prepare_data(workspace.load_dataset(real_id),
+                        workspace.load_dataset(synthetic_id) if synthetic_id else None,
+                        split=replace(STANDARD_SPLIT, kind=params["split"]), vocabulary=workspace.load_vocabulary(real_id))
+    return estimate_comparison(data, params["ratios"], params["seeds"], WPConfig.from_json(params["config"]),
+                               cache_dir=workspace.cache_root())
 
 
 def _save_model(model, model_id: str) -> str:

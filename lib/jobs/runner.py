@@ -41,6 +41,7 @@ from lib.jobs.kinds import BODIES
 from lib.jobs.store import CANCELLED, DONE, FAILED, QUEUED, RUNNING, Run
 from models.peak_rss import process_peak_bytes
 from models.progress import Cancelled, EpochLog
+from models.training_process import training_env
 
 MAX_JOBS_VAR = "CREASE_MAX_JOBS"
 LOW_DISK_BYTES = 16 * 1024 * 1024
@@ -95,10 +96,7 @@ def submit(kind: str, params: dict, title: str, estimate: dict | None = None, bo
 def _spawn(role: str, run_id: str) -> subprocess.Popen:
     """Start a job process; the supervisor gets its own session so that stopping the app does not stop it,
     and the worker stays in the supervisor's session so that the two can be stopped together."""
-    # OpenMP threads that sleep at barriers rather than spin: spinning threads stall for whole time slices
-    # whenever another process holds a core (the app, a second job), and training then crawls.
-    env = {"OMP_WAIT_POLICY": "PASSIVE", "TF_CPP_MIN_LOG_LEVEL": "2", **os.environ,
-           workspace.ENV_VAR: str(workspace.root())}
+    env = {**training_env(), workspace.ENV_VAR: str(workspace.root())}
     with open(log_path(run_id), "ab") as log:
         return subprocess.Popen(
             [sys.executable, "-m", "lib.jobs.runner", role, run_id],

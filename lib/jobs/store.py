@@ -312,22 +312,25 @@ def claim_slot(run_id: str, max_running: int) -> int:
 @_repairing
 def log_epoch(run_id: str, *, step: int, stage: str, epoch: int, epochs: int, seconds: float, losses: dict,
               progress: float) -> None:
+    """Record a finished epoch; the run's message (what it did before its epochs began) is cleared, so that the
+    page says the epoch instead."""
     with connect() as db:
         db.execute(
             "INSERT INTO epochs VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (run_id, step, stage, epoch, epochs, seconds, json.dumps(losses), time.time()),
         )
-        db.execute("UPDATE runs SET progress = ?, stage = ? WHERE id = ?", (progress, stage, run_id))
+        db.execute("UPDATE runs SET progress = ?, stage = ?, message = '' WHERE id = ?", (progress, stage, run_id))
 
 
 @_repairing
 def epochs(run_id: str) -> list[dict]:
-    """Every logged epoch of a run, in order: step, stage, epoch, epochs, seconds, and one key per loss."""
+    """Every logged epoch of a run, in order: step, stage, epoch, epochs, seconds, logged (when it was recorded,
+    epoch seconds), and one key per loss."""
     with connect() as db:
         rows = db.execute("SELECT * FROM epochs WHERE run_id = ? ORDER BY logged, step, epoch", (run_id,)).fetchall()
     return [
         {"step": r["step"], "stage": r["stage"], "epoch": r["epoch"], "epochs": r["epochs"], "seconds": r["seconds"],
-         **json.loads(r["losses"])}
+         "logged": r["logged"], **json.loads(r["losses"])}
         for r in rows
     ]
 

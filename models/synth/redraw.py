@@ -1,4 +1,7 @@
-"""Rows that obey the cricket rules, inside the observed bounds: the reject-and-redraw loop every row engine uses.
+"""Rows within the cricket rules' bounds (lib.data.rules: wickets, balls and the result in range, known players)
+and the observed bounds: the reject-and-redraw loop every row engine uses. The identities between a row's columns
+(lib.quality.coherence) are not enforced: a row can pass every bound and still not be a delivery that could
+happen.
 
 An engine only says how it draws candidate rows (`Draw`); the redraw loop rounds the integer columns, checks each
 row against the rules (lib.data.rules), keeps those that obey them, draws again until enough are kept, counts

@@ -1,5 +1,6 @@
-"""Augment & train page pieces: how often each synthetic row (or whole match) would be used per arm, the offer to
-generate more from the stored synthesizer, and the augmented training set for download.
+"""Augment & train page pieces: the comparison's time estimate, how often each synthetic row (or whole match) would
+be used per arm, the offer to generate more from the stored synthesizer, and the augmented training set for
+download.
 
 A synthetic set with a matchId column (the matches engine's) is drawn match by match (lib.data.augment): its ratio
 is synthetic matches per real training match, and everything here counts matches.
@@ -12,11 +13,32 @@ import streamlit as st
 from lib.data import files, workspace
 from lib.data.augment import MAX_REPEATS, repeats
 from lib.data.schema import MATCH_ID, summarize
+from lib.data.units import duration
 from lib.jobs import runner
-from lib.jobs.bodies import augmented_training_set, training_matches
+from lib.jobs.bodies import augmented_training_set, comparison_estimate, training_matches
 from lib.jobs.kinds import SYNTH_SAMPLE
 from lib.wp.arms import DEFAULT_RATIOS
 from pages.ui.common import unique_set_name, unique_title
+
+
+@st.cache_data(max_entries=8, ttl=300, show_spinner="Timing two epochs of the win-probability model…")
+def cached_estimate(params: dict, real_created: str, synthetic_created: str | None):
+    """The comparison's estimate (lib.wp.estimate.CompareEstimate) for the job params Train would submit; kept five
+    minutes, as the probe's timings are (they follow the machine's load). The creation times key a replaced
+    dataset."""
+    return comparison_estimate(params)
+
+
+def estimate_ui(estimate) -> None:
+    """The trainings a comparison runs and the most time they take, before Train."""
+    cells = [("Trainings", f"{estimate.trainings}"), ("One real-arm training", duration(estimate.real_training_seconds)),
+             ("All trainings, at most", duration(estimate.total_seconds))]
+    for column, (label, value) in zip(st.columns(len(cells)), cells):
+        column.metric(label, value)
+    facts = estimate.facts()
+    st.caption(f"{facts[:1].upper()}{facts[1:]}. Timed by training the model for two epochs in a process like the "
+               "job's, on this machine as loaded now. The job also starts, prepares the rows, fits the reference "
+               "model and scores every arm on the test matches, which this leaves out.")
 
 
 def whole_matches(synthetic) -> bool:
@@ -56,7 +78,8 @@ def repeats_ui(real, synthetic, ratios: list[float]) -> None:
     model_id = synthetic.extra.get("synthesizer")
     if model_id and st.button(f"Generate {worst.wanted:,} {unit} from the stored synthesizer"):
         params = {"model_id": model_id, "real_id": real.id, unit: worst.wanted,
-                  "name": unique_set_name(f"{synthetic.name} ({worst.wanted:,} {unit})"), "sample_seed": None,
+                  # its size is in every label of a set already ("... (170,865 rows, synthetic)"): not in its name
+                  "name": unique_set_name(synthetic.name), "sample_seed": None,
                   "engine": synthetic.extra.get("engine")}
         runner.submit(SYNTH_SAMPLE, params, unique_title(f"Sample {worst.wanted:,} {unit} for {synthetic.name}"))
         st.info("Generating: the new set appears under Workspace synthetic set when the job ends (see the "

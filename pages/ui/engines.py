@@ -113,7 +113,8 @@ def ctgan_ui(real: DatasetInfo) -> EngineChoice:
                          discriminator_lr=discriminator_lr, seed=int(seed))
     name = st.text_input("Name of the synthetic set", "synthetic deliveries", key="synth_name")
     return EngineChoice(config, {"rows": int(rows)}, name,
-                        f"fraction {config.fraction:g}, {config.epochs} epochs, {config.player_encoding}")
+                        f"fraction {config.fraction:g}, {config.epochs} epoch{'s' if config.epochs != 1 else ''}, "
+                        f"{config.player_encoding}")
 
 
 MATCHES = MatchesConfig()

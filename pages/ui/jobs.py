@@ -11,6 +11,7 @@ import streamlit as st
 from lib.charts.training import loss_chart
 from lib.data.units import duration
 from lib.jobs import runner, store
+from lib.jobs.progress import doing, seconds_left
 from lib.jobs.store import Run
 
 POLL_SECONDS = 1.0
@@ -43,35 +44,28 @@ def running_ui(run: Run) -> None:
                "The settings above describe a new run: Train would queue it to start when this one ends.")
 
 
-def _eta(run: Run) -> str:
-    if run.state != store.RUNNING or not run.progress or run.seconds is None:
-        return ""
-    left = run.seconds * (1 - run.progress) / run.progress
-    return f" · about {duration(left)} left"
-
-
-
-def describe(run: Run) -> str:
-    """One line: state, stage and elapsed time."""
+def describe(run: Run, epochs: list[dict]) -> str:
+    """One line: title, state, elapsed time and, while epochs run, the time left at their pace."""
     elapsed = f" · {duration(run.seconds)}" if run.seconds is not None else ""
-    stage = f" · {run.stage}" if run.stage and run.active else ""
-    return f"**{run.title}** — {run.state}{stage}{elapsed}{_eta(run)}"
+    left = seconds_left(run, epochs)
+    eta = f" · about {duration(left)} left" if left is not None else ""
+    return f"**{run.title}** — {run.state}{elapsed}{eta}"
 
 
 def render(run: Run, losses: tuple[str, ...], loss_title: str, separate_stages: bool = False) -> None:
     """The panel's content for a run in any state; `separate_stages` as lib.charts.training.loss_chart."""
-    st.markdown(describe(run))
+    epochs = store.epochs(run.id)
+    st.markdown(describe(run, epochs))
     if run.state == store.QUEUED:
         st.info(run.message or "Queued: starting shortly.")
     elif run.state == store.RUNNING:
-        st.progress(min(max(run.progress, 0.0), 1.0), text=run.message or run.stage or "running")
+        st.progress(min(max(run.progress, 0.0), 1.0), text=doing(run, epochs))
     elif run.state == store.FAILED:
         st.error(f"Failed: {run.error}")
         with st.expander("Job log (last lines)"):
             st.code(runner.log_tail(run.id) or "(empty)")
     elif run.state == store.CANCELLED:
         st.warning(f"Cancelled: {run.error or 'by the user'}")
-    epochs = store.epochs(run.id)
     if epochs:
         st.altair_chart(loss_chart(epochs, losses, loss_title, separate_stages))
     if run.active and st.button("Cancel", key=f"cancel-{run.id}"):
@@ -80,10 +74,10 @@ def render(run: Run, losses: tuple[str, ...], loss_title: str, separate_stages: 
 
 
 @st.fragment(run_every=POLL_SECONDS)
-def _live(run_id: str, losses: tuple[str, ...], loss_title: str, separate_stages: bool) -> None:
+def _live(run_id: str, losses: tuple[str, ...], loss_title: str, separate_stages: bool, shown_state: str) -> None:
     run = runner.get(run_id)
     render(run, losses, loss_title, separate_stages)
-    if not run.active:
+    if run.state != shown_state:  # started or ended: the rest of the page (its past runs, its results) says so too
         st.rerun()
 
 
@@ -98,7 +92,7 @@ def watch(run_id: str, losses: tuple[str, ...], loss_title: str = "Training loss
     """
     run = runner.get(run_id)
     if run.active:
-        _live(run_id, losses, loss_title, separate_stages)
+        _live(run_id, losses, loss_title, separate_stages, run.state)
     else:
         render(run, losses, loss_title, separate_stages)
     return run

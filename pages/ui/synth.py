@@ -6,7 +6,7 @@ import streamlit as st
 
 from lib.data import workspace
 from lib.data.schema import to_t20_csv
-from lib.data.units import duration, gib
+from lib.data.units import duration, duration_change, gib
 from lib.jobs import bodies, runner, store
 from lib.jobs.history import engine_name, run_engine, synth_runs_frame
 from lib.jobs.kinds import SYNTH, SYNTH_SAMPLE
@@ -105,10 +105,11 @@ def result_ui(run) -> None:
         a.metric("Rows", f"{info.rows:,}")
         b.metric("Redrawn for cricket rules", f"{run.result['redrawn_share']:.2%}")
     stats = run.result.get("stats", {})
-    c.metric("Seconds per epoch (measured)", f"{stats.get('seconds_per_epoch', 0):.1f}",
-             delta=None if not run.estimate or run.estimate.get("seconds_per_epoch") is None else
-             f"{stats.get('seconds_per_epoch', 0) - run.estimate['seconds_per_epoch']:+.1f} vs predicted",
-             delta_color="off")
+    measured, predicted = stats.get("seconds_per_epoch"), (run.estimate or {}).get("seconds_per_epoch")
+    # no arrow and no colour: a run faster or slower than predicted is neither good nor bad news
+    c.metric("Per epoch (measured)", duration(measured), delta_color="off", delta_arrow="off",
+             delta=None if measured is None or predicted is None else
+             f"{duration_change(measured - predicted)} vs predicted {duration(predicted)}")
     _held_out_ui(stats)
     st.dataframe(frame.head(20), hide_index=True)
     st.download_button("Download synthetic t20.csv", data=_csv_of(info.id, info.created), mime="text/csv",

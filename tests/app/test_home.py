@@ -35,6 +35,10 @@ def test_home_opens_on_the_embedded_sample():
     assert info.features == "leakfree" and info.id.startswith("sample-")
     assert at.get("vega_lite_chart"), "the per-column histograms are drawn"
     assert [c for c in at.dataframe[-1].value.index] == MODEL_COLUMNS  # describe() of the ten columns
+    links = [link.proto.label for link in at.get("page_link")]
+    assert links[:7] == ["1 · Home", "2 · Synthesize", "3 · Evaluate", "4 · Augment & train", "5 · Compare",
+                         "6 · Match", "History"], "the flow, each page under the name the navigation gives it"
+    assert links[-1] == "Train a synthesizer on this data →", "the next step, as later pages offer theirs"
     skipped = 1000 - int(metric(at, "Matches").replace(",", ""))
     assert skipped == 0 or any(f"{skipped:,} abandoned without a result are left out" in c.value for c in at.caption)
 

@@ -54,7 +54,9 @@ def test_the_matches_engine_trains_on_whole_matches_and_augment_counts_them(stor
     # Assert
     sample = runner.list_runs(SYNTH_SAMPLE)[0]
     assert sample.state == store.DONE and sample.params["matches"] == 44, sample.error
-    assert workspace.dataset_info(sample.result["dataset"]).matches == 44
+    made = workspace.dataset_info(sample.result["dataset"])
+    assert made.matches == 44 and made.name == "tiny matches (2)", "its size is in its label, not in its name"
+    assert made.label.count("rows") == 1
     assert not augment.exception
 
 

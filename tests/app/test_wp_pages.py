@@ -34,9 +34,15 @@ def test_a_tiny_comparison_runs_in_the_background_and_compare_shows_it(datasets)
     at.multiselect[0].set_value([1.0])
     at.slider[0].set_value(1)
     next(n for n in at.number_input if n.label == "Most epochs").set_value(1)
+    at.run()
+    # Assert: before Train, the trainings (real, augmented@1, synthetic; one seed) and the most time they take
+    cards = {m.label: m.value for m in at.metric}
+    assert cards["Trainings"] == "3" and {"One real-arm training", "All trainings, at most"} <= set(cards)
+    assert any(c.value.startswith("3 training(s) of at most 1 epoch in each of 2 phases") for c in at.caption)
     # Run
     next(b for b in at.button if b.label == "Train and compare").click().run()
     at = finish_job(at, WP_COMPARE)
+    assert runner.list_runs(WP_COMPARE)[0].estimate["trainings"] == 3, "kept with the run, as Synthesize's is"
     # Assert: the job finished with the settings the user chose
     run = runner.list_runs(WP_COMPARE)[0]
     assert run.state == store.DONE, run.error

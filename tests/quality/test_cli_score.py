@@ -78,3 +78,22 @@ def test_score_refuses_unknown_players(league_csv, tmp_path, capsys):
     bad.write_text("\n".join([text[0], ",".join(fields), *text[2:]]))
     assert main(["score", "--real", str(real), "--synthetic", str(bad), "--out", str(tmp_path / "r.json")]) == 2
     assert "player indices above" in capsys.readouterr().err
+
+
+def test_a_score_that_could_not_be_computed_prints_as_the_page_shows_it(capsys):
+    # Setup: a synthetic set of one class has no ROC AUC; its report holds NaN there
+    from lib.cli.score import NO_VALUE, _print_rest
+
+    nan = float("nan")
+    report = {"utility": {"train_rows": 100, "test_rows": 50, "synthetic_auc": nan, "real_auc": 0.81,
+                          "synthetic_brier": 0.25, "real_brier": 0.18},
+              "validity": {"share": 1.0}, "coherence": {"share": nan}, "variant": "leakfree",
+              "privacy": {"copy_share": 0.0, "dcr_baseline_score": 0.44}}
+
+    # Run
+    _print_rest(report)
+    text = capsys.readouterr().out
+
+    # Assert
+    assert f"ROC AUC synthetic {NO_VALUE} vs real 0.810" in text and f"coherence (leakfree) {NO_VALUE}" in text
+    assert "nan" not in text.lower()

@@ -1,5 +1,6 @@
 """`python -m lib.cli synth train` and `synth sample`, end to end on a tiny league."""
 
+import argparse
 import json
 from pathlib import Path
 
@@ -170,3 +171,32 @@ def test_rows_and_matches_are_one_or_the_other(tmp_path, capsys):
     code = main(["synth", "sample", "--model", str(LEGACY_MODEL), "--rows", "5", "--matches", "2", "--out",
                  str(tmp_path / "s.csv")])
     assert code == 2 and "not allowed with argument" in capsys.readouterr().err
+
+
+def _commands(parser: argparse.ArgumentParser, words: tuple = ()):
+    """(words, parser) of every command of the command line, e.g. (("synth", "train"), its parser)."""
+    groups = [action for action in parser._actions if isinstance(action, argparse._SubParsersAction)]
+    if not groups:
+        yield words, parser
+    for group in groups:
+        for word, child in group.choices.items():
+            yield from _commands(child, (*words, word))
+
+
+def test_every_option_that_takes_a_value_says_its_default():
+    # Setup: every command's parser, with its options added as on first use
+    from lib.cli import build_parser
+
+    commands = list(_commands(build_parser()))
+    for _, parser in commands:
+        parser.format_help()
+
+    # Run: options taking a value that have a default (or are a seed, whose absence also does something), and
+    # whose help does not say it
+    silent = [f"{' '.join(words)} {action.option_strings[0]}" for words, parser in commands
+              for action in parser._actions
+              if action.option_strings and action.nargs != 0 and "default" not in (action.help or "")
+              and (action.default not in (None, argparse.SUPPRESS) or action.dest.endswith("seed"))]
+
+    # Assert
+    assert len(commands) > 8 and silent == [], f"--help gives no default for {silent}"

@@ -6,7 +6,7 @@ from dataclasses import replace
 import pytest
 
 import models.synth.cost as cost_module
-from models.synth.ctgan import probe
+from models import training_process
 from models.synth.ctgan.config import FRACTION_STEP, MAX_SHARDS
 from models.synth.ctgan.estimate import NotEnoughMemory, estimate_cost, parameter_counts
 from models.synth.ctgan.synthesizer import train_synthesizer
@@ -31,7 +31,7 @@ def test_seconds_come_from_a_probe_cached_per_width_and_settings(monkeypatch, tm
     # Setup
     frame, config = tiny_league(), tiny(epochs=3, shards=2, fraction=0.5)
     first = estimate_cost(frame, config, cache_dir=tmp_path)
-    monkeypatch.setattr(probe, "_measure", lambda *args: pytest.fail("the probe ran again"))
+    monkeypatch.setattr(training_process, "_in_training_process", lambda *args: pytest.fail("the probe ran again"))
 
     # Run
     again = estimate_cost(frame, replace(config, epochs=5), cache_dir=tmp_path)
@@ -70,3 +70,22 @@ def test_a_run_that_does_not_fit_is_refused_with_settings_that_fit(monkeypatch):
         if "fraction" in change:
             assert change["fraction"] >= FRACTION_STEP and round(change["fraction"] / FRACTION_STEP, 9).is_integer()
         assert change.get("shards", 1) <= MAX_SHARDS
+
+
+def test_the_probe_runs_in_a_process_set_up_as_a_jobs_worker(monkeypatch, tmp_path):
+    # Setup: what the probe's process sees, instead of a timing
+    monkeypatch.delenv("OMP_WAIT_POLICY", raising=False)
+    monkeypatch.setattr(training_process, "PROBE_MAX_AGE_SECONDS", 0)
+
+    # Run
+    seconds = training_process.run_probe("tests.synth.test_synth_estimate:wait_policy_code", {}, tmp_path)
+
+    # Assert: OMP_WAIT_POLICY=PASSIVE reached it, though this process does not have it (the app's server does not)
+    assert seconds == 1.0
+
+
+def wait_policy_code(payload: dict) -> float:
+    """In the probe's process: 1.0 when OpenMP's threads will sleep at barriers, as in a job's worker."""
+    import os
+
+    return 1.0 if os.environ.get("OMP_WAIT_POLICY") == "PASSIVE" else 0.0

@@ -1,29 +1,26 @@
 """A short timing probe: the real networks and training steps at a layout's exact width, on random rows.
 
-Seconds per step depend on the widths, the batch, the network sizes, the threads and the machine, not on the
-values of the rows, so the result is cached on disk under a key made of exactly those.
+Seconds per step depend on the widths, the batch, the network sizes, the threads, the machine and its load now,
+not on the values of the rows. The probe runs in a fresh process set up as a job's worker is
+(models.training_process: timed in the app's server process, steps took 4 to 7 times longer than in the worker on
+a busy machine), and its result is reused for a few minutes under a key made of exactly those.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import platform
 import time
 
 import numpy as np
 import torch
 
-from lib.data import files
 from models.synth.ctgan.column_transform import DiscreteColumn
 from models.synth.ctgan.config import SynthConfig
-from models.synth.ctgan.prepare import cache_folder
 from models.synth.ctgan.table_layout import CompactRows, TableLayout
 from models.synth.ctgan.trainer import ShardTrainer
 from models.synth.torch_runtime import resolve_device, torch_thread_count, torch_threads
+from models.training_process import run_probe
 
-PROBE_VERSION = 2
+PROBE_VERSION = 3
 """Bump when the training step or the way it is timed changes, so that older timings are not reused."""
 WARMUP_STEPS = 2
 """Untimed steps first: the first steps pay for allocations and kernel selection that an epoch pays only once."""
@@ -34,30 +31,27 @@ MAX_TIMED_STEPS = 20
 
 
 def seconds_per_step(layout: TableLayout, config: SynthConfig, cache_dir=None, steps: int = 3) -> float:
-    """Measured seconds of one training step (discriminator steps + one generator step) at `layout`'s widths.
+    """Measured seconds of one training step (discriminator steps + one generator step) at `layout`'s widths, in a
+    training process (models.training_process.run_probe).
 
     Args:
         layout: the layout to time; only its column kinds and widths matter.
         config: batch size, pac, network sizes, discriminator steps, threads and device are used.
-        cache_dir: the cache folder (probes go in its "synth-probe" folder); None measures every time.
+        cache_dir: the cache folder (timings are kept a few minutes); None measures every time.
         steps: the fewest timed steps, after WARMUP_STEPS untimed ones; more are timed, up to MAX_TIMED_STEPS,
             until MIN_TIMED_SECONDS have passed.
 
     Returns:
-        Median wall-clock seconds per step (measured 2x too high on a busy machine with the mean of two steps after
-        one warm-up, bench/estimate_accuracy.py).
+        Median wall-clock seconds per step.
     """
-    device = resolve_device(config.device)
-    key = _key(layout, config, device)
-    cache = cache_folder(cache_dir, "synth-probe")
-    if cache is None:
-        return _measure(layout, config, device, steps)
-    path = cache / f"{hashlib.blake2b(json.dumps(key).encode(), digest_size=12).hexdigest()}.json"
-    if path.exists():
-        return float(json.loads(path.read_text())["seconds_per_step"])
-    seconds = _measure(layout, config, device, steps)
-    files.write_text(path, json.dumps({"key": key, "seconds_per_step": seconds}))
-    return seconds
+    payload = {"layout": layout.to_json(), "config": config.to_json(), "steps": steps}
+    return float(run_probe("models.synth.ctgan.probe:measure", payload, cache_dir, key=_key(layout, config)))
+
+
+def measure(payload: dict) -> float:
+    """`seconds_per_step`'s measurement, in the probe's process, from its JSON payload."""
+    config = SynthConfig.from_json(payload["config"])
+    return _measure(TableLayout.from_json(payload["layout"]), config, resolve_device(config.device), payload["steps"])
 
 
 def _measure(layout: TableLayout, config: SynthConfig, device: torch.device, steps: int) -> float:
@@ -104,10 +98,9 @@ def _random_rows(layout: TableLayout, n: int, rng: np.random.Generator) -> tuple
     return TableLayout(columns), CompactRows(np.stack(codes, axis=1).astype(np.int32), normalized, modes)
 
 
-def _key(layout: TableLayout, config: SynthConfig, device: torch.device) -> list:
+def _key(layout: TableLayout, config: SynthConfig) -> list:
     shape = [[type(c).__name__, c.width] for c in layout.columns]
     settings = [config.batch_size, config.pac, config.embedding_dim, list(config.generator_dim),
-                list(config.discriminator_dim), config.discriminator_steps]
-    machine = [device.type, torch_thread_count(config.threads), torch.__version__, platform.machine(),
-               platform.processor(), os.cpu_count()]
-    return [PROBE_VERSION, shape, settings, machine]
+                list(config.discriminator_dim), config.discriminator_steps, config.device,
+                torch_thread_count(config.threads)]
+    return [PROBE_VERSION, shape, settings]

@@ -76,7 +76,8 @@ class CtganSynthesizer(Synthesizer):
         return [record for shard in self.shards for record in shard.history]
 
     def sample_with_report(self, n: int, seed: int | None = None) -> tuple[pd.DataFrame, SampleReport]:
-        """Generate `n` rows that obey the cricket rules, inside the observed bounds (models.synth.redraw).
+        """Generate `n` rows within the cricket rules' bounds and the observed bounds (models.synth.redraw; the
+        identities between columns are not enforced).
 
         Each shard contributes an equal share. Integer columns are rounded; a row that breaks a rule is
         redrawn; numeric values are then clipped to the bounds observed in the training data.

@@ -1,7 +1,8 @@
 """What a matches-engine run will cost before it starts: memory, and seconds per epoch from a timing probe.
 
-The probe prepares the same training tables the run will (models.synth.matches.training.prepare) and times a few
-real training steps of the ball model, in this process at the run's thread count; an epoch is that many steps
+The probe runs the real epoch of the ball model (models.synth.matches.fit) on random deliveries of the run's shapes
+(outcome classes, players with embeddings, batch size) at the run's thread count, in a fresh process set up as a
+job's worker is (models.training_process), and its timing is reused for a few minutes; an epoch is that many steps
 plus one pass over the validation deliveries. Peak memory is the process before training (Python, torch, pandas)
 plus a per-delivery cost of the events, the training tables and their tensors; bench/matches_engine.py prints
 predicted next to measured.
@@ -20,14 +21,20 @@ import torch
 from lib.data.events import MatchEvents
 from models.synth.cost import CostEstimate, available_bytes
 from models.synth.matches.config import MatchesConfig
-from models.synth.matches.fit import new_state
-from models.synth.torch_runtime import torch_threads
+from models.synth.matches.fit import new_state, train_epoch
+from models.synth.matches.state import STATE_WIDTH
+from models.synth.torch_runtime import torch_thread_count, torch_threads
+from models.training_process import run_probe
 
 BASE_BYTES = 700 * 2**20
 """Resident memory of a training process before the data: Python, torch, pandas, pyarrow, scikit-learn."""
 BYTES_PER_DELIVERY = 1_200
 """Per training delivery: its events, the training tables and tensors, and the pandas work of preparing them."""
-PROBE_STEPS = 5
+PROBE_STEPS = 8
+"""Steps of one timed probe epoch."""
+MIN_TIMED_SECONDS = 1.0
+"""Probe epochs are timed until this long has passed, and the median taken: a step takes milliseconds, so one
+busy moment of the machine would otherwise set the figure."""
 
 
 @dataclass(kw_only=True)
@@ -58,8 +65,10 @@ class MatchesEstimate(CostEstimate):
         return "at most (early stopping usually ends sooner)"
 
 
-def estimate_cost(frame: pd.DataFrame, events: MatchEvents, config: MatchesConfig, probe: bool = True):
-    """Predict the cost of training the matches engine on `frame` (whose events are `events`).
+def estimate_cost(frame: pd.DataFrame, events: MatchEvents, config: MatchesConfig, probe: bool = True,
+                  cache_dir=None):
+    """Predict the cost of training the matches engine on `frame` (whose events are `events`); `cache_dir` keeps
+    the probe's timing for a few minutes (None: probe every time).
 
     Returns:
         MatchesEstimate.
@@ -76,24 +85,31 @@ def estimate_cost(frame: pd.DataFrame, events: MatchEvents, config: MatchesConfi
         peak_bytes=BASE_BYTES + BYTES_PER_DELIVERY * len(data.labels), available_bytes=available_bytes(),
     )
     if probe:
-        with torch_threads(config.threads):
-            estimate.seconds_per_epoch = _seconds_per_step(state, data, train, config) * steps * (
-                1 + data.validation.mean())
+        shapes = {"classes": len(data.outcomes.runs), "batters": data.batters.rows, "bowlers": data.bowlers.rows}
+        payload = {**shapes, "config": config.to_json()}
+        key = [shapes, config.batch_size, list(config.hidden), config.embedding_dim, torch_thread_count(config.threads)]
+        seconds_per_step = float(run_probe("models.synth.matches.estimate:measure", payload, cache_dir, key))
+        estimate.seconds_per_epoch = seconds_per_step * steps * (1 + data.validation.mean())
         estimate.total_seconds = estimate.seconds_per_epoch * config.epochs * (2 if config.reference else 1)
     return estimate
 
 
-def _seconds_per_step(state, data, train: np.ndarray, config: MatchesConfig) -> float:
-    """Median seconds of a training step, after one untimed warm-up step."""
-    rows = np.random.default_rng(0).choice(train, size=min(config.batch_size, len(train)), replace=False)
-    batch = data.tensors(rows)
-    times = []
-    for step in range(PROBE_STEPS + 1):
-        started = time.perf_counter()
-        logits = state.network(batch["state"], batch["batter"], batch["bowler"])
-        torch.nn.functional.cross_entropy(logits, batch["label"]).backward()
-        state.optimizer.step()
-        state.optimizer.zero_grad(set_to_none=True)
-        if step:
+def measure(payload: dict) -> float:
+    """Seconds per training step of the ball model, in the probe's process: the median of timed epochs of
+    PROBE_STEPS steps on random deliveries of the payload's shapes, after one untimed epoch."""
+    config = MatchesConfig.from_json(payload["config"])
+    rng = np.random.default_rng(0)
+    n = PROBE_STEPS * config.batch_size
+    data = {"state": torch.from_numpy(rng.random((n, STATE_WIDTH), dtype=np.float32)),
+            "batter": torch.from_numpy(rng.integers(payload["batters"], size=n)),
+            "bowler": torch.from_numpy(rng.integers(payload["bowlers"], size=n)),
+            "label": torch.from_numpy(rng.integers(payload["classes"], size=n))}
+    times: list[float] = []
+    with torch_threads(config.threads):
+        state = new_state(payload["classes"], payload["batters"], payload["bowlers"], config, 0)
+        train_epoch(state, data, config, lambda: False)
+        while sum(times) < MIN_TIMED_SECONDS:
+            started = time.perf_counter()
+            train_epoch(state, data, config, lambda: False)
             times.append(time.perf_counter() - started)
-    return float(np.median(times))
+    return float(np.median(times)) / PROBE_STEPS

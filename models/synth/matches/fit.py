@@ -93,7 +93,7 @@ def train_network(state: FitState, train: dict, validation: dict, config: Matche
     """
     while not state.done and state.epoch < config.epochs:
         started = time.perf_counter()
-        train_loss = _epoch(state, train, config, should_stop)
+        train_loss = train_epoch(state, train, config, should_stop)
         validation_loss = log_loss(state.network, validation)
         state.epoch += 1
         if validation_loss < state.best_loss - MIN_IMPROVEMENT:
@@ -116,7 +116,9 @@ def train_network(state: FitState, train: dict, validation: dict, config: Matche
     return state.network
 
 
-def _epoch(state: FitState, data: dict, config: MatchesConfig, should_stop: ShouldStop) -> float:
+def train_epoch(state: FitState, data: dict, config: MatchesConfig, should_stop: ShouldStop) -> float:
+    """One pass over `data` (tensors as `train_network` takes them) in shuffled batches; returns the mean training
+    log loss per delivery. The cost estimate's probe times this same function."""
     network, optimizer = state.network, state.optimizer
     network.train()
     n = len(data["label"])

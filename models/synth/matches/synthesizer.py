@@ -122,7 +122,8 @@ class MatchesSynthesizer(Synthesizer):
         """The predicted cost of `train` (memory, seconds per epoch from a timing probe); see estimate_cost."""
         config = config or MatchesConfig()
         check_config(config)
-        return estimate_cost(frame, events_for(frame, events, None, name=LEARNS_FROM), config, probe=probe)
+        return estimate_cost(frame, events_for(frame, events, None, name=LEARNS_FROM), config, probe=probe,
+                             cache_dir=cache_dir)
 
     def sample_matches(self, matches: int, seed: int | None = None) -> pd.DataFrame:
         """`matches` whole synthetic matches (rows ordered by match, innings, delivery); the same seed gives the same
