@@ -18,7 +18,7 @@ equal to the local cores); at other counts the last bits of the weights differ, 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -171,16 +171,6 @@ def run_tasks(cluster: Cluster, function: Callable, shared, items: list, *, gpus
         ray.kill(relay.actor)
 
 
-def in_order(pairs: Iterable[tuple[int, object]]) -> Iterator[object]:
-    """Results of (index, result) pairs arriving in any order, yielded by index 0, 1, ... as soon as each can be."""
-    waiting, upcoming = {}, 0
-    for index, result in pairs:
-        waiting[index] = result
-        while upcoming in waiting:
-            yield waiting.pop(upcoming)
-            upcoming += 1
-
-
 def _relay(relay, on_epoch: OnEpoch) -> None:
     for log in relay.get_nowait_batch(relay.qsize()):
         on_epoch(log)
@@ -245,9 +235,8 @@ def training_runner(cluster: Cluster):
     network is small, and CPU training repeats exactly."""
 
     def run(trainings: list, data, on_epoch: OnEpoch, should_stop: ShouldStop):
-        pairs = run_tasks(cluster, _train_one_task, data, trainings, label="training", on_epoch=on_epoch,
-                          should_stop=should_stop)
-        return in_order(pairs)
+        return run_tasks(cluster, _train_one_task, data, trainings, label="training", on_epoch=on_epoch,
+                         should_stop=should_stop)
 
     return run
 
@@ -262,10 +251,11 @@ def chunk_runner(cluster: Cluster, on_epoch: OnEpoch = ignore, should_stop: Shou
     """A `models.synth.chunks.RunChunks` that draws each chunk of a sample as a Ray task; the model goes into the
     object store once. Each finished chunk reaches `on_epoch` as one step of the whole sample."""
 
-    def run(model, plan: list[tuple[int, int | None]]):
-        items = [(index, len(plan), rows, seed, cluster.cpus_per_task) for index, (rows, seed) in enumerate(plan)]
-        return in_order(run_tasks(cluster, _sample_chunk_task, model, items, label="chunk", on_epoch=on_epoch,
-                                  should_stop=should_stop))
+    def run(model, plan: list[tuple[int, int | None]], todo: list[int]):
+        items = [(index, len(plan), *plan[index], cluster.cpus_per_task) for index in todo]
+        pairs = run_tasks(cluster, _sample_chunk_task, model, items, label="chunk", on_epoch=on_epoch,
+                          should_stop=should_stop)
+        return ((todo[position], part) for position, part in pairs)
 
     return run
 
