@@ -180,6 +180,8 @@ def run_tasks(cluster: Cluster, function: Callable, shared, items: list, *, gpus
     """
     import ray
 
+    if not items:
+        return  # a resumed run whose parts had all finished
     head, relay, pending = _HeadWatch(cluster, label, len(items)), None, []
     try:
         head.wait_until_it_answers()  # one that went away since `connect` would stall ray.put
