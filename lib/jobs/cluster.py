@@ -35,7 +35,7 @@ POLL_SECONDS = 0.5
 CONNECT_SECONDS = 10
 """How long to wait for the head node to accept a connection before saying it is unreachable."""
 SILENT_SECONDS = 5
-"""How long the head may refuse connections, while tasks run, before the run ends as lost: Ray's own client
+"""How long the head may go without answering, while tasks run, before the run ends as lost: Ray's own client
 would wait a minute for it and then end the whole process (its core worker gives up on the head and exits)."""
 CODE = [Path(__file__).resolve().parents[2] / package for package in ("lib", "models")]
 """The project's packages, shipped to every node with the job, so workers run this checkout's code."""
@@ -74,10 +74,10 @@ class Cluster:
 
     Attributes:
         address: what was asked for ("auto" or host:port).
-        head: host:port of the head's control service (GCS), watched while tasks run.
         cpus_per_task: CPUs each task requests; also the torch threads of a synthesizer shard whose settings
             name none.
         gpus: GPUs the cluster has, all nodes together.
+        head: host:port of the head's control service (GCS), watched while tasks run; "" watches nothing.
     """
 
     address: str
@@ -116,8 +116,9 @@ def connect(address: str, cpus_per_task: int = 1) -> Cluster:
                 f"No Ray cluster answers at {address!r} ({error}). Start one with `ray start --head` on the head "
                 "node, then pass its address (host:6379, or auto on that node)."
             ) from None
-    return Cluster(address, cpus_per_task, float(ray.cluster_resources().get("GPU", 0)),
-                   ray.get_runtime_context().gcs_address)
+    # A Ray Client connection (ray://) may not name the GCS it reaches through its proxy: nothing is watched then.
+    head = getattr(ray.get_runtime_context(), "gcs_address", "")
+    return Cluster(address, cpus_per_task, float(ray.cluster_resources().get("GPU", 0)), head)
 
 
 _HTTP2_HELLO = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + bytes([0, 0, 0, 4, 0, 0, 0, 0, 0])
@@ -178,45 +179,74 @@ def run_tasks(cluster: Cluster, function: Callable, shared, items: list, *, gpus
             that Ray does not end it, and the results yielded before are all there is.
         models.progress.Cancelled: `should_stop` said so.
     """
-    import ray
-
     if not items:
         return  # a resumed run whose parts had all finished
-    head, relay, pending = _HeadWatch(cluster, label, len(items)), None, []
+    run = _Run(cluster, label, len(items))
     try:
-        head.wait_until_it_answers()  # one that went away since `connect` would stall ray.put
-        relay = ray.remote(_Relay).options(num_cpus=0).remote()
-        task = ray.remote(function).options(num_cpus=cluster.cpus_per_task, num_gpus=gpus, max_retries=RETRIES,
-                                            retry_exceptions=True)
-        shared_ref, report = ray.put(shared), epoch_reporter(relay)
-        refs = {task.remote(shared_ref, item, report): index for index, item in enumerate(items)}
-        pending, taking = list(refs), relay.take.remote()
-        while pending:
-            done, pending = ray.wait(pending, num_returns=1, timeout=POLL_SECONDS)
-            taking = _relay(relay, taking, on_epoch, head, len(items) - len(pending) - len(done))
-            if should_stop():
-                raise Cancelled(f"The run was cancelled with {len(pending)} of {len(items)} {label}(s) unfinished.")
-            for ref in done:
-                yield refs[ref], _result(ref, label, head, len(items) - len(pending))
-            head.check(len(items) - len(pending))
-        _relay_rest(relay, taking, on_epoch, head)
+        yield from run.results(function, shared, items, gpus, on_epoch, should_stop)
     except ClusterLost:
         disconnect()  # without a head nothing can be cancelled; leaving is what keeps Ray from ending this process
         raise
-    except BaseException:  # cancelled, a task failed twice, or the caller stopped reading: the cluster is there
-        _stop(pending, relay)
+    except (ClusterError, Cancelled):
+        run.stop()
         raise
-    _stop([], relay)
+    except Exception:  # Ray's calls fail in ways of their own once the head, and with it the raylet of this node,
+        # is gone (ray.wait raises OSError "Broken pipe"): the head says whether that is what happened
+        lost = run.head.gone(run.finished)
+        if lost is None:
+            run.stop()
+            raise
+        disconnect()
+        raise lost from None
+    except BaseException:  # the caller stopped reading, or an interrupt: the cluster is still there
+        run.stop()
+        raise
+    run.stop()
 
 
-def _stop(pending: list, relay) -> None:
-    """Cancel the unfinished tasks and end the relay actor."""
-    import ray
+class _Run:
+    """The tasks of one `run_tasks` call, and what to stop when it ends."""
 
-    for ref in pending:
-        ray.cancel(ref, force=True)
-    if relay is not None:
-        ray.kill(relay)
+    def __init__(self, cluster: Cluster, label: str, total: int):
+        self.cluster, self.label, self.total = cluster, label, total
+        self.head = _HeadWatch(cluster, label, total)
+        self.relay, self.pending = None, []
+
+    @property
+    def finished(self) -> int:
+        return self.total - len(self.pending)
+
+    def results(self, function: Callable, shared, items: list, gpus: float, on_epoch: OnEpoch,
+                should_stop: ShouldStop) -> Iterator[tuple[int, object]]:
+        """(index of item, result) of each task as it finishes; see `run_tasks`."""
+        import ray
+
+        self.head.wait_until_it_answers()  # one that went away since `connect` would stall ray.put
+        self.relay = ray.remote(_Relay).options(num_cpus=0).remote()
+        task = ray.remote(function).options(num_cpus=self.cluster.cpus_per_task, num_gpus=gpus,
+                                            max_retries=RETRIES, retry_exceptions=True)
+        shared_ref, report = ray.put(shared), epoch_reporter(self.relay)
+        refs = {task.remote(shared_ref, item, report): index for index, item in enumerate(items)}
+        self.pending, taking = list(refs), self.relay.take.remote()
+        while self.pending:
+            done, self.pending = ray.wait(self.pending, num_returns=1, timeout=POLL_SECONDS)
+            taking = _relay(self.relay, taking, on_epoch, self.head, self.finished - len(done))
+            if should_stop():
+                raise Cancelled(f"The run was cancelled with {len(self.pending)} of {self.total} {self.label}(s) "
+                                "unfinished.")
+            for ref in done:
+                yield refs[ref], _result(ref, self.label, self.head, self.finished)
+            self.head.check(self.finished)
+        _relay_rest(self.relay, taking, on_epoch, self.head)
+
+    def stop(self) -> None:
+        """Cancel the unfinished tasks and end the relay actor."""
+        import ray
+
+        for ref in self.pending:
+            ray.cancel(ref, force=True)
+        if self.relay is not None:
+            ray.kill(self.relay)
 
 
 class _HeadWatch:
@@ -257,14 +287,20 @@ class _HeadWatch:
                 return
             time.sleep(POLL_SECONDS)
 
-    def lost(self, finished: int, error: Exception) -> ClusterLost:
-        """The ClusterLost for a Ray error that says part of the cluster is gone: the head's silence when the head
-        is what went (which takes up to SILENT_SECONDS to tell), else the error itself."""
+    def gone(self, finished: int) -> ClusterLost | None:
+        """The ClusterLost to raise when the head is gone (which takes up to SILENT_SECONDS to tell), else None."""
         try:
             self.wait_until_it_answers(finished)
         except ClusterLost as silent:
             return silent
-        return ClusterLost(self.cluster.address, finished, self.total, self.label, f"{type(error).__name__}: {error}")
+        return None
+
+    def lost(self, finished: int, error: Exception) -> ClusterLost:
+        """The ClusterLost for a Ray error that says part of the cluster is gone: the head's silence when the head
+        is what went, else the error itself."""
+        silent = self.gone(finished)
+        return silent or ClusterLost(self.cluster.address, finished, self.total, self.label,
+                                     f"{type(error).__name__}: {error}")
 
 
 class _Relay:
@@ -325,6 +361,9 @@ def _result(ref, label: str, head: _HeadWatch, finished: int):
         raise ClusterError(f"A {label} failed on the Ray cluster and again when retried: "
                            f"{type(cause).__name__}: {cause}") from None
     except ray.exceptions.WorkerCrashedError:
+        lost = head.gone(finished - 1)  # workers die with their node's raylet, and a head takes its node's along
+        if lost is not None:
+            raise lost from None
         raise ClusterError(f"A {label}'s worker process died twice (killed, or out of memory on its node); "
                            "give each task more memory or fewer rows.") from None
     except ray.exceptions.RayError as error:
