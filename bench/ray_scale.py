@@ -30,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
-def _start_head(cpus: int, temp: str) -> tuple[subprocess.Popen, str, float]:
+def start_head(cpus: int, temp: str) -> tuple[subprocess.Popen, str, float]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -89,7 +89,7 @@ def main() -> None:
     compare_here = _timed(lambda: compare_arms(frame, seeds=args.seeds, config=wp_config))[1]
 
     temp = tempfile.mkdtemp(prefix="ray-bench-")
-    process, address, head_seconds = _start_head(args.cpus, temp)
+    process, address, head_seconds = start_head(args.cpus, temp)
     try:
         ray, connect_seconds = _timed(lambda: cluster.connect(address))
         shards = cluster.part_runner(ray)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 from lib.cli import OnUseParser, UsageError, check_rows_fit, load_model
@@ -104,9 +105,12 @@ def train_command(args: argparse.Namespace) -> int:
         print(line)
     estimate.check_fits()
     ray = connect(args)
-    model = engine.train(frame, config, events=events, on_epoch=_print_epoch, checkpoint_dir=args.checkpoint_dir,
-                         resume=args.resume, cache_dir=workspace.cache_root(),
-                         run_parts=ray and _cluster().part_runner(ray))
+    try:
+        model = engine.train(frame, config, events=events, on_epoch=_print_epoch, checkpoint_dir=args.checkpoint_dir,
+                             resume=args.resume, cache_dir=workspace.cache_root(),
+                             run_parts=ray and _cluster().part_runner(ray))
+    except _cluster().ClusterLost as lost:
+        raise lost.continued(_train_kept(args)) from None
     model.save(args.out.resolve())
     stats = model.stats
     print(f"measured: {_or_dash(stats.get('seconds_per_epoch'))} per epoch (predicted "
@@ -114,6 +118,25 @@ def train_command(args: argparse.Namespace) -> int:
           f"(predicted {gib(estimate.peak_bytes)})")
     print(f"synthesizer saved to {args.out}")
     return 0
+
+
+def _train_kept(args: argparse.Namespace) -> str:
+    """What a training stopped by a lost cluster kept, and how to continue."""
+    if args.checkpoint_dir is None:
+        return "Nothing was kept: run it again with --checkpoint-dir DIR to keep each shard as it finishes."
+    return (f"The finished shards are checkpointed in {args.checkpoint_dir}: run the same command again with "
+            "--resume (and --ray once the cluster is back, or without it to train here) to continue from them.")
+
+
+@contextmanager
+def continued_after_loss(kept, label: str):
+    """A block in which a lost Ray cluster (lib.jobs.cluster.ClusterLost) ends the command saying what `kept`
+    (lib.data.parts.FinishedParts) holds of its `label`s and how to continue; without --ray nothing is lost so."""
+    try:
+        yield
+    except _cluster().ClusterLost as lost:
+        raise lost.continued(f"{kept.describe(label)} Run the same command again (with --ray once the cluster is "
+                             f"back, or without it to run here): no kept {label} is run again.") from None
 
 
 def training_data(path: Path):
@@ -151,6 +174,8 @@ def learning_rows(frame, all_matches: bool):
 
 
 def sample_command(args: argparse.Namespace) -> int:
+    from lib.data import workspace
+    from lib.data.parts import FinishedParts, folder_fingerprint
     from lib.data.schema import t20_columns
     from models.synth.chunks import sample_in_chunks
     from models.synth.engines import load_synthesizer
@@ -168,9 +193,14 @@ def sample_command(args: argparse.Namespace) -> int:
         print(f"wrote {args.matches:,} matches, {len(frame):,} rows, to {args.out}")
         return 0
     ray = connect(args)
-    frame, report = sample_in_chunks(model, args.rows, args.seed, args.chunk_rows,
-                                     run_chunks=ray and _cluster().chunk_runner(ray, on_epoch=_print_chunk))
+    kept = FinishedParts(workspace.kept_root(), "sample", {"model": folder_fingerprint(args.model)})
+    with continued_after_loss(kept, "chunk"):
+        frame, report = sample_in_chunks(model, args.rows, args.seed, args.chunk_rows, kept=kept,
+                                         run_chunks=ray and _cluster().chunk_runner(ray, on_epoch=_print_chunk))
     files.write_csv(args.out, t20_columns(frame))
+    kept.remove()
+    if kept.reused:
+        print(f"{kept.reused} of {len(kept.plan)} chunks were kept from an earlier run of this sample")
     print(f"wrote {len(frame):,} rows to {args.out}")
     print(f"redrawn: {report.redrawn_share:.2%} of {report.generated:,} generated rows broke a cricket rule")
     for rule, count in report.broken.items():

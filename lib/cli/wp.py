@@ -28,7 +28,7 @@ from lib.cli.options import (
     seed,
     whole,
 )
-from lib.cli.synth import add_ray_options, connect
+from lib.cli.synth import add_ray_options, connect, continued_after_loss
 from lib.data import files
 
 MAX_RATIOS = 20
@@ -203,6 +203,8 @@ def run_compare(args) -> int:
         last = args.seed + args.seeds - 1
         raise UsageError(f"--seed {args.seed:,} with --seeds {args.seeds} would use seeds up to {last:,}, beyond "
                          f"{MAX_SEED:,}; give --seed {MAX_SEED - args.seeds + 1:,} or lower.")
+    from lib.data import workspace
+    from lib.data.parts import FinishedParts
     from lib.data.splits import SplitSpec
     from lib.wp.compare import compare_arms
 
@@ -212,10 +214,15 @@ def run_compare(args) -> int:
     real, synthetic = _load(args)
     check_rows_fit(max(ratios) * len(real), f"--ratios up to {max(ratios):g} x {len(real):,} real rows",
                    "Use smaller ratios.")
-    report = compare_arms(real, synthetic, ratios=ratios, seeds=args.seeds, config=config,
-                          split=SplitSpec(kind=args.split), on_epoch=_print_epoch,
-                          run_trainings=ray and _training_runner(ray))
+    kept = FinishedParts(workspace.kept_root(), "compare")
+    with continued_after_loss(kept, "training"):
+        report = compare_arms(real, synthetic, ratios=ratios, seeds=args.seeds, config=config,
+                              split=SplitSpec(kind=args.split), on_epoch=_print_epoch,
+                              run_trainings=ray and _training_runner(ray), kept=kept)
     files.write_text(args.out, json.dumps(report.to_json(), indent=1))
+    kept.remove()
+    if kept.reused:
+        print(f"{kept.reused} of {len(kept.plan)} trainings were kept from an earlier run of this comparison")
     print(format_report(report))
     print(f"report written to {args.out}")
     return 0

@@ -133,6 +133,12 @@ def cache_root() -> Path:
     return root() / "cache"
 
 
+def kept_root() -> Path:
+    """Folder of the finished parts of comparisons and samples that stopped halfway (lib.data.parts), kept until
+    the same work runs again and finishes."""
+    return root() / "kept"
+
+
 def _datasets() -> Path:
     path = root() / "datasets"
     path.mkdir(exist_ok=True)

@@ -16,6 +16,7 @@ import shutil
 from dataclasses import replace
 
 from lib.data import files, splits, workspace
+from lib.data.parts import FinishedParts
 from lib.data.schema import MATCH_ID
 from lib.data.splits import STANDARD_SPLIT
 from lib.data.workspace import COMPARISONS, SYNTH_CHECKPOINTS, SYNTHESIZERS, WP_MODELS
@@ -35,21 +36,28 @@ def synthesize(params: dict, context) -> dict:
     Params: engine (a models.synth.engines name; absent in runs stored before engines, which were CTGAN), real_id,
     config (the engine's config JSON), rows or matches (the size of the first synthetic set; matches for an engine
     that writes whole matches), name (of the synthetic set), sample_seed, and resume_from (the run whose
-    checkpoints to continue) when resuming. Checkpoints are removed once the synthesizer is stored: they only
-    serve to resume a run that did not finish.
+    checkpoints to continue) when resuming. Checkpoints are removed once the synthesizer and its first synthetic
+    set are stored: they only serve to resume a run that did not finish, a sample stopped halfway included.
     """
     engine = engine_class(params.get("engine"))
     context.note(f"selecting the training matches and preparing them for {engine.title}")
     frame = training_matches(params["real_id"])
-    checkpoints = _checkpoint_dir(params.get("resume_from") or context.run_id)
-    model = engine.train(frame, engine.config_class.from_json(params["config"]), events=_events(params["real_id"]),
-                         on_epoch=context.on_epoch, should_stop=context.should_stop, checkpoint_dir=checkpoints,
-                         resume=bool(params.get("resume_from")), cache_dir=workspace.cache_root(),
-                         run_parts=_on_cluster(context, cluster.part_runner))
-    context.note("saving the synthesizer")
-    model.save(workspace.artifact_root(SYNTHESIZERS) / workspace.check_id(context.run_id))
-    shutil.rmtree(checkpoints, ignore_errors=True)
-    sampled = _store_sample(model, {**params, "model_id": context.run_id}, context)
+    started_by = params.get("resume_from") or context.run_id
+    checkpoints = _checkpoint_dir(started_by)
+    try:
+        model = engine.train(frame, engine.config_class.from_json(params["config"]),
+                             events=_events(params["real_id"]), on_epoch=context.on_epoch,
+                             should_stop=context.should_stop, checkpoint_dir=checkpoints,
+                             resume=bool(params.get("resume_from")), cache_dir=workspace.cache_root(),
+                             run_parts=_on_cluster(context, cluster.part_runner))
+        context.note("saving the synthesizer")
+        model.save(workspace.artifact_root(SYNTHESIZERS) / workspace.check_id(context.run_id))
+        sampled = _store_sample(model, {**params, "model_id": context.run_id}, context,
+                                _kept_chunks(started_by))
+    except cluster.ClusterLost as lost:
+        raise lost.continued("The finished shards (and chunks) are kept: Resume from checkpoint, under Past runs on "
+                             "the Synthesize page, continues from them.") from None
+    shutil.rmtree(checkpoints, ignore_errors=True)  # after the sample: a sample stopped halfway resumes from them
     return {"model": context.run_id, **sampled, "stats": model.stats}
 
 
@@ -91,12 +99,24 @@ def sample_synthesizer(params: dict, context) -> dict:
     engine, when given, only labels the run for people (the model folder says which engine reads it).
     """
     model = load_synthesizer(workspace.artifact_dir(SYNTHESIZERS, params["model_id"]))
-    return _store_sample(model, params, context)
+    kept = _kept_chunks(params["model_id"])
+    try:
+        return _store_sample(model, params, context, kept)
+    except cluster.ClusterLost as lost:
+        raise lost.continued(f"{kept.describe('chunk')} Sample {params['rows']:,} rows from the same synthesizer "
+                             "again: no kept chunk is drawn again.") from None
 
 
-def _store_sample(model, params: dict, context) -> dict:
-    draw = _draw_matches if params.get("matches") else _draw_rows
-    rows, report = draw(model, params, context)
+def _kept_chunks(model_run: str) -> FinishedParts:
+    """Where the chunks of a sample of the synthesizer that run `model_run` trained are kept until it finishes."""
+    return FinishedParts(workspace.kept_root(), "sample", {"synthesizer": model_run})
+
+
+def _store_sample(model, params: dict, context, kept: FinishedParts) -> dict:
+    if params.get("matches"):
+        rows, report = _draw_matches(model, params, context)
+    else:
+        rows, report = _draw_rows(model, params, context, kept)
     info = workspace.save_dataset(
         rows, name=params["name"], kind="synthetic", source=f"synthesizer {params['model_id']}",
         features=workspace.dataset_info(params["real_id"]).features,
@@ -104,23 +124,26 @@ def _store_sample(model, params: dict, context) -> dict:
                "split": STANDARD_SPLIT.to_json(), "redrawn_share": report.redrawn_share, "generated": report.generated,
                "broken": report.broken},
     )
+    kept.remove()
     return {"dataset": info.id, "engine": model.name, "rows": len(rows), "matches": report.matches,
             "redrawn_share": report.redrawn_share}
 
 
-def _draw_rows(model, params: dict, context):
-    """params["rows"] rows in seeded chunks (on the Ray cluster when there is one): (frame, SampleReport)."""
+def _draw_rows(model, params: dict, context, kept: FinishedParts):
+    """params["rows"] rows in seeded chunks (on the Ray cluster when there is one), each kept in `kept` as it is
+    drawn and those an earlier run kept reused: (frame, SampleReport)."""
     from models.synth.chunks import sample_in_chunks  # torch: loaded in the job worker, not by each page importing this
 
     sampled = []
 
     def chunk_done(log) -> None:  # a note, not an epoch: the run's loss charts hold training epochs only
         sampled.append(log)
-        context.note(f"sampled {len(sampled)} of {log.stages} chunks", progress=len(sampled) / log.stages)
+        done = kept.reused + len(sampled)
+        context.note(f"sampled {done} of {log.stages} chunks", progress=done / log.stages)
 
     run_chunks = _on_cluster(context, lambda ray: cluster.chunk_runner(ray, chunk_done, context.should_stop))
     context.note(f"sampling {params['rows']:,} rows", progress=None)
-    return sample_in_chunks(model, params["rows"], params.get("sample_seed"), run_chunks=run_chunks)
+    return sample_in_chunks(model, params["rows"], params.get("sample_seed"), run_chunks=run_chunks, kept=kept)
 
 
 def _draw_matches(model, params: dict, context):
@@ -171,17 +194,24 @@ def compare_wp(params: dict, context) -> dict:
             models[arm] = _save_model(model, f"{context.run_id}-{workspace.slug(arm)}")
 
     context.note("training the arms")
-    report = compare_arms(
-        real, synthetic, ratios=params["ratios"], seeds=params["seeds"], config=WPConfig.from_json(params["config"]),
-        split=replace(STANDARD_SPLIT, kind=params["split"]), vocabulary=vocabulary, on_epoch=context.on_epoch,
-        should_stop=context.should_stop, on_model=keep,
-        provenance=provenance_note(real_id, synthetic_id), run_trainings=_on_cluster(context, cluster.training_runner),
-    )
+    kept = FinishedParts(workspace.kept_root(), "compare")
+    try:
+        report = compare_arms(
+            real, synthetic, ratios=params["ratios"], seeds=params["seeds"],
+            config=WPConfig.from_json(params["config"]), split=replace(STANDARD_SPLIT, kind=params["split"]),
+            vocabulary=vocabulary, on_epoch=context.on_epoch, should_stop=context.should_stop, on_model=keep,
+            provenance=provenance_note(real_id, synthetic_id),
+            run_trainings=_on_cluster(context, cluster.training_runner), kept=kept,
+        )
+    except cluster.ClusterLost as lost:
+        raise lost.continued(f"{kept.describe('training')} Start the same comparison again (the same datasets and "
+                             "settings): no kept training is trained again.") from None
     context.note("scoring every arm on the held-out test matches (bootstrap intervals over seeds and matches)")
     data = report.to_json()
     data.update(run_id=context.run_id, real_id=real_id, synthetic_id=synthetic_id, models=models)
     with files.staged_dir(workspace.artifact_root(COMPARISONS) / workspace.check_id(context.run_id)) as folder:
         (folder / "report.json").write_text(json.dumps(data, indent=1))
+    kept.remove()
     return {"report": context.run_id, "models": models, "test_matches": data["test_matches"]}
 
 

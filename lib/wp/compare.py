@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from lib.data.augment import augment_rows, synthetic_flags
+from lib.data.parts import FinishedParts, fingerprint, in_order
 from lib.data.schema import WINNER, match_ids
 from lib.data.splits import STANDARD_SPLIT, Split, SplitSpec
 from lib.data.vocabulary import Vocabulary
@@ -185,6 +186,7 @@ def compare_arms(
     on_model: Callable[[str, int, WPModel], None] | None = None,
     provenance: str | None = UNKNOWN_PROVENANCE,
     run_trainings: RunTrainings | None = None,
+    kept: FinishedParts | None = None,
 ) -> CompareReport:
     """Train every arm `seeds` times on one split and score each on the same held-out real test rows.
 
@@ -207,6 +209,9 @@ def compare_arms(
             None for no note.
         run_trainings: runs the (arm, seed) trainings elsewhere (lib.jobs.cluster on Ray); None runs them here
             one after another. Either way each is `train_one`, so the same seeds give the same scores.
+        kept: where each finished training is stored as it finishes; those an earlier run of the same comparison
+            (same data, settings and seeds) stored are reused, not trained again. None keeps nothing. The caller
+            removes them (`kept.remove()`) once it has what it needs of the report.
 
     Returns:
         The CompareReport.
@@ -221,8 +226,8 @@ def compare_arms(
                           len(arms) * seeds, keep_model=on_model is not None and arm.neural)
                  for step, (arm, k) in enumerate((arm, k) for arm in arms for k in range(seeds))]
     results = {arm.name: ArmResult(arm.name) for arm in arms}
-    run = run_trainings or run_here
-    for training, outcome in zip(trainings, run(trainings, data, on_epoch, should_stop), strict=True):
+    outcomes = _outcomes(trainings, data, run_trainings or run_here, on_epoch, should_stop, kept)
+    for training, outcome in zip(trainings, in_order(outcomes), strict=True):
         _record(results[training.arm.name], data, outcome)
         if outcome.model is not None:
             on_model(training.arm.name, training.seed_index, outcome.model)
@@ -273,16 +278,52 @@ class Outcome:
     model: WPModel | None = None
 
 
-RunTrainings = Callable[[list[Training], WPData, OnEpoch, ShouldStop], Iterable[Outcome]]
-"""Runs a comparison's trainings (each with `train_one`) and yields their outcomes in the order given."""
+RunTrainings = Callable[[list[Training], WPData, OnEpoch, ShouldStop], Iterable[tuple[int, Outcome]]]
+"""Runs a comparison's trainings (each with `train_one`); yields (index in the list, Outcome) as each finishes, in
+any order."""
 
 
 def run_here(trainings: list[Training], data: WPData, on_epoch: OnEpoch, should_stop: ShouldStop):
-    """The trainings one after another in this process; yields each Outcome as it finishes."""
-    for training in trainings:
+    """The trainings one after another in this process; yields (index, Outcome) as each finishes."""
+    for index, training in enumerate(trainings):
         if should_stop():
             raise Cancelled(f"The comparison was cancelled before {training.stage}.")
-        yield train_one(training, data, on_epoch, should_stop)
+        yield index, train_one(training, data, on_epoch, should_stop)
+
+
+def _outcomes(trainings: list[Training], data: WPData, run: RunTrainings, on_epoch: OnEpoch,
+              should_stop: ShouldStop, kept: FinishedParts | None):
+    """(step, Outcome) of every training, in any order: those `kept` holds, then the others as `run` finishes
+    them, each stored in `kept` as it arrives."""
+    if kept is None:
+        yield from run(trainings, data, on_epoch, should_stop)
+        return
+    stages = [training.stage for training in trainings]
+    kept.start({"data": fingerprint(data.train, data.validation, data.test, data.synthetic),
+                "config": trainings[0].config.to_json(), "trainings": stages}, stages)
+    reused = {step: outcome for step in kept.finished()
+              if (outcome := _load_outcome(kept, step, trainings[step].keep_model)) is not None}
+    yield from reused.items()
+    todo = [training for training in trainings if training.step not in reused]
+    for index, outcome in run(todo, data, on_epoch, should_stop):
+        _save_outcome(kept, todo[index].step, outcome)
+        yield todo[index].step, outcome
+
+
+def _save_outcome(kept: FinishedParts, step: int, outcome: Outcome) -> None:
+    if outcome.model is not None:
+        outcome.model.save(kept.part_dir(step))
+    kept.save(step, pd.DataFrame({"prediction": outcome.predictions}),
+              {"history": outcome.history, "rows": outcome.rows, "sampling": outcome.sampling})
+
+
+def _load_outcome(kept: FinishedParts, step: int, with_model: bool) -> Outcome | None:
+    """A stored training's Outcome; None when it is wanted with its model and was stored without."""
+    if with_model and not kept.part_dir(step).is_dir():
+        return None
+    frame, meta = kept.load(step)
+    model = WPModel.load(kept.part_dir(step)) if with_model else None
+    return Outcome(frame["prediction"].to_numpy(), meta["history"], meta["rows"], meta["sampling"], model)
 
 
 def train_one(training: Training, data: WPData, on_epoch: OnEpoch = ignore, should_stop: ShouldStop = never) -> Outcome:

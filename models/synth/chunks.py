@@ -8,10 +8,12 @@ chunk i > 0 gets a seed derived from (seed, i).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import asdict
 
 import numpy as np
 import pandas as pd
 
+from lib.data.parts import FinishedParts, in_order
 from lib.data.schema import MATCH_ID
 from models.synth.base import SampleReport, Synthesizer
 from models.synth.torch_runtime import torch_threads
@@ -23,8 +25,10 @@ CHUNK_STREAM = 5
 """The seed stream of the chunks after the first: chunk i draws with np.random.SeedSequence([seed, CHUNK_STREAM,
 i]). Engines' own streams (models.synth.ctgan.config) use other numbers."""
 
-RunChunks = Callable[[Synthesizer, list[tuple[int, int | None]]], Iterable[tuple[pd.DataFrame, SampleReport]]]
-"""Draws each (rows, seed) chunk with `model.sample_with_report` elsewhere; yields the parts in the order given."""
+RunChunks = Callable[[Synthesizer, list[tuple[int, int | None]], list[int]],
+                     Iterable[tuple[int, tuple[pd.DataFrame, SampleReport]]]]
+"""Draws the (rows, seed) chunks of a plan whose indices it is given with `model.sample_with_report` elsewhere;
+yields (index, part) as each is drawn, in any order."""
 
 
 def chunk_plan(rows: int, seed: int | None, chunk_rows: int = CHUNK_ROWS) -> list[tuple[int, int | None]]:
@@ -47,20 +51,42 @@ def chunk_plan(rows: int, seed: int | None, chunk_rows: int = CHUNK_ROWS) -> lis
 
 
 def sample_in_chunks(model: Synthesizer, rows: int, seed: int | None = None, chunk_rows: int = CHUNK_ROWS,
-                     run_chunks: RunChunks | None = None) -> tuple[pd.DataFrame, SampleReport]:
+                     run_chunks: RunChunks | None = None,
+                     kept: FinishedParts | None = None) -> tuple[pd.DataFrame, SampleReport]:
     """`rows` rows drawn chunk by chunk, and what sampling did over all chunks.
 
     Args:
         model: the trained synthesizer.
         rows, seed, chunk_rows: as in `chunk_plan`.
         run_chunks: draws the chunks elsewhere (lib.jobs.cluster on Ray); None draws them here in turn.
+        kept: where each drawn chunk is stored as it arrives; the chunks an earlier run of the same sample (same
+            model, as `kept.about` names it, rows, seed and chunk size) stored are reused, not drawn again, and
+            so is its seed when `seed` is None. None keeps nothing. The caller removes them (`kept.remove()`)
+            once the rows are written.
 
     Returns:
         (frame, report) as the model's `sample_with_report`, chunk after chunk.
     """
     plan = chunk_plan(rows, seed, chunk_rows)
-    parts = (run_chunks or _draw_here)(model, plan)
-    return merge(list(parts))
+    if kept is not None:
+        plan = [tuple(chunk) for chunk in kept.start({"rows": rows, "seed": seed, "chunk_rows": chunk_rows}, plan)]
+    reused = {index: _load_chunk(kept, index) for index in (kept.finished() if kept else [])}
+    todo = [index for index in range(len(plan)) if index not in reused]
+    drawn = (run_chunks or _draw_here)(model, plan, todo)
+    return merge(list(in_order([*reused.items(), *_keeping(drawn, kept)])))
+
+
+def _keeping(drawn: Iterable[tuple[int, tuple]], kept: FinishedParts | None):
+    """The (index, part) pairs of `drawn`, each stored in `kept` as it arrives."""
+    for index, (frame, report) in drawn:
+        if kept is not None:
+            kept.save(index, frame, asdict(report))
+        yield index, (frame, report)
+
+
+def _load_chunk(kept: FinishedParts, index: int) -> tuple[pd.DataFrame, SampleReport]:
+    frame, report = kept.load(index)
+    return frame, SampleReport(**report)
 
 
 def merge(parts: list[tuple[pd.DataFrame, SampleReport]]) -> tuple[pd.DataFrame, SampleReport]:
@@ -91,11 +117,11 @@ def _number_on(frames: list[pd.DataFrame]) -> list[pd.DataFrame]:
     return numbered
 
 
-def _draw_here(model: Synthesizer, plan: list[tuple[int, int | None]]):
+def _draw_here(model: Synthesizer, plan: list[tuple[int, int | None]], todo: list[int]):
     # At the run's thread count, as a chunk on Ray: CPU float sums repeat bit for bit only at one thread count.
     with torch_threads(model.threads):
-        for rows, seed in plan:
-            yield model.sample_with_report(rows, seed)
+        for index in todo:
+            yield index, model.sample_with_report(*plan[index])
 
 
 def _chunk_seed(seed: int, chunk: int) -> int:

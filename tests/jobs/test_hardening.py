@@ -79,3 +79,45 @@ def test_a_killed_training_resumes_from_its_last_checkpoint(stored_league):
     assert len(store.epochs(victim.id)) + len(store.epochs(resumed.id)) >= 30
     assert not bodies.can_resume(resumed) and not (workspace.artifact_root(SYNTH_CHECKPOINTS) / victim.id).exists()
     assert workspace.dataset_info(resumed.result["dataset"]).rows == 200
+
+
+def test_a_run_whose_sample_lost_its_cluster_resumes_without_training_or_drawing_again(stored_league, monkeypatch):
+    # Setup: a tiny synthesizer run whose first synthetic set, three chunks, loses its Ray cluster after the first
+    # chunk is in (the real head's loss is tests/faults/test_no_hangs.py's)
+    from lib.jobs import bodies, cluster
+    from models.synth import chunks
+    from tests.synth_helpers import tiny
+
+    sample, drawn, lose = chunks.sample_in_chunks, [], [True]
+
+    def in_three_chunks(model, rows, seed, run_chunks=None, kept=None):
+        def run(model, plan, todo):
+            for index in todo:
+                drawn.append(index)
+                yield index, model.sample_with_report(*plan[index])
+                if lose[0]:
+                    raise cluster.ClusterLost("127.0.0.1:6379", 1, 3, "chunk", "its head has not answered for 5 s")
+
+        return sample(model, rows, seed, chunk_rows=100, run_chunks=run, kept=kept)
+
+    monkeypatch.setattr(chunks, "sample_in_chunks", in_three_chunks)
+    params = {"real_id": stored_league.id, "config": tiny(fraction=0.2, epochs=1, batch_size=100).to_json(),
+              "rows": 300, "name": "lost set", "sample_seed": 0}
+    store.insert("synth-lost-0001", SYNTH, SYNTH, "a run that lost its cluster", params)
+    runner.work("synth-lost-0001")
+    victim = store.get("synth-lost-0001")
+    offered = bodies.can_resume(victim)
+    # Run: resumed, with the cluster back
+    lose[0] = False
+    drawn.clear()
+    store.insert("synth-lost-0002", SYNTH, SYNTH, "a run that lost its cluster (resumed)",
+                 bodies.resume_params(victim))
+    runner.work("synth-lost-0002")
+    resumed = store.get("synth-lost-0002")
+    # Assert: the lost run said how to go on; the resumed one trained no epoch and drew only the two other chunks
+    assert victim.state == store.FAILED and offered
+    assert "Lost the Ray cluster at '127.0.0.1:6379'" in victim.error and "Resume from checkpoint" in victim.error
+    assert resumed.state == store.DONE, resumed.error
+    assert store.epochs(resumed.id) == [] and drawn == [1, 2]
+    assert workspace.dataset_info(resumed.result["dataset"]).rows == 300
+    assert not bodies.can_resume(resumed) and not list((workspace.kept_root()).glob("*/part-*"))

@@ -3,14 +3,10 @@ same models, rows and scores as a local run; failed tasks are retried once; canc
 
 import json
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -29,6 +25,7 @@ from models.synth.ctgan.synthesizer import train_synthesizer
 from models.synth.engines import load_synthesizer
 from models.wp.config import WPConfig
 from tests.pages_helpers import wait_for
+from tests.ray_helpers import free_port, ray_head, wait_until
 from tests.synth_helpers import tiny, tiny_league
 
 ray = pytest.importorskip("ray")
@@ -39,27 +36,13 @@ def head():
     """A Ray head on 127.0.0.1 with 2 CPUs, started for this module and stopped after it; yields its address."""
     import cloudpickle
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    temp = tempfile.mkdtemp(prefix="ray-test-")
-    process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "ray"), "start", "--head", "--block", "--node-ip-address", "127.0.0.1",
-         "--port", str(port), "--num-cpus", "2", "--num-gpus", "0", "--include-dashboard=false",
-         "--object-store-memory", str(200 * 2**20), "--temp-dir", temp],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )
-    address = f"127.0.0.1:{port}"
-    _wait_until(lambda: _listening(port) or process.poll() is not None, 120)
-    # The test's own task functions travel by value: the workers get lib/ and models/, not tests/.
-    cloudpickle.register_pickle_by_value(sys.modules[__name__])
-    try:
-        yield address
-    finally:
-        cluster.disconnect()
-        os.killpg(process.pid, signal.SIGTERM)  # `ray start --block` stops the head's processes on SIGTERM
-        process.wait(timeout=120)
-        shutil.rmtree(temp, ignore_errors=True)
+    with ray_head() as started:
+        # The test's own task functions travel by value: the workers get lib/ and models/, not tests/.
+        cloudpickle.register_pickle_by_value(sys.modules[__name__])
+        try:
+            yield started.address
+        finally:
+            cluster.disconnect()
 
 
 @pytest.fixture
@@ -182,15 +165,13 @@ def test_cancelling_the_run_cancels_its_running_tasks(on_ray, tmp_path):
         list(cluster.run_tasks(on_ray, long_task, None, [1], should_stop=started))
     # Assert: its worker process is gone, long before the task could have finished
     pid = int((tmp_path / "pid").read_text())
-    _wait_until(lambda: not _alive(pid), 60)
+    wait_until(lambda: not _alive(pid), 60)
     assert not _alive(pid)
 
 
 def test_an_unreachable_cluster_is_a_clear_message_and_without_ray_nothing_imports_it(tmp_path):
     # Setup: a port nothing listens on
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     script = ("import sys; from lib.cli import main; code = main(sys.argv[1:]); "
               "print('ray imported' if 'ray' in sys.modules else 'ray not imported'); sys.exit(code)")
     command = [sys.executable, "-c", script, "wp", "compare", "--data", str(tmp_path / "none.csv"), "--out",
@@ -208,18 +189,7 @@ def _losses(history: list[dict]) -> list[tuple]:
     return [(record["generator"], record["discriminator"]) for record in history]
 
 
-def _listening(port: int) -> bool:
-    with socket.socket() as client:
-        return client.connect_ex(("127.0.0.1", port)) == 0
-
-
 def _alive(pid: int) -> bool:
     import psutil
 
     return psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
-
-
-def _wait_until(condition, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.2)

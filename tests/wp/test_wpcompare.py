@@ -10,6 +10,7 @@ from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.metrics import accuracy_score, brier_score_loss, log_loss, roc_auc_score
 
 import lib.wp.compare
+from lib.data.parts import FinishedParts
 from lib.data.schema import INNINGS, MATCH_ID, PERF_INDEX, WINNER
 from lib.data.simulate.league import build_sample
 from lib.data.splits import SplitSpec
@@ -221,3 +222,44 @@ def test_simulated_league_import_trains_saves_and_reloads_with_its_players(tmp_p
     assert model.extra["test_matches"] == 8 and not model.extra["matches_inferred"]
     assert reloaded.features == "leakfree" and reloaded.vocabulary.batters == sample.vocabulary.batters
     assert 0 <= reloaded.extra["test_scores"]["brier"] <= 1
+
+
+def test_trainings_kept_before_a_stop_are_not_trained_again(workspace, monkeypatch):
+    # Setup: a comparison of real and reference that stops after the real training, as a lost cluster stops it;
+    # trainings counted by stage
+    real = toy_deliveries(matches=10)
+    trained = []
+    train_one = lib.wp.compare.train_one
+    monkeypatch.setattr(lib.wp.compare, "train_one", lambda training, *args: trained.append(training.stage) or
+                        train_one(training, *args))
+
+    def stopped_after_one(trainings, data, on_epoch, should_stop):
+        yield from list(lib.wp.compare.run_here(trainings[:1], data, on_epoch, should_stop))
+        raise ConnectionError("the cluster went away")
+
+    models = []
+
+    def keep(arm, seed_index, model):
+        models.append((arm, seed_index, model.predict(real.head(5))))
+
+    with pytest.raises(ConnectionError):
+        compare_arms(real, seeds=1, config=ONE_EPOCH, on_model=keep, run_trainings=stopped_after_one,
+                     kept=FinishedParts(workspace / "kept", "compare"))
+    trained.clear()
+    # Run: the same comparison again
+    kept = FinishedParts(workspace / "kept", "compare")
+    again = compare_arms(real, seeds=1, config=ONE_EPOCH, on_model=keep, kept=kept)
+    # Assert: only the reference trained again; the report is that of a comparison never stopped, and the kept
+    # model came back to the caller as it was trained
+    assert kept.reused == 1 and trained == ["reference, seed 1/1"]
+    whole = compare_arms(real, seeds=1, config=ONE_EPOCH)
+    assert _timeless(again.to_json()) == _timeless(whole.to_json())
+    assert [(arm, seed) for arm, seed, _ in models] == [("real", 0), ("real", 0)]
+    assert np.array_equal(models[0][2], models[1][2])
+
+
+def _timeless(report: dict) -> dict:
+    """A report's JSON without the seconds each epoch took, which no two runs share."""
+    histories = {arm: [[{k: v for k, v in epoch.items() if k != "seconds"} for epoch in seed] for seed in seeds]
+                 for arm, seeds in report["histories"].items()}
+    return {**report, "histories": histories}
