@@ -34,25 +34,25 @@ def register(groups: argparse._SubParsersAction) -> None:
 def score_command(args: argparse.Namespace) -> int:
     from lib.data.augment import check_synthetic
     from lib.data.schema import load_t20
-    from lib.quality.matches import has_whole_matches, whole_match_report, with_whole_matches
-    from lib.quality.report import memorisation_table, references_table, score_report
+    from lib.quality.matches import has_whole_matches, whole_match_report
+    from lib.quality.report import rows_scored, score_report
 
     real = load_t20(args.real)
     synthetic = check_synthetic(real, load_t20(args.synthetic, require_matches=False), args.synthetic.name)
     report = score_report(real, synthetic, with_privacy=not args.no_privacy, variant=args.features,
                           known_training=not args.training_unknown, seed=args.seed,
                           on_step=lambda name, done: print(f"[{done:4.0%}] {name}...", file=sys.stderr))
-    report["provenance"] = {"real": str(args.real), "synthetic": str(args.synthetic), "seed": args.seed,
-                            "rows": report["rows"]}
+    report.provenance = {"real": str(args.real), "synthetic": str(args.synthetic), "seed": str(args.seed),
+                         "rows scored": rows_scored(report)}
     whole = None
     if has_whole_matches(synthetic):
         print("[100%] whole matches...", file=sys.stderr)
-        whole = whole_match_report(real, synthetic, report["variant"], seed=args.seed)
-    files.write_text(args.out, json.dumps(with_whole_matches(report, whole), indent=1))
-    print(report["basis"])
-    print(references_table(report).to_string(index=False, float_format=lambda v: f"{v:.3f}"))
-    print(f"\noverall position {report['position']:.3f} (0 = independent columns, 1 = unseen real matches)\n")
-    print(memorisation_table(report).to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+        whole = whole_match_report(real, synthetic, report.variant, seed=args.seed)
+    files.write_text(args.out, json.dumps(report.to_json(whole), indent=1))
+    print(report.basis)
+    print(report.get_details().to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    print(f"\noverall position {report.get_score():.3f} (0 = independent columns, 1 = unseen real matches)\n")
+    print(report.memorisation().to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     _print_rest(report)
     if whole is not None:
         _print_whole_matches(whole)
@@ -65,21 +65,20 @@ def score_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_rest(report: dict) -> None:
-    utility = report["utility"]
-    print(f"\nutility ({utility['train_rows']:,} training rows each, {utility['test_rows']:,} test rows): "
-          f"ROC AUC synthetic {utility['synthetic_auc']:.3f} vs real {utility['real_auc']:.3f}; "
-          f"Brier synthetic {utility['synthetic_brier']:.3f} vs real {utility['real_brier']:.3f}")
-    print(f"cricket validity {report['validity']['share']:.3f}; coherence ({report['variant']}) "
-          f"{report['coherence']['share']:.3f}")
-    if report["privacy"]:
-        privacy = report["privacy"]
-        print(f"exact copies of real rows {privacy['copy_share']:.2%}; DCR baseline protection "
-              f"{privacy['dcr_baseline_score']:.3f}")
+def _print_rest(report) -> None:
+    utility = report.utility
+    print(f"\nutility ({utility.train_rows:,} training rows each, {utility.test_rows:,} test rows): "
+          f"ROC AUC synthetic {utility.synthetic_auc:.3f} vs real {utility.real_auc:.3f}; "
+          f"Brier synthetic {utility.synthetic_brier:.3f} vs real {utility.real_brier:.3f}")
+    print(f"cricket validity {report.synthetic.validity:.3f}; coherence ({report.variant}) "
+          f"{report.synthetic.coherence.share:.3f}")
+    if report.privacy is not None:
+        print(f"exact copies of real rows {report.privacy.copy_share:.2%}; DCR baseline protection "
+              f"{report.privacy.dcr_baseline_score:.3f}")
 
 
-HEADLINE_FIGURES = ["matches", "first-innings total, mean (runs)", "second-innings total, mean (runs)",
-                    "wickets per innings, mean", "deliveries per innings, mean", "share of chases won"]
+PRINTED_FIGURES = ["matches", "first-innings total, mean (runs)", "second-innings total, mean (runs)",
+                   "wickets per innings, mean", "deliveries per innings, mean", "share of chases won"]
 """The whole-match figures printed; the JSON holds every one."""
 
 
@@ -88,6 +87,6 @@ def _print_whole_matches(whole) -> None:
 
     print(f"\nwhole matches: similarity to the training matches {whole.get_score():.3f} (ceiling, unseen real "
           f"matches: {whole.ceiling_score():.3f}; mean of {len(SCORES)} sdmetrics scores)")
-    print(whole.table(HEADLINE_FIGURES).to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    print(whole.table(PRINTED_FIGURES).to_string(index=False, float_format=lambda v: f"{v:.4g}"))
     for note in whole.notes:
         print(note)
