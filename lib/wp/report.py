@@ -11,6 +11,7 @@ import pandas as pd
 from lib.data import workspace
 from lib.data.workspace import COMPARISONS
 from lib.wp.metrics import METRICS
+from lib.wp.verdict import VERDICT_METRICS, verdict_of
 
 METRIC_LABELS = {name: f"{metric.label} {metric.arrow}" for name, metric in METRICS.items()}
 """Column titles of the report table: each metric with the arrow of its better direction."""
@@ -21,23 +22,37 @@ def load_report(run_id: str) -> dict:
     return json.loads((workspace.artifact_dir(COMPARISONS, run_id) / "report.json").read_text())
 
 
-def report_table(report: dict) -> pd.DataFrame:
-    """One row per arm: each metric as "mean [low, high]" and its paired difference to `real`.
+def arm_summaries(report: dict) -> dict[str, dict[str, dict]]:
+    """arm -> metric -> {"mean", "ci"}: ROC AUC's and Brier's intervals over seeds and resampled test matches when
+    the report has them (written since the verdict was added), every other interval over training seeds only."""
+    bootstrapped = report.get("bootstrap_scores") or {}
+    return {arm: {**metrics, **bootstrapped.get(arm, {})} for arm, metrics in report["arms"].items()}
 
-    The intervals of ROC AUC and Brier cover seeds and resampled test matches when the report has them (reports
-    written since the verdict was added); the other intervals cover training seeds only.
-    """
+
+def score_table(report: dict) -> pd.DataFrame:
+    """One row per arm (the index), one column per metric: "mean [low, high]" (INTERVALS_NOTE says which)."""
+    summaries = arm_summaries(report)
+    return pd.DataFrame([{"arm": arm, **{label: _interval(summaries[arm][metric])
+                                         for metric, label in METRIC_LABELS.items()}}
+                         for arm in report["arms"]]).set_index("arm")
+
+
+def difference_table(report: dict) -> pd.DataFrame:
+    """One row per arm but real-only (the index), one column per metric: the arm's paired difference to real-only
+    as "mean [low, high]", ROC AUC's and Brier's from the verdict when the report has one."""
     rows = []
-    for arm, metrics in report["arms"].items():
-        row = {"arm": arm}
-        difference = {**report.get("difference_vs_real", {}).get(arm, {}),
-                      **{m: v for m, v in (report.get("verdict") or {}).get(arm, {}).items() if m in METRICS}}
-        metrics = {**metrics, **(report.get("bootstrap_scores") or {}).get(arm, {})}
-        for metric, label in METRIC_LABELS.items():
-            row[label] = _interval(metrics[metric])
-            row[f"{label} vs real"] = _interval(difference[metric], signed=True) if metric in difference else ""
-        rows.append(row)
-    return pd.DataFrame(rows).set_index("arm")
+    for arm, differences in report.get("difference_vs_real", {}).items():
+        verdict = (report.get("verdict") or {}).get(arm, {})
+        differences = {**differences, **{m: v for m, v in verdict.items() if m in METRICS}}
+        rows.append({"arm": arm, **{label: _interval(differences[metric], signed=True) if metric in differences
+                                    else "" for metric, label in METRIC_LABELS.items()}})
+    return pd.DataFrame(rows, columns=["arm", *METRIC_LABELS.values()]).set_index("arm")
+
+
+INTERVALS_NOTE = ("Each cell is the mean over seeds on all test rows, with its 95% interval: over training seeds "
+                  "and test matches resampled whole for ROC AUC and Brier (as the verdict reads them), over training "
+                  "seeds only for accuracy and log loss.")
+"""Which interval a cell of the score and difference tables holds, for the pages."""
 
 
 def _interval(summary: dict, signed: bool = False) -> str:
@@ -54,9 +69,31 @@ REFERENCE_MEANING = ("**reference** is not a neural model: gradient boosting (sc
 
 
 def verdict_lines(report: dict) -> list[tuple[str, str]]:
-    """The verdict of each arm against real-only, for people: (effect, sentence) in the report's arm order;
-    empty for a report written before verdicts existed."""
-    return [(verdict["effect"], verdict["sentence"]) for verdict in (report.get("verdict") or {}).values()]
+    """The verdict of each arm against real-only, for people: (effect, sentence) in the report's arm order, read
+    again from its stored differences by today's rule and words (lib.wp.verdict); empty for a report written
+    before verdicts existed."""
+    lines = []
+    for arm, verdict in (report.get("verdict") or {}).items():
+        differences = {metric: {"mean": _number(verdict[metric]["mean"]),
+                                "ci": [_number(end) for end in verdict[metric]["ci"]]} for metric in VERDICT_METRICS}
+        again = verdict_of(arm, differences, verdict["seeds"])
+        lines.append((again["effect"], again["sentence"]))
+    return lines
+
+
+def _number(value) -> float:
+    """A stored score: JSON writes NaN as null."""
+    return math.nan if value is None else float(value)
+
+
+OLD_TABLE_NOTE = "The table's intervals are 95% t-intervals over training seeds"
+"""How a note began that reports carried until the command line took it over: it is about the printed table's
+intervals, not the page's."""
+
+
+def report_notes(report: dict) -> list[str]:
+    """The report's notes for the page (the provenance of its synthetic set, how its split leaks)."""
+    return [note for note in report.get("notes", []) if not note.startswith(OLD_TABLE_NOTE)]
 
 
 def held_out(report: dict, match_id) -> bool | None:
