@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
 from lib.data import workspace
+from lib.data.schema import match_ids
+from lib.data.splits import STANDARD_SPLIT, make_split
 from lib.data.workspace import COMPARISONS
 from lib.wp.metrics import METRICS
 from lib.wp.verdict import VERDICT_METRICS, verdict_of
@@ -112,6 +115,41 @@ def held_out_mask(report: dict | None, match_ids) -> np.ndarray | None:
     if ids is None:
         return None
     return pd.Series(match_ids).astype(str).isin({str(i) for i in ids}).to_numpy()
+
+
+TRAINING, VALIDATION, TEST, OUTSIDE = "training", "validation", "test", "outside"
+ROLE_WORDS = {
+    TEST: "a **held-out test match**: this model never trained on it.",
+    VALIDATION: "**not a test match**: one of the validation matches, which decided when this model's training "
+                "stopped.",
+    TRAINING: "**a training match**: this model trained on it.",
+    OUTSIDE: "**not in the dataset this model trained on**: it never trained on this match (unless the same match is "
+             "there under another id).",
+}
+"""A match's part in a model's comparison, in the words the Match page puts under its model."""
+
+
+def match_role(report: dict, real: pd.DataFrame, match_id) -> str:
+    """Which part of a comparison's split a match was in: TRAINING, VALIDATION, TEST, or OUTSIDE the real dataset.
+
+    Args:
+        report: the comparison's report ("split" says its kind; it split under the standard split's shares).
+        real: the rows of the comparison's real dataset (report["real_id"]), as it was split.
+        match_id: the match, e.g. a Cricsheet file's stem; compared as text.
+
+    Returns:
+        TRAINING when any of its rows trained the model (in a row split, almost every match), else VALIDATION when
+        any validated it, else TEST; OUTSIDE when no row of `real` is of this match.
+    """
+    split = make_split(real, replace(STANDARD_SPLIT, kind=report["split"]))
+    ids, _ = match_ids(real)
+    rows = np.flatnonzero(pd.Series(ids).astype(str).to_numpy() == str(match_id))
+    if not len(rows):
+        return OUTSIDE
+    for role, part in ((TRAINING, split.train), (VALIDATION, split.validation)):
+        if np.isin(rows, part).any():
+            return role
+    return TEST
 
 
 def augmented_ratios(report: dict) -> list[float]:

@@ -83,7 +83,8 @@ def test_a_tiny_comparison_runs_in_the_background_and_compare_shows_it(datasets)
     match = page("pages/5_Match.py").run()
     # Assert: models by name, not run id; whether the match shown was one of the model's test matches
     assert not match.exception
-    assert match.multiselect[0].value[0]["label"] == f"real · {run.title}" and run.id not in run.title
+    assert match.multiselect[0].value[0]["label"] == "real", "the arm alone: one comparison in the workspace"
+    assert any(c.value.startswith(f"real: {run.title}, started ") for c in match.caption) and run.id not in run.title
     assert any("test match" in c.value for c in match.caption)
 
 
