@@ -99,15 +99,12 @@ def evaluate_table(real: pd.DataFrame, sets: dict[str, pd.DataFrame], features: 
     rows = []
     for name, rows_ in sets.items():
         report = score_report(real, rows_, with_privacy=False, variant=features)
-        floor, ceiling = (report["references"][key]["scores"] for key in ("independent", "unseen"))
+        candidates = (report.floor, report.synthetic, report.ceiling)
         for key in ("detection_auc", "ks_score", "correlation_score"):
-            rows.append((name, key, floor.get(key), report["scores"][key], ceiling.get(key)))
-        rows.append((name, "position", 0.0, report["position"], 1.0))
-        references = report["references"]
-        rows.append((name, "coherence share", references["independent"]["coherence"]["share"],
-                     report["coherence"]["share"], references["unseen"]["coherence"]["share"]))
-        rows.append((name, "validity share", references["independent"]["validity_score"], report["validity_score"],
-                     references["unseen"]["validity_score"]))
+            rows.append((name, key, *(scores.scores[key] for scores in candidates)))
+        rows.append((name, "position", 0.0, report.get_score(), 1.0))
+        rows.append((name, "coherence share", *(scores.coherence.share for scores in candidates)))
+        rows.append((name, "validity share", *(scores.validity for scores in candidates)))
     return pd.DataFrame(rows, columns=["engine", "score", "floor", "synthetic", "ceiling"])
 
 

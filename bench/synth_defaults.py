@@ -56,8 +56,8 @@ def run_candidate(real, config: SynthConfig, rows: int) -> dict:
     synthesizer = train_synthesizer(training_matches(real), config)
     seconds = time.perf_counter() - started
     report = score_report(real, synthesizer.sample(rows, seed=0), with_privacy=False)
-    return {"seconds": seconds, "position": report["position"],
-            **{key: report["scores"][key] for key in SHOWN}}
+    return {"seconds": seconds, "position": report.get_score(),
+            **{key: report.synthetic.scores[key] for key in SHOWN}}
 
 
 def print_table(name: str, results: list[tuple[SynthConfig, dict]], budget: float) -> None:

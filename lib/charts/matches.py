@@ -23,7 +23,8 @@ INNINGS_LABELS = {1: "first innings", 2: "second innings (the chase)"}
 EVENT_LABELS = {"dot": "dots", "4": "4s", "6": "6s", "wicket": "wickets"}
 TOTAL_BIN = 10
 """Runs per bin of the totals chart."""
-PANEL_WIDTH = 400
+PANEL_WIDTH = 340
+"""Width of one panel: two side by side, with their axes, fit the page's column on a 1280-pixel screen."""
 PHASE_OVERS = ", ".join(f"{phase} overs {start + 1}-{stop}" for phase, (start, stop) in PHASES.items())
 
 
@@ -110,13 +111,13 @@ def phase_chart(shares: pd.DataFrame) -> alt.FacetChart:
         shares: WholeMatchReport.phase_shares(): "phase", "event", "set", "share".
     """
     data = shares.assign(event=shares["event"].map(EVENT_LABELS))
-    return alt.Chart(data, width=190, height=180).mark_bar().encode(
+    return alt.Chart(data, width=PANEL_WIDTH - 40, height=180).mark_bar().encode(
         x=alt.X("phase:N", sort=list(PHASES), title=None, axis=alt.Axis(labelAngle=0, labelOverlap=False)),
         xOffset=alt.XOffset("set:N", sort=SET_SCALE.domain),
         y=alt.Y("share:Q", title="share of the phase's deliveries", axis=alt.Axis(format="%")),
         color=_colour(),
         tooltip=["event:N", "phase:N", "set:N", alt.Tooltip("share:Q", format=".1%")],
-    ).facet(column=alt.Column("event:N", sort=list(EVENT_LABELS.values()), title=None),
+    ).facet(facet=alt.Facet("event:N", sort=list(EVENT_LABELS.values()), title=None), columns=2,
             title=alt.Title(f"Dots, 4s, 6s and wickets by phase ({PHASE_OVERS})",
                             subtitle="4s and 6s: deliveries worth 4 or 6 runs, extras included (rows tell only a "
                                      "delivery's total)")).resolve_scale(y="independent")

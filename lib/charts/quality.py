@@ -65,7 +65,8 @@ def references_chart(table: pd.DataFrame) -> alt.Chart:
         y=alt.Y("score:N", sort=None, title=None, axis=alt.Axis(labelLimit=380)))
     rule = base.mark_rule(color="#cbd5e0").encode(x=alt.X("min(value):Q", title="score"), x2="max(value):Q")
     points = base.mark_point(filled=True, size=90).encode(
-        x="value:Q", color=alt.Color("set:N", scale=REFERENCE_COLOURS, title=None),
+        x="value:Q", color=alt.Color("set:N", scale=REFERENCE_COLOURS, title=None,
+                                     legend=alt.Legend(orient="bottom", labelLimit=0)),
         tooltip=["score:N", "set:N", alt.Tooltip("value:Q", format=".3f")])
     return rule + points
 

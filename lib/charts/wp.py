@@ -11,6 +11,8 @@ import pandas as pd
 
 from lib.data.schema import INNINGS
 from lib.wp.match_curve import MatchCurve, overs_bands
+from lib.wp.metrics import METRICS
+from lib.wp.report import arm_summaries
 
 DIAGONAL = pd.DataFrame({"x": [0.0, 1.0], "y": [0.0, 1.0]})
 PHASE_SCALE = alt.Scale(domain=["powerplay", "death overs"], range=["#c6dbef", "#fdd0a2"])
@@ -78,6 +80,15 @@ def calibration_chart(report: dict) -> alt.LayerChart:
     return (_diagonal("perfectly calibrated") + curves).properties(height=360)
 
 
+SET_DASHES = alt.Scale(domain=["training", "validation"], range=[[1, 0], [6, 4]])
+"""Training loss solid, validation loss dashed."""
+SET_SHAPES = alt.Scale(domain=["training", "validation"], range=["circle", "triangle-up"])
+"""Their epoch marks differ too, for short lines whose dashes barely show."""
+DASH_LEGEND = alt.Legend(orient="bottom", symbolType="stroke", symbolStrokeColor="black", symbolStrokeWidth=2,
+                         symbolSize=300, symbolFillColor="transparent")
+"""A legend that draws each dash; a line with points would otherwise show two identical dots."""
+
+
 def history_chart(report: dict) -> alt.FacetChart:
     """Training and validation loss per epoch of each neural arm (first seed), one panel per arm and one line per
     training phase, so neither arms nor phases are joined into a line that would read as overfitting."""
@@ -90,31 +101,36 @@ def history_chart(report: dict) -> alt.FacetChart:
     ]
     frame = pd.DataFrame(rows, columns=["arm", "epoch", "phase", "set", "loss"])
     frame["line"] = frame["phase"] + ", " + frame["set"]
-    return alt.Chart(frame, height=220, width=220).mark_line(point=True).encode(
+    trained = list(dict.fromkeys(frame["arm"]))  # the reference has no epochs: no panel, no legend entry
+    return alt.Chart(frame, height=200, width=200).mark_line(point=True).encode(
         x=alt.X("epoch:Q", title="epoch (phases in order)", axis=alt.Axis(tickMinStep=1, format="d")),
         y=alt.Y("loss:Q", title="binary cross-entropy", scale=alt.Scale(zero=False)),
-        color=_arm_colour(report["histories"]),
-        strokeDash=alt.StrokeDash("set:N", title="loss on"),
+        color=alt.Color("arm:N", title="arm", scale=arm_scale(trained), sort=trained,
+                        legend=alt.Legend(orient="bottom", labelLimit=0)),
+        strokeDash=alt.StrokeDash("set:N", title="loss on", scale=SET_DASHES, legend=DASH_LEGEND),
+        shape=alt.Shape("set:N", title="loss on", scale=SET_SHAPES, legend=None),
         detail="line:N",
         tooltip=["arm:N", "phase:N", "set:N", "epoch:Q", alt.Tooltip("loss:Q", format=".4f")],
-    ).facet(facet=alt.Facet("arm:N", title=None, sort=list(report["histories"])), columns=3).properties(
+    ).facet(facet=alt.Facet("arm:N", title=None, sort=trained), columns=3).properties(
         title="Loss per epoch (first seed); a new phase starts a new line")
 
 
 def ratio_chart(report: dict, metric: str = "accuracy") -> alt.LayerChart:
-    """Mean and 95% interval of one metric against the synthetic-to-real ratio (real-only at ratio 0)."""
+    """Mean and 95% interval of one metric against the synthetic-to-real ratio (real-only at ratio 0), the
+    intervals the score table shows (lib.wp.report.arm_summaries)."""
     rows = []
-    for arm, summary in report["arms"].items():
+    for arm, summary in arm_summaries(report).items():
         if arm == "real" or arm.startswith("augmented@"):
             ratio = 0.0 if arm == "real" else float(arm.split("@")[1])
             value = summary[metric]
             low, high = value["ci"]
             rows.append({"ratio": ratio, "mean": value["mean"], "low": low, "high": high, "arm": arm})
     frame = pd.DataFrame(rows).sort_values("ratio")
-    base = alt.Chart(frame, title=f"{metric} against synthetic rows per real row", height=300).encode(
+    label = METRICS[metric].label
+    base = alt.Chart(frame, title=f"{label} against synthetic rows per real row", height=300).encode(
         x=alt.X("ratio:Q", title="synthetic rows per real training row"))
     line = base.mark_line(point=True).encode(
-        y=alt.Y("mean:Q", title=f"{metric} (mean over seeds)", scale=alt.Scale(zero=False)),
+        y=alt.Y("mean:Q", title=f"{label} {METRICS[metric].arrow} (mean over seeds)", scale=alt.Scale(zero=False)),
         tooltip=["arm:N", alt.Tooltip("mean:Q", format=".4f"), alt.Tooltip("low:Q", format=".4f"),
                  alt.Tooltip("high:Q", format=".4f")])
     bars = base.mark_errorbar().encode(y=alt.Y("low:Q", title=""), y2="high:Q")

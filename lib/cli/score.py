@@ -37,25 +37,25 @@ def register(groups: argparse._SubParsersAction) -> None:
 def score_command(args: argparse.Namespace) -> int:
     from lib.data.augment import check_synthetic
     from lib.data.schema import load_t20
-    from lib.quality.matches import has_whole_matches, whole_match_report, with_whole_matches
-    from lib.quality.report import memorisation_table, references_table, score_report
+    from lib.quality.matches import has_whole_matches, whole_match_report
+    from lib.quality.report import rows_scored, score_report
 
     real = load_t20(args.real)
     synthetic = check_synthetic(real, load_t20(args.synthetic, require_matches=False), args.synthetic.name)
     report = score_report(real, synthetic, with_privacy=not args.no_privacy, variant=args.features,
                           known_training=not args.training_unknown, seed=args.seed,
                           on_step=lambda name, done: print(f"[{done:4.0%}] {name}...", file=sys.stderr))
-    report["provenance"] = {"real": str(args.real), "synthetic": str(args.synthetic), "seed": args.seed,
-                            "rows": report["rows"]}
+    report.provenance = {"real": str(args.real), "synthetic": str(args.synthetic), "seed": str(args.seed),
+                         "rows scored": rows_scored(report)}
     whole = None
     if has_whole_matches(synthetic):
         print("[100%] whole matches...", file=sys.stderr)
-        whole = whole_match_report(real, synthetic, report["variant"], seed=args.seed)
-    files.write_text(args.out, json.dumps(with_whole_matches(report, whole), indent=1))
-    print(report["basis"])
-    print(references_table(report).to_string(index=False, na_rep=NO_VALUE, float_format=lambda v: f"{v:.3f}"))
-    print(f"\noverall position {_figure(report['position'])} (0 = independent columns, 1 = unseen real matches)\n")
-    print(memorisation_table(report).to_string(index=False, na_rep=NO_VALUE, float_format=lambda v: f"{v:.3f}"))
+        whole = whole_match_report(real, synthetic, report.variant, seed=args.seed)
+    files.write_text(args.out, json.dumps(report.to_json(whole), indent=1))
+    print(report.basis)
+    print(report.get_details().to_string(index=False, na_rep=NO_VALUE, float_format=lambda v: f"{v:.3f}"))
+    print(f"\noverall position {_figure(report.get_score())} (0 = independent columns, 1 = unseen real matches)\n")
+    print(report.memorisation().to_string(index=False, na_rep=NO_VALUE, float_format=lambda v: f"{v:.3f}"))
     _print_rest(report)
     if whole is not None:
         _print_whole_matches(whole)
@@ -74,21 +74,20 @@ def _figure(value, spec: str = ".3f") -> str:
     return NO_VALUE if value is None or (isinstance(value, float) and math.isnan(value)) else format(value, spec)
 
 
-def _print_rest(report: dict) -> None:
-    utility = report["utility"]
-    print(f"\nutility ({utility['train_rows']:,} training rows each, {utility['test_rows']:,} test rows): "
-          f"ROC AUC synthetic {_figure(utility['synthetic_auc'])} vs real {_figure(utility['real_auc'])}; "
-          f"Brier synthetic {_figure(utility['synthetic_brier'])} vs real {_figure(utility['real_brier'])}")
-    print(f"cricket validity {_figure(report['validity']['share'])}; coherence ({report['variant']}) "
-          f"{_figure(report['coherence']['share'])}")
-    if report["privacy"]:
-        privacy = report["privacy"]
-        print(f"exact copies of real rows {_figure(privacy['copy_share'], '.2%')}; DCR baseline protection "
-              f"{_figure(privacy['dcr_baseline_score'])}")
+def _print_rest(report) -> None:
+    utility = report.utility
+    print(f"\nutility ({utility.train_rows:,} training rows each, {utility.test_rows:,} test rows): "
+          f"ROC AUC synthetic {_figure(utility.synthetic_auc)} vs real {_figure(utility.real_auc)}; "
+          f"Brier synthetic {_figure(utility.synthetic_brier)} vs real {_figure(utility.real_brier)}")
+    print(f"cricket validity {_figure(report.synthetic.validity)}; coherence ({report.variant}) "
+          f"{_figure(report.synthetic.coherence.share)}")
+    if report.privacy is not None:
+        print(f"exact copies of real rows {_figure(report.privacy.copy_share, '.2%')}; DCR baseline protection "
+              f"{_figure(report.privacy.dcr_baseline_score)}")
 
 
-HEADLINE_FIGURES = ["matches", "first-innings total, mean (runs)", "second-innings total, mean (runs)",
-                    "wickets per innings, mean", "deliveries per innings, mean", "share of chases won"]
+PRINTED_FIGURES = ["matches", "first-innings total, mean (runs)", "second-innings total, mean (runs)",
+                   "wickets per innings, mean", "deliveries per innings, mean", "share of chases won"]
 """The whole-match figures printed; the JSON holds every one."""
 
 
@@ -97,6 +96,6 @@ def _print_whole_matches(whole) -> None:
 
     print(f"\nwhole matches: similarity to the training matches {whole.get_score():.3f} (ceiling, unseen real "
           f"matches: {whole.ceiling_score():.3f}; mean of {len(SCORES)} sdmetrics scores)")
-    print(whole.table(HEADLINE_FIGURES).to_string(index=False, na_rep=NO_VALUE, float_format=lambda v: f"{v:.4g}"))
+    print(whole.table(PRINTED_FIGURES).to_string(index=False, na_rep=NO_VALUE, float_format=lambda v: f"{v:.4g}"))
     for note in whole.notes:
         print(note)

@@ -252,8 +252,13 @@ def format_report(report) -> str:
     if report.test_match_ids is not None:
         lines += ["", "verdict (95% intervals over seeds and resampled test matches, paired with real):"]
         lines += [f"  {verdict['sentence']}" for verdict in report.verdicts[1].values()]
-    lines += ["", *(f"note: {note}" for note in report.notes)]
+    lines += ["", f"note: {TABLE_NOTE}", *(f"note: {note}" for note in report.notes)]
     return "\n".join(lines)
+
+
+TABLE_NOTE = ("The table's intervals are 95% t-intervals over training seeds on one fixed set of test matches; the "
+              "verdict's intervals also resample whole test matches (paired across arms), so they cover both.")
+"""What the printed table's intervals cover (Compare's tables show the verdict's intervals for ROC AUC and Brier)."""
 
 
 def _format_block(table, mean: str, low: str, high: str, signed: bool = False) -> list[str]:

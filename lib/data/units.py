@@ -1,4 +1,4 @@
-"""Sizes and durations written for people, the same way on every page, command and message."""
+"""Sizes, durations and scores written for people, the same way on every page, command and message."""
 
 from __future__ import annotations
 
@@ -19,6 +19,15 @@ def byte_size(count: int) -> str:
         if count >= scale:
             return f"{count / scale:,.1f} {unit}"
     return f"{count:,} bytes"
+
+
+def score_text(value: float | None, digits: int = 3) -> str:
+    """A score with `digits` decimals, "—" when undefined (None, NaN), and without a minus sign when it rounds to
+    zero: a position of -0.0004 reads "0.00", not "-0.00"."""
+    if value is None or not math.isfinite(value):
+        return "—"
+    text = f"{value:.{digits}f}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text
 
 
 def duration(seconds: float | None) -> str:

@@ -7,7 +7,8 @@ Layout under the root (``./workspace`` or ``$CREASE_WORKSPACE``)::
     datasets/<id>.players.json   player vocabulary, when the source had player names
     datasets/<id>.events/        match events (lib.data.events), when whole matches are known: deliveries.parquet,
                                  lineups.parquet, matches.parquet and meta.json (source, notes)
-    artifacts/<kind>/<id>/       trained models (synthesizers, win-probability models), one folder each
+    artifacts/<kind>/<id>/       trained models (synthesizers, win-probability models), comparison reports and
+                                 evaluations of synthetic sets, one folder each
     runs.sqlite                  the run store of background jobs (lib.jobs.runner)
 
 Everything is written under a temporary name and renamed into place, so a half-written dataset or
@@ -43,6 +44,9 @@ WP_MODELS = "wp"
 """Artifact folder of trained win-probability models."""
 COMPARISONS = "comparisons"
 """Artifact folder of win-probability comparison reports."""
+EVALUATIONS = "evaluations"
+"""Artifact folder of synthetic-set evaluations: one folder per synthetic set, one report per real dataset
+(lib.quality.stored)."""
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,80}$")
 _EVENT_TABLES = ("deliveries", "lineups", "matches")
 """The tables of a dataset's events folder, one <name>.parquet each, named as MatchEvents' attributes."""

@@ -68,6 +68,10 @@ class CoherenceResult:
         return {"share": self.share, "per_identity": self.per_identity, "variant": self.variant,
                 "identities": IDENTITIES[self.variant]}
 
+    @classmethod
+    def from_json(cls, data: dict) -> CoherenceResult:
+        return cls(data["share"], data["per_identity"], data["variant"])
+
 
 def _close(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.isclose(a, b, rtol=RELATIVE_TOLERANCE, atol=ABSOLUTE_TOLERANCE)

@@ -12,6 +12,7 @@ LogisticDetection also reports 1 - 2 x (AUC - 0.5) rather than the AUC itself.
 from __future__ import annotations
 
 import warnings
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
@@ -30,8 +31,28 @@ DETECTION_MODEL = (f"scikit-learn HistGradientBoostingClassifier, {FOLDS}-fold c
                    f"whole matches, mean of the folds' AUCs, at most {DETECTION_ROWS:,} rows of each set")
 
 
+@dataclass(frozen=True)
+class DetectionResult:
+    """How well a classifier told one set of rows from the real training rows.
+
+    Attributes:
+        auc: mean of the folds' ROC AUCs, 0..1: 0.5 = indistinguishable, 1 = every row told apart (lower is better
+            for a synthetic set); NaN when either set had fewer than FOLDS rows.
+        rows: rows used from each set.
+        model: what classified, in words.
+    """
+
+    auc: float
+    rows: int
+    model: str = DETECTION_MODEL
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
 def detection_auc(real: pd.DataFrame, synthetic: pd.DataFrame, real_matches: np.ndarray | None = None,
-                  synthetic_matches: np.ndarray | None = None, rows: int = DETECTION_ROWS, seed: int = 0) -> dict:
+                  synthetic_matches: np.ndarray | None = None, rows: int = DETECTION_ROWS,
+                  seed: int = 0) -> DetectionResult:
     """ROC AUC of a classifier telling `synthetic` rows from `real` ones, out of fold.
 
     Args:
@@ -43,13 +64,12 @@ def detection_auc(real: pd.DataFrame, synthetic: pd.DataFrame, real_matches: np.
         seed: seeds the samples, the folds and the classifier.
 
     Returns:
-        {"auc": mean of the folds' ROC AUCs, 0..1, 0.5 = indistinguishable, 1 = every row told apart; NaN with a
-        warning when either set has fewer than FOLDS rows, "rows": rows used from each set, "model": what classified}.
+        The DetectionResult; its AUC is NaN, with a warning, when either set has fewer than FOLDS rows.
     """
     n = min(rows, len(real), len(synthetic))
     if n < FOLDS:
         warnings.warn(f"Detection needs at least {FOLDS} rows in each set; returning NaN.", stacklevel=2)
-        return {"auc": float("nan"), "rows": n, "model": DETECTION_MODEL}
+        return DetectionResult(float("nan"), n)
     rng = np.random.default_rng(seed)
     picks = [rng.choice(len(frame), n, replace=False) for frame in (real, synthetic)]
     both = pd.concat([real[MODEL_COLUMNS].iloc[picks[0]], synthetic[MODEL_COLUMNS].iloc[picks[1]]], ignore_index=True)
@@ -68,7 +88,7 @@ def detection_auc(real: pd.DataFrame, synthetic: pd.DataFrame, real_matches: np.
             train = _balanced(train, is_synthetic, rng)
             model = HistGradientBoostingClassifier(random_state=seed).fit(features[train], is_synthetic[train])
             aucs.append(roc_auc_score(is_synthetic[test], model.predict_proba(features[test])[:, 1]))
-    return {"auc": float(np.mean(aucs)), "rows": n, "model": DETECTION_MODEL}
+    return DetectionResult(float(np.mean(aucs)), n)
 
 
 def _balanced(rows: np.ndarray, labels: np.ndarray, rng: np.random.Generator) -> np.ndarray:

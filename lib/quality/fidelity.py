@@ -60,8 +60,8 @@ class FidelityReport:
             "contingency_score": _mean(self.contingency),
         }
 
-    def headline(self) -> pd.DataFrame:
-        """The averages next to the published reference (NaN where it has none), one row per group."""
+    def against_published(self) -> pd.DataFrame:
+        """The averages next to the published reference run's (NaN where it has none), one row per group."""
         rows = []
         for key, value in self.averages.items():
             published = PUBLISHED.get(key, float("nan"))
@@ -79,7 +79,14 @@ class FidelityReport:
         )
 
     def to_json(self) -> dict:
+        """The scores, their averages and the published run's averages (the last two for readers of the file)."""
         return {**asdict(self), "averages": self.averages, "published": PUBLISHED}
+
+    @classmethod
+    def from_json(cls, data: dict) -> FidelityReport:
+        """The report `to_json` wrote (derived averages are recomputed, not read)."""
+        return cls(data["ks"], data["tv"], data["correlation"], data["coverage"], data.get("contingency", {}),
+                   data.get("missing_regulars", {}), data.get("rows", {}))
 
 
 def _mean(scores: dict[str, float]) -> float:

@@ -371,9 +371,3 @@ def _notes(synthetic: pd.DataFrame, figures: dict[str, MatchFigures]) -> list[st
         notes.append(f"InterRowMSAS reads a seeded sample of {SEQUENCE_MATCHES:,} matches of each larger set; every "
                      "other figure uses every match.")
     return notes
-
-
-def with_whole_matches(report: dict, whole: WholeMatchReport | None) -> dict:
-    """A score report (lib.quality.report.score_report) with the whole-match figures under "whole_matches" when
-    there are any, as the `score` command writes it and the Evaluate page downloads it."""
-    return report if whole is None else {**report, "whole_matches": whole.to_json()}

@@ -38,6 +38,10 @@ class PrivacyReport:
     def to_json(self) -> dict:
         return asdict(self)
 
+    @classmethod
+    def from_json(cls, data: dict) -> PrivacyReport:
+        return cls(**data)
+
 
 def privacy(real: pd.DataFrame, synthetic: pd.DataFrame, sample_rows: int = SAMPLE_ROWS,
             seed: int = 0) -> PrivacyReport:

@@ -7,6 +7,7 @@ The Evaluate page and `python -m lib.cli score` both build it here, so both show
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -14,10 +15,11 @@ import pandas as pd
 from lib.data import files
 from lib.data.schema import MATCH_ID, MODEL_COLUMNS
 from lib.data.workspace import DatasetInfo
-from lib.quality.coherence import IDENTITIES, CricketCoherence, guess_variant
-from lib.quality.detection import DETECTION_ROWS, detection_auc
+from lib.quality.coherence import IDENTITIES, CoherenceResult, CricketCoherence, guess_variant
+from lib.quality.detection import DETECTION_ROWS, DetectionResult, detection_auc
 from lib.quality.fidelity import CORRELATION_ROWS, GROUP_LABELS, PUBLISHED, FidelityReport, fidelity
-from lib.quality.privacy import SAMPLE_ROWS, privacy
+from lib.quality.matches import WholeMatchReport
+from lib.quality.privacy import SAMPLE_ROWS, PrivacyReport, privacy
 from lib.quality.references import (
     INDEPENDENT,
     UNSEEN,
@@ -27,7 +29,7 @@ from lib.quality.references import (
     position,
     real_parts,
 )
-from lib.quality.utility import UTILITY_ROWS, utility
+from lib.quality.utility import UTILITY_ROWS, UtilityResult, utility
 from lib.quality.validity import CricketValidity
 
 SAMPLING_NOTE = (
@@ -69,9 +71,184 @@ OnStep = Callable[[str, float], None]
 """Told each step's name and the share of steps done, 0..1, before the step starts."""
 
 
+@dataclass
+class CandidateScores:
+    """Every score of one set of rows (the synthetic set, the floor or the ceiling) against the real training rows.
+
+    Attributes:
+        fidelity: the sdmetrics scores of each column and pair, and their group averages.
+        detection: how well a classifier tells the rows from the training rows.
+        coherence: the share of rows that are possible deliveries, per identity too.
+        validity: share of rows within the cricket bounds (CricketValidity), 0..1, higher is better.
+    """
+
+    fidelity: FidelityReport
+    detection: DetectionResult
+    coherence: CoherenceResult
+    validity: float
+
+    @property
+    def scores(self) -> dict[str, float]:
+        """SCORE_LABELS key -> value: the fidelity averages, the detection AUC and the coherence share."""
+        return {**self.fidelity.averages, "detection_auc": self.detection.auc, "coherence_share": self.coherence.share}
+
+    def to_json(self) -> dict:
+        return {"fidelity": self.fidelity.to_json(), "detection": self.detection.to_json(),
+                "coherence": self.coherence.to_json(), "validity": self.validity, "scores": self.scores}
+
+    @classmethod
+    def from_json(cls, data: dict) -> CandidateScores:
+        """Read `to_json`'s layout, or the first layout (fidelity keys at the top, validity as "validity_score")."""
+        if "fidelity" not in data:
+            return cls(FidelityReport.from_json(data), DetectionResult(**data["detection"]),
+                       CoherenceResult.from_json(data["coherence"]), data["validity_score"])
+        return cls(FidelityReport.from_json(data["fidelity"]), DetectionResult(**data["detection"]),
+                   CoherenceResult.from_json(data["coherence"]), data["validity"])
+
+
+REPORT_FORMAT = 2
+"""Layout of ScoreReport.to_json; files without a "format" key hold the first layout, which from_json still reads."""
+
+
+@dataclass
+class ScoreReport:
+    """The evaluation of a synthetic set, read by field, in the spirit of sdmetrics' BaseReport: `get_score()` is the
+    overall position, `get_details()` every score between its floor and ceiling.
+
+    Attributes:
+        synthetic: the synthetic set's scores against the synthesizer's training matches.
+        floor: the same scores of the training rows with each column shuffled on its own (lib.quality.references).
+        ceiling: the same scores of real matches the synthesizer never saw.
+        against_unseen: the synthetic set's fidelity against those unseen matches (memorisation shows as a gap).
+        utility: train on synthetic, test on real.
+        privacy: copies and distance to closest record; None when not computed.
+        validity_before_redraw: share of the raw generator output within the bounds, before rows breaking one were
+            redrawn, 0..1; None when the set did not record it.
+        variant: the feature variant whose identities coherence checks ("leakfree", "yorkr").
+        basis: which real rows every score compares against, in words.
+        provenance: where the rows came from, item -> text (datasets, synthesizer run, seed, rows scored).
+    """
+
+    synthetic: CandidateScores
+    floor: CandidateScores
+    ceiling: CandidateScores
+    against_unseen: FidelityReport
+    utility: UtilityResult
+    privacy: PrivacyReport | None
+    validity_before_redraw: float | None
+    variant: str
+    basis: str
+    provenance: dict[str, str] = field(default_factory=dict)
+
+    sampling = SAMPLING_NOTE
+    published = PUBLISHED
+
+    @property
+    def identities(self) -> list[str]:
+        """The identities a delivery obeys under this report's variant, in words."""
+        return IDENTITIES[self.variant]
+
+    @property
+    def positions(self) -> dict[str, float]:
+        """SCORE_LABELS key -> where the synthetic score sits between floor (0) and ceiling (1); NaN for a score
+        whose ceiling does not beat its floor (see `without_position`)."""
+        floor, ceiling, synthetic = self.floor.scores, self.ceiling.scores, self.synthetic.scores
+        unordered = self.without_position()
+        return {key: float("nan") if key in unordered else position(synthetic[key], floor[key], ceiling[key])
+                for key in SCORE_LABELS}
+
+    def without_position(self) -> list[str]:
+        """SCORE_LABELS keys whose ceiling does not score better than their floor: they get no position (FLOOR_AHEAD
+        says why) and do not count in the overall one."""
+        floor, ceiling = self.floor.scores, self.ceiling.scores
+        return [key for key in SCORE_LABELS if not _ceiling_ahead(floor[key], ceiling[key], key in LOWER_IS_BETTER)]
+
+    def get_score(self) -> float:
+        """The overall position: the median of the finite positions (0 = floor, 1 = ceiling; it may leave [0, 1])."""
+        return overall_position(self.positions)
+
+    def get_details(self) -> pd.DataFrame:
+        """One row per score, then the overall position: "score" (SCORE_LABELS), "floor", "synthetic",
+        "ceiling", "position" (0 = floor, 1 = ceiling, NaN without one) and "published" (the historical run)."""
+        floor, ceiling, synthetic, positions = (self.floor.scores, self.ceiling.scores, self.synthetic.scores,
+                                                self.positions)
+        rows = [{"score": label, "floor": floor[key], "synthetic": synthetic[key], "ceiling": ceiling[key],
+                 "position": positions[key], "published": PUBLISHED.get(key, float("nan"))}
+                for key, label in SCORE_LABELS.items()]
+        overall = self.get_score()
+        rows.append({"score": "Overall position (median of the above)", "floor": 0.0, "synthetic": overall,
+                     "ceiling": 1.0, "position": overall, "published": float("nan")})
+        return pd.DataFrame(rows)
+
+    def memorisation(self) -> pd.DataFrame:
+        """The fidelity averages against the training matches and against the unseen matches, and their gap.
+
+        A synthetic set much closer to its training matches than to unseen ones has memorised rather than learned.
+        """
+        seen, unseen = self.synthetic.fidelity.averages, self.against_unseen.averages
+        return pd.DataFrame([{"score": GROUP_LABELS[key], "vs training matches": seen[key],
+                              "vs unseen matches": unseen[key], "gap": seen[key] - unseen[key]} for key in seen])
+
+    def per_column(self) -> pd.DataFrame:
+        """Every single-column score of the synthetic set: column, metric, score."""
+        return self.synthetic.fidelity.per_column()
+
+    def scores_csv(self) -> bytes:
+        """Every per-column and per-pair score as CSV rows: group, metric, column(s), score."""
+        fidelity = self.synthetic.fidelity
+        rows = [("column shapes", "KSComplement", c, s) for c, s in fidelity.ks.items()]
+        rows += [("column shapes", "TVComplement", c, s) for c, s in fidelity.tv.items()]
+        rows += [("column pair trends", "CorrelationSimilarity", c, s) for c, s in fidelity.correlation.items()]
+        rows += [("coverage", "CategoryCoverage", c, s) for c, s in fidelity.coverage.items()]
+        rows += [("outcome vs match state", "ContingencySimilarity", c, s) for c, s in fidelity.contingency.items()]
+        rows += [("average", name, "", s) for name, s in fidelity.averages.items()]
+        rows += [("validity", "CricketValidity", "all", self.synthetic.validity)]
+        rows += [("coherence", "CricketCoherence", "all", self.synthetic.coherence.share)]
+        rows += [("detection", "ROC AUC", "all", self.synthetic.detection.auc)]
+        rows += [("position", "overall", "", self.get_score())]
+        return files.csv_bytes(pd.DataFrame(rows, columns=["group", "metric", "columns", "score"]))
+
+    def to_json(self, whole: WholeMatchReport | None = None) -> dict:
+        """JSON-ready data: every field, the derived positions for readers of the file, and the whole-match figures
+        under "whole_matches" when given (a set of whole matches)."""
+        data = {"format": REPORT_FORMAT, "position": self.get_score(), "positions": self.positions,
+                "without_position": self.without_position(), "synthetic": self.synthetic.to_json(),
+                "floor": self.floor.to_json(), "ceiling": self.ceiling.to_json(),
+                "against_unseen": self.against_unseen.to_json(), "utility": self.utility.to_json(),
+                "privacy": None if self.privacy is None else self.privacy.to_json(),
+                "validity_before_redraw": self.validity_before_redraw, "variant": self.variant, "basis": self.basis,
+                "sampling": self.sampling, "identities": self.identities, "provenance": self.provenance}
+        return data if whole is None else {**data, "whole_matches": whole.to_json()}
+
+    @classmethod
+    def from_json(cls, data: dict) -> ScoreReport:
+        """The report `to_json` wrote, or one in the first layout (the synthetic set's scores at the top level,
+        the references under "references", validity under "validity"); derived values are recomputed."""
+        if data.get("format") == REPORT_FORMAT:
+            synthetic, floor, ceiling = (CandidateScores.from_json(data[key]) for key in ("synthetic", "floor",
+                                                                                          "ceiling"))
+            before = data["validity_before_redraw"]
+        else:
+            synthetic = CandidateScores.from_json(data)
+            floor, ceiling = (CandidateScores.from_json(data["references"][key]) for key in (INDEPENDENT, UNSEEN))
+            before = data["validity"]["share_before_redraw"]
+        privacy = None if data.get("privacy") is None else PrivacyReport.from_json(data["privacy"])
+        return cls(synthetic, floor, ceiling, FidelityReport.from_json(data["against_unseen"]),
+                   UtilityResult(**data["utility"]), privacy, before, data["variant"], data["basis"],
+                   {item: _text(value) for item, value in data.get("provenance", {}).items()})
+
+
+def _text(value) -> str:
+    """A provenance value of a first-layout file as text: its rows were a dict ({"real": 3334, "synthetic": 400})."""
+    if isinstance(value, dict):
+        return " · ".join(f"{name} {count:,}" if isinstance(count, int) else f"{name} {count}"
+                          for name, count in value.items())
+    return str(value)
+
+
 def candidate_scores(parts: RealParts, rows: pd.DataFrame, real: pd.DataFrame, variant: str, seed: int = 0,
-                     matches: np.ndarray | None = None) -> dict:
-    """Every score of one set of rows against the real training rows, JSON-ready.
+                     matches: np.ndarray | None = None) -> CandidateScores:
+    """Every score of one set of rows against the real training rows.
 
     Args:
         parts: the real rows; their training matches are the comparison basis.
@@ -80,32 +257,32 @@ def candidate_scores(parts: RealParts, rows: pd.DataFrame, real: pd.DataFrame, v
         variant: feature variant for coherence.
         seed: seeds every sample.
         matches: (len(rows),) match code of each candidate row when it is real, else None.
-
-    Returns:
-        The fidelity report's JSON plus "detection", "coherence", "validity_score" and "scores" (SCORE_LABELS
-        key -> value).
     """
-    report = fidelity(parts.training, rows, seed=seed).to_json()
-    report["detection"] = detection_auc(parts.training, rows, parts.training_matches, matches, seed=seed)
-    report["coherence"] = CricketCoherence.compute_breakdown(rows, variant).to_json()
-    report["validity_score"] = CricketValidity.compute(real, rows)
-    report["scores"] = {**report["averages"], "detection_auc": report["detection"]["auc"],
-                        "coherence_share": report["coherence"]["share"]}
-    return report
+    return CandidateScores(
+        fidelity=fidelity(parts.training, rows, seed=seed),
+        detection=detection_auc(parts.training, rows, parts.training_matches, matches, seed=seed),
+        coherence=CricketCoherence.compute_breakdown(rows, variant),
+        validity=CricketValidity.compute(real, rows))
 
 
-def workspace_provenance(real: DatasetInfo, synthetic: DatasetInfo, report: dict, seed: int = 0) -> dict:
-    """Where a report's rows came from, for its page and its HTML file: the two stored datasets, the synthesizer
-    run that made the set, the seed and the rows scored."""
-    return {"real dataset": f"{real.name} ({real.id}, {real.source})", "feature variant": report["variant"],
+def rows_scored(report: ScoreReport) -> str:
+    """The rows a report scored, in words: "170,865 real training rows · 30,000 synthetic rows"."""
+    rows = report.synthetic.fidelity.rows
+    return f"{rows.get('real', 0):,} real training rows · {rows.get('synthetic', 0):,} synthetic rows"
+
+
+def workspace_provenance(real: DatasetInfo, synthetic: DatasetInfo, report: ScoreReport, seed: int = 0) -> dict:
+    """Where a report's rows came from, for its page and its HTML file, item -> text: the two stored datasets, the
+    synthesizer run that made the set, the seed and the rows scored."""
+    return {"real dataset": f"{real.name} ({real.id}, {real.source})", "feature variant": report.variant,
             "synthetic set": f"{synthetic.name} ({synthetic.id}, {synthetic.source})",
-            "synthesizer run": synthetic.extra.get("synthesizer", "unknown (uploaded)"), "seed": seed,
-            "rows": report["rows"]}
+            "synthesizer run": synthetic.extra.get("synthesizer", "unknown (uploaded)"), "seed": str(seed),
+            "rows scored": rows_scored(report)}
 
 
 def score_report(real: pd.DataFrame, synthetic: pd.DataFrame, with_privacy: bool = True, *, variant: str | None = None,
                  known_training: bool = True, redrawn_share: float | None = None, seed: int = 0,
-                 on_step: OnStep | None = None) -> dict:
+                 on_step: OnStep | None = None) -> ScoreReport:
     """Every score of `synthetic` against the synthesizer's training matches, with the floor and ceiling.
 
     Args:
@@ -119,9 +296,7 @@ def score_report(real: pd.DataFrame, synthetic: pd.DataFrame, with_privacy: bool
         on_step: progress callback, told each of STEPS.
 
     Returns:
-        The synthetic set's candidate_scores, plus "references" ({"independent", "unseen"}: each shaped like
-        candidate_scores), "positions" (score -> position), "position" (overall), "against_unseen",
-        "validity", "utility", "privacy", "basis", "sampling", "variant" and "identities".
+        The ScoreReport, without provenance (the caller knows where the rows came from).
     """
     step = _stepper(on_step)
     step()
@@ -131,19 +306,19 @@ def score_report(real: pd.DataFrame, synthetic: pd.DataFrame, with_privacy: bool
     real, synthetic = real[MODEL_COLUMNS], synthetic[MODEL_COLUMNS]
     variant = variant or guess_variant(real)
     step()
-    report = candidate_scores(parts, synthetic, real, variant, seed, matches)
+    scores = candidate_scores(parts, synthetic, real, variant, seed, matches)
     step()
-    floor = independent_columns(parts.training, len(synthetic), seed)
-    references = {INDEPENDENT: candidate_scores(parts, floor, real, variant, seed)}
+    floor = candidate_scores(parts, independent_columns(parts.training, len(synthetic), seed), real, variant, seed)
     step()
-    references[UNSEEN] = candidate_scores(parts, parts.unseen, real, variant, seed, parts.unseen_matches)
+    ceiling = candidate_scores(parts, parts.unseen, real, variant, seed, parts.unseen_matches)
     step()
-    report["against_unseen"] = fidelity(parts.unseen, synthetic, seed=seed).to_json()
+    against_unseen = fidelity(parts.unseen, synthetic, seed=seed)
     step()
-    report["utility"] = utility(parts.training, synthetic, parts.test, seed=seed)
+    utility_result = utility(parts.training, synthetic, parts.test, seed=seed)
     step()
-    report["privacy"] = privacy(real, synthetic, seed=seed).to_json() if with_privacy else None  # copies of any real row
-    return _finish(report, references, parts.basis, variant, redrawn_share)
+    privacy_result = privacy(real, synthetic, seed=seed) if with_privacy else None  # copies of any real row
+    return ScoreReport(scores, floor, ceiling, against_unseen, utility_result, privacy_result,
+                       None if redrawn_share is None else 1 - redrawn_share, variant, parts.basis)
 
 
 def _stepper(on_step: OnStep | None) -> Callable[[], None]:
@@ -156,75 +331,9 @@ def _stepper(on_step: OnStep | None) -> Callable[[], None]:
     return step
 
 
-def _finish(report: dict, references: dict, basis: str, variant: str, redrawn_share: float | None) -> dict:
-    report["references"] = references
-    floor, ceiling = (references[k]["scores"] for k in (INDEPENDENT, UNSEEN))
-    ordered = {key for key in SCORE_LABELS if _ceiling_ahead(floor[key], ceiling[key], key in LOWER_IS_BETTER)}
-    report["positions"] = {key: position(report["scores"][key], floor[key], ceiling[key]) if key in ordered
-                           else float("nan") for key in SCORE_LABELS}
-    report["position"] = overall_position(report["positions"])
-    report["floor_ahead"] = [key for key in SCORE_LABELS if key not in ordered]
-    report["validity"] = {"share": report["validity_score"],
-                          "share_before_redraw": None if redrawn_share is None else 1 - redrawn_share}
-    report.update(basis=basis, sampling=SAMPLING_NOTE, variant=variant, identities=IDENTITIES[variant],
-                  published=PUBLISHED)
-    return report
-
-
 def _ceiling_ahead(floor: float, ceiling: float, lower_is_better: bool) -> bool:
     """True when the ceiling scores better than the floor (NaN on either side: False)."""
     return bool(ceiling < floor if lower_is_better else ceiling > floor)
-
-
-def references_table(report: dict) -> pd.DataFrame:
-    """One row per score: floor, synthetic, ceiling, position (0 = floor, 1 = ceiling) and published value."""
-    floor, ceiling = (report["references"][k]["scores"] for k in (INDEPENDENT, UNSEEN))
-    rows = [{"score": label, "floor": floor[key], "synthetic": report["scores"][key], "ceiling": ceiling[key],
-             "position": report["positions"][key], "published": PUBLISHED.get(key, float("nan"))}
-            for key, label in SCORE_LABELS.items()]
-    rows.append({"score": "Overall position (median of the above)", "floor": 0.0, "synthetic": report["position"],
-                 "ceiling": 1.0, "position": report["position"], "published": float("nan")})
-    return pd.DataFrame(rows)
-
-
-def memorisation_table(report: dict) -> pd.DataFrame:
-    """The fidelity averages against the training matches and against the unseen matches, and their gap.
-
-    A synthetic set much closer to its training matches than to unseen ones has memorised rather than learned.
-    """
-    seen, unseen = report["averages"], report["against_unseen"]["averages"]
-    return pd.DataFrame([{"score": GROUP_LABELS[key], "vs training matches": seen[key],
-                          "vs unseen matches": unseen[key], "gap": seen[key] - unseen[key]} for key in seen])
-
-
-def scores_csv(report: dict) -> bytes:
-    """Every per-column and per-pair score as CSV rows: group, metric, column(s), score."""
-    rows = [("column shapes", "KSComplement", c, s) for c, s in report["ks"].items()]
-    rows += [("column shapes", "TVComplement", c, s) for c, s in report["tv"].items()]
-    rows += [("column pair trends", "CorrelationSimilarity", c, s) for c, s in report["correlation"].items()]
-    rows += [("coverage", "CategoryCoverage", c, s) for c, s in report["coverage"].items()]
-    rows += [("outcome vs match state", "ContingencySimilarity", c, s) for c, s in report["contingency"].items()]
-    rows += [("average", name, "", s) for name, s in report["averages"].items()]
-    rows += [("validity", "CricketValidity", "all", report["validity_score"])]
-    rows += [("coherence", "CricketCoherence", "all", report["coherence"]["share"])]
-    rows += [("detection", "ROC AUC", "all", report["detection"]["auc"])]
-    rows += [("position", "overall", "", report["position"])]
-    return files.csv_bytes(pd.DataFrame(rows, columns=["group", "metric", "columns", "score"]))
-
-
-def _fidelity(report: dict) -> FidelityReport:
-    return FidelityReport(report["ks"], report["tv"], report["correlation"], report["coverage"],
-                          report.get("contingency", {}))
-
-
-def headline(report: dict) -> pd.DataFrame:
-    """The fidelity averages next to the published reference (rebuilt from a JSON report)."""
-    return _fidelity(report).headline()
-
-
-def per_column(report: dict) -> pd.DataFrame:
-    """Every single-column score of a JSON report: column, metric, score."""
-    return _fidelity(report).per_column()
 
 
 def check_made_from(real_id: str, synthetic_extra: dict) -> None:

@@ -372,10 +372,7 @@ def _difference_range(bounds: tuple[float, float]) -> tuple[float, float]:
 
 
 def _notes(data: WPData, provenance: str | None) -> list[str]:
-    notes = [
-        ("The table's intervals are 95% t-intervals over training seeds on one fixed set of test matches; the "
-         "verdict's intervals also resample whole test matches (paired across arms), so they cover both."),
-    ]
+    notes = []
     if data.split.kind == "row":
         notes.append(f"{data.split.label}: rows of one match sit in both training and test, so scores are inflated.")
     if data.split.matches_inferred:

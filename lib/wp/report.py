@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
 from lib.data import workspace
+from lib.data.schema import match_ids
+from lib.data.splits import STANDARD_SPLIT, make_split
 from lib.data.workspace import COMPARISONS
 from lib.wp.metrics import METRICS
+from lib.wp.verdict import VERDICT_METRICS, verdict_of
 
 METRIC_LABELS = {name: f"{metric.label} {metric.arrow}" for name, metric in METRICS.items()}
 """Column titles of the report table: each metric with the arrow of its better direction."""
@@ -21,23 +25,37 @@ def load_report(run_id: str) -> dict:
     return json.loads((workspace.artifact_dir(COMPARISONS, run_id) / "report.json").read_text())
 
 
-def report_table(report: dict) -> pd.DataFrame:
-    """One row per arm: each metric as "mean [low, high]" and its paired difference to `real`.
+def arm_summaries(report: dict) -> dict[str, dict[str, dict]]:
+    """arm -> metric -> {"mean", "ci"}: ROC AUC's and Brier's intervals over seeds and resampled test matches when
+    the report has them (written since the verdict was added), every other interval over training seeds only."""
+    bootstrapped = report.get("bootstrap_scores") or {}
+    return {arm: {**metrics, **bootstrapped.get(arm, {})} for arm, metrics in report["arms"].items()}
 
-    The intervals of ROC AUC and Brier cover seeds and resampled test matches when the report has them (reports
-    written since the verdict was added); the other intervals cover training seeds only.
-    """
+
+def score_table(report: dict) -> pd.DataFrame:
+    """One row per arm (the index), one column per metric: "mean [low, high]" (INTERVALS_NOTE says which)."""
+    summaries = arm_summaries(report)
+    return pd.DataFrame([{"arm": arm, **{label: _interval(summaries[arm][metric])
+                                         for metric, label in METRIC_LABELS.items()}}
+                         for arm in report["arms"]]).set_index("arm")
+
+
+def difference_table(report: dict) -> pd.DataFrame:
+    """One row per arm but real-only (the index), one column per metric: the arm's paired difference to real-only
+    as "mean [low, high]", ROC AUC's and Brier's from the verdict when the report has one."""
     rows = []
-    for arm, metrics in report["arms"].items():
-        row = {"arm": arm}
-        difference = {**report.get("difference_vs_real", {}).get(arm, {}),
-                      **{m: v for m, v in (report.get("verdict") or {}).get(arm, {}).items() if m in METRICS}}
-        metrics = {**metrics, **(report.get("bootstrap_scores") or {}).get(arm, {})}
-        for metric, label in METRIC_LABELS.items():
-            row[label] = _interval(metrics[metric])
-            row[f"{label} vs real"] = _interval(difference[metric], signed=True) if metric in difference else ""
-        rows.append(row)
-    return pd.DataFrame(rows).set_index("arm")
+    for arm, differences in report.get("difference_vs_real", {}).items():
+        verdict = (report.get("verdict") or {}).get(arm, {})
+        differences = {**differences, **{m: v for m, v in verdict.items() if m in METRICS}}
+        rows.append({"arm": arm, **{label: _interval(differences[metric], signed=True) if metric in differences
+                                    else "" for metric, label in METRIC_LABELS.items()}})
+    return pd.DataFrame(rows, columns=["arm", *METRIC_LABELS.values()]).set_index("arm")
+
+
+INTERVALS_NOTE = ("Each cell is the mean over seeds on all test rows, with its 95% interval: over training seeds "
+                  "and test matches resampled whole for ROC AUC and Brier (as the verdict reads them), over training "
+                  "seeds only for accuracy and log loss.")
+"""Which interval a cell of the score and difference tables holds, for the pages."""
 
 
 def _interval(summary: dict, signed: bool = False) -> str:
@@ -55,9 +73,31 @@ REFERENCE_MEANING = ("**reference** is not a neural model: gradient boosting (sc
 
 
 def verdict_lines(report: dict) -> list[tuple[str, str]]:
-    """The verdict of each arm against real-only, for people: (effect, sentence) in the report's arm order;
-    empty for a report written before verdicts existed."""
-    return [(verdict["effect"], verdict["sentence"]) for verdict in (report.get("verdict") or {}).values()]
+    """The verdict of each arm against real-only, for people: (effect, sentence) in the report's arm order, read
+    again from its stored differences by today's rule and words (lib.wp.verdict); empty for a report written
+    before verdicts existed."""
+    lines = []
+    for arm, verdict in (report.get("verdict") or {}).items():
+        differences = {metric: {"mean": _number(verdict[metric]["mean"]),
+                                "ci": [_number(end) for end in verdict[metric]["ci"]]} for metric in VERDICT_METRICS}
+        again = verdict_of(arm, differences, verdict["seeds"])
+        lines.append((again["effect"], again["sentence"]))
+    return lines
+
+
+def _number(value) -> float:
+    """A stored score: JSON writes NaN as null."""
+    return math.nan if value is None else float(value)
+
+
+OLD_TABLE_NOTE = "The table's intervals are 95% t-intervals over training seeds"
+"""How a note began that reports carried until the command line took it over: it is about the printed table's
+intervals, not the page's."""
+
+
+def report_notes(report: dict) -> list[str]:
+    """The report's notes for the page (the provenance of its synthetic set, how its split leaks)."""
+    return [note for note in report.get("notes", []) if not note.startswith(OLD_TABLE_NOTE)]
 
 
 def held_out(report: dict, match_id) -> bool | None:
@@ -76,6 +116,41 @@ def held_out_mask(report: dict | None, match_ids) -> np.ndarray | None:
     if ids is None:
         return None
     return pd.Series(match_ids).astype(str).isin({str(i) for i in ids}).to_numpy()
+
+
+TRAINING, VALIDATION, TEST, OUTSIDE = "training", "validation", "test", "outside"
+ROLE_WORDS = {
+    TEST: "a **held-out test match**: this model never trained on it.",
+    VALIDATION: "**not a test match**: one of the validation matches, which decided when this model's training "
+                "stopped.",
+    TRAINING: "**a training match**: this model trained on it.",
+    OUTSIDE: "**not in the dataset this model trained on**: it never trained on this match (unless the same match is "
+             "there under another id).",
+}
+"""A match's part in a model's comparison, in the words the Match page puts under its model."""
+
+
+def match_role(report: dict, real: pd.DataFrame, match_id) -> str:
+    """Which part of a comparison's split a match was in: TRAINING, VALIDATION, TEST, or OUTSIDE the real dataset.
+
+    Args:
+        report: the comparison's report ("split" says its kind; it split under the standard split's shares).
+        real: the rows of the comparison's real dataset (report["real_id"]), as it was split.
+        match_id: the match, e.g. a Cricsheet file's stem; compared as text.
+
+    Returns:
+        TRAINING when any of its rows trained the model (in a row split, almost every match), else VALIDATION when
+        any validated it, else TEST; OUTSIDE when no row of `real` is of this match.
+    """
+    split = make_split(real, replace(STANDARD_SPLIT, kind=report["split"]))
+    ids, _ = match_ids(real)
+    rows = np.flatnonzero(pd.Series(ids).astype(str).to_numpy() == str(match_id))
+    if not len(rows):
+        return OUTSIDE
+    for role, part in ((TRAINING, split.train), (VALIDATION, split.validation)):
+        if np.isin(rows, part).any():
+            return role
+    return TEST
 
 
 def augmented_ratios(report: dict) -> list[float]:

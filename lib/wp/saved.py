@@ -23,7 +23,8 @@ def model_zip(model_id: str) -> bytes:
 
 def stored_models() -> list[dict]:
     """Every WP model in the workspace, newest run first and real-only first within a run: id, run, arm, label,
-    its feature variant and the synthetic set its comparison drew from (None when none)."""
+    its feature variant, the real dataset it trained on and the synthetic set its comparison drew from (None when
+    not recorded, or none)."""
     models = []
     for model_id in workspace.list_artifacts(WP_MODELS):
         meta_path = workspace.artifact_dir(WP_MODELS, model_id) / "wp.json"
@@ -34,7 +35,7 @@ def stored_models() -> list[dict]:
         arm = extra.get("arm", "single model")
         models.append({"id": model_id, "features": meta.get("features"), "arm": arm,
                        "run": extra.get("run_id", model_id), "label": f"{arm} · {extra.get('run_id', model_id)}",
-                       "synthetic": extra.get("synthetic_id")})
+                       "synthetic": extra.get("synthetic_id"), "real": extra.get("real_id")})
     runs = list(dict.fromkeys(m["run"] for m in models))
     return sorted(models, key=lambda m: (runs.index(m["run"]), _arm_rank(m["arm"])))
 

@@ -11,6 +11,23 @@ augmentation effect measured so far). The interval here covers both with one pai
 
 The 2.5th and 97.5th percentiles of the resampled mean form the 95% interval. Scores come from scikit-learn
 (`roc_auc_score`, `brier_score_loss`) with the drawn match counts as sample weights.
+
+The rule, from the intervals of the paired difference to real-only in ROC AUC and in Brier loss. An interval that
+lies wholly on one side of 0 says "better" or "worse" on its metric (ROC AUC up is better, Brier down is better);
+one that holds 0 says nothing.
+
+- no verdict: fewer than MIN_VERDICT_SEEDS seeds, whatever the intervals;
+- helps: at least one metric says better and neither says worse;
+- hurts: at least one metric says worse and neither says better;
+- mixed: one says better and the other worse;
+- no detectable effect: both intervals hold 0.
+
+An interval that cannot be computed (a test set of one outcome gives no ROC AUC) says nothing either. So one
+metric is enough when the other's interval holds 0: a Brier interval wholly above 0 gives "hurts" beside a ROC AUC
+interval of -0.0091 to +0.0001. Both metrics are read because they see different faults (ranking,
+and probabilities that are too sure or not sure enough); the price is that an arm with no effect gets helps or
+hurts by chance up to about 1 time in 10 rather than the 1 in 20 of one interval. The sentence names the metric a
+verdict rests on, so a verdict from one metric alone reads as such.
 """
 
 from __future__ import annotations
@@ -134,7 +151,7 @@ def verdicts(data: ComparisonPredictions, full_scores: dict[str, dict[str, list[
             "mean": float(np.mean(np.subtract(full_scores[arm][metric], full_scores[REAL][metric]))),
             "ci": _interval(samples[f"{arm}:{metric}"] - samples[f"{REAL}:{metric}"], seed_draws),
         } for metric in VERDICT_METRICS}
-        verdict[arm] = _verdict(arm, differences, n_seeds)
+        verdict[arm] = verdict_of(arm, differences, n_seeds)
     return scores, verdict
 
 
@@ -147,7 +164,17 @@ def _direction(metric: str, interval: list[float]) -> int:
     return 1 if better else -1
 
 
-def _verdict(arm: str, differences: dict[str, dict], seeds: int) -> dict:
+def verdict_of(arm: str, differences: dict[str, dict], seeds: int) -> dict:
+    """The verdict on one arm by the module's rule, from its paired differences to real-only.
+
+    Args:
+        arm: its name, for the sentence.
+        differences: "auc" and "brier" -> {"mean": the arm's mean minus real-only's, "ci": [low, high], 95%}.
+        seeds: training seeds per arm.
+
+    Returns:
+        `differences` with "seeds", "effect" (HELPS, HURTS, NO_EFFECT, MIXED or NO_VERDICT) and "sentence".
+    """
     directions = {_direction(metric, differences[metric]["ci"]) for metric in VERDICT_METRICS}
     if seeds < MIN_VERDICT_SEEDS:
         effect = NO_VERDICT
@@ -169,8 +196,21 @@ def _difference_text(metric: str, summary: dict) -> str:
     return f"{METRICS[metric].label} {summary['mean']:+.4f}{interval}"
 
 
+VERDICT_RULE = (
+    f"Each verdict reads two 95% intervals of the paired difference to real-only, in ROC AUC and in Brier loss, over "
+    "training seeds and test matches resampled whole. An interval wholly on one side of 0 says better or worse on "
+    "its metric; one that holds 0 says nothing. **helps** when at least one says better and neither says worse, "
+    "**hurts** when at least one says worse and neither says better: one metric is enough when the other's interval "
+    "holds 0, and the sentence then says so. **mixed** when one says better and the other worse, **no detectable "
+    f"effect** when both hold 0, **no verdict** under {MIN_VERDICT_SEEDS} seeds. Reading two intervals, an arm with "
+    "no effect gets helps or hurts by chance up to about 1 time in 10 (1 in 20 for one interval)."
+)
+"""The rule of the module docstring in the words Compare shows under the verdicts."""
+
+
 def verdict_sentence(arm: str, differences: dict[str, dict], seeds: int, effect: str) -> str:
-    """One sentence: the arm's effect in words, then its paired differences to real-only with their intervals."""
+    """One sentence: the arm's effect in words and the metrics it rests on, then its paired differences to
+    real-only with their intervals."""
     numbers = " and ".join(_difference_text(metric, differences[metric]) for metric in VERDICT_METRICS)
     if effect == NO_VERDICT:
         return (f"{arm}: no verdict with {seeds} seed{'s' if seeds != 1 else ''}; run at least {MIN_VERDICT_SEEDS} "
@@ -182,5 +222,16 @@ def verdict_sentence(arm: str, differences: dict[str, dict], seeds: int, effect:
         NO_EFFECT: "no detectable effect: the difference to real-only is within seed and test-match noise",
         MIXED: "mixed: better on one score and worse on the other",
     }[effect]
-    return f"{arm} {meaning} ({numbers}; {seeds} seeds, bootstrapped test matches)."
+    return f"{arm} {meaning}{_resting_on(differences, effect)} ({numbers}; {seeds} seeds, bootstrapped test matches)."
+
+
+def _resting_on(differences: dict[str, dict], effect: str) -> str:
+    """For helps and hurts, which metric said so: both, or one while the other's interval holds 0."""
+    if effect not in (HELPS, HURTS):
+        return ""
+    deciding = [metric for metric in VERDICT_METRICS if _direction(metric, differences[metric]["ci"]) != 0]
+    if len(deciding) == len(VERDICT_METRICS):
+        return "; both scores say so"
+    silent = next(metric for metric in VERDICT_METRICS if metric not in deciding)
+    return f"; this rests on {METRICS[deciding[0]].label} alone, as {METRICS[silent].label}'s interval holds 0"
 

@@ -174,12 +174,12 @@ def test_main_flow_in_a_real_browser(app, browser_page):
 
     # Evaluate: the four scores
     open_page(page, "Evaluate")
-    headline = page.get_by_text("Headline", exact=True)
-    headline.wait_for(timeout=3 * MINUTE)
+    scores = page.get_by_text("Scores between the floor and the ceiling", exact=True)
+    scores.wait_for(timeout=3 * MINUTE)
     for group in ("Column shapes, numeric", "Column shapes, discrete", "Column pair trends", "Player coverage"):
         card = page.locator('[data-testid="stMetric"]').filter(has_text=group)
         assert 0 <= float(card.locator('[data-testid="stMetricValue"]').inner_text()) <= 1
-    shot(page, "3-evaluate", headline)
+    shot(page, "3-evaluate", scores)
 
     # Augment & train: one ratio, one seed, one epoch per phase
     open_page(page, "Augment & train")
@@ -268,7 +268,7 @@ def test_matches_engine_flow_in_a_real_browser(app, browser_page):
 
     # Evaluate: the whole-match section beside the row scores
     open_page(page, "Evaluate")
-    page.get_by_text("Headline", exact=True).wait_for(timeout=3 * MINUTE)
+    page.get_by_text("Scores between the floor and the ceiling", exact=True).wait_for(timeout=3 * MINUTE)
     whole = page.get_by_role("heading", name="Whole matches")
     whole.wait_for(timeout=3 * MINUTE)
     page.get_by_text("first-innings total", exact=False).first.wait_for()

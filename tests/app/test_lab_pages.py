@@ -29,7 +29,7 @@ def test_synthesize_trains_in_the_background_and_offers_the_csv(stored_league):
     assert stored.extra["real_dataset"] == stored_league.id
     # Run: Evaluate the set it made
     evaluate = page("pages/2_Evaluate.py").run()
-    # Assert: every score between its floor and its ceiling, the overall position in the headline
+    # Assert: every score between its floor and its ceiling, the overall position in its own heading
     assert not evaluate.exception, evaluate.exception
     table = evaluate.dataframe[0].value
     assert table["score"].iloc[-1].startswith("Overall position") and len(table) == 8

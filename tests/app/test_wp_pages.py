@@ -1,5 +1,7 @@
 """Augment & train and Compare pages, driven as a user would, with real (tiny) training."""
 
+import time
+
 import pytest
 
 from lib.data import workspace
@@ -25,6 +27,23 @@ def test_compare_page_without_runs_points_to_augment():
     at = page("pages/4_Compare.py").run()
     assert not at.exception
     assert "No finished comparison yet" in at.info[0].value
+
+
+def test_compare_says_a_comparison_is_running_with_its_progress_and_where_to_follow_it():
+    # Setup: a comparison 40% through training, none finished
+    store.insert("wp_compare-running", WP_COMPARE, WP_COMPARE, "WP comparison on mini league", {})
+    store.update("wp_compare-running", state=store.RUNNING, started=time.time() - 30, progress=0.4,
+                 stage="training the arms")
+    # Run
+    at = page("pages/4_Compare.py").run()
+    # Assert
+    assert not at.exception, at.exception
+    boxes = [box.value for box in at.info]
+    assert "A comparison is running: its verdict, table and curves appear here when it finishes." in boxes
+    assert not any("No finished comparison" in box for box in boxes)
+    bar = at.get("progress")[0]
+    assert bar.value == 40 and "WP comparison on mini league" in bar.proto.text
+    assert any("Follow it on Augment & train" in link.proto.label for link in at.get("page_link"))
 
 
 def test_a_tiny_comparison_runs_in_the_background_and_compare_shows_it(datasets):
@@ -72,7 +91,8 @@ def test_a_tiny_comparison_runs_in_the_background_and_compare_shows_it(datasets)
     match = page("pages/5_Match.py").run()
     # Assert: models by name, not run id; whether the match shown was one of the model's test matches
     assert not match.exception
-    assert match.multiselect[0].value[0]["label"] == f"real · {run.title}" and run.id not in run.title
+    assert match.multiselect[0].value[0]["label"] == "real", "the arm alone: one comparison in the workspace"
+    assert any(c.value.startswith(f"real: {run.title}, started ") for c in match.caption) and run.id not in run.title
     assert any("test match" in c.value for c in match.caption)
 
 

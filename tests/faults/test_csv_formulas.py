@@ -4,17 +4,19 @@ included, stay numbers."""
 
 import io
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from lib.cli import main
 from lib.data import files, schema
-from lib.quality.report import scores_csv
+from lib.quality.report import ScoreReport
 from lib.wp import match_curve
 from tests.cricsheet_fixtures import paper_match, with_changes, zip_of
 from tests.wp_toy import toy_deliveries
 
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 LINK = '=HYPERLINK("evil.example","click")'  # no "/": it also names a file
 FORMULAS = [LINK, "+1+2", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"]
 
@@ -33,10 +35,9 @@ def _write_csv(frame: pd.DataFrame, tmp_path) -> bytes:
 
 def _scores(frame: pd.DataFrame, tmp_path) -> bytes:
     """Evaluate's scores.csv, with the text cells in its column names and the numbers in its scores."""
-    by_column = dict(zip(frame[schema.MATCH_ID], frame[schema.RUNS]))
-    report = {"ks": by_column, "tv": {}, "correlation": {}, "coverage": {}, "contingency": {}, "averages": {},
-              "validity_score": 1.0, "coherence": {"share": 1.0}, "detection": {"auc": 0.5}, "position": -0.25}
-    return scores_csv(report)
+    report = ScoreReport.from_json(json.loads((FIXTURES / "score-report-v1.json").read_text()))
+    report.synthetic.fidelity.ks = dict(zip(frame[schema.MATCH_ID], frame[schema.RUNS]))
+    return report.scores_csv()
 
 
 WRITERS = {

@@ -8,6 +8,7 @@ import pytest
 from lib.cli import main
 from lib.data.schema import MODEL_COLUMNS
 from lib.data.simulate.league import build_sample
+from lib.quality.report import ScoreReport
 
 
 @pytest.fixture(scope="module")
@@ -27,23 +28,27 @@ def test_score_prints_the_four_averages_and_writes_every_score(league_csv, tmp_p
     assert main(["score", "--real", str(real), "--synthetic", str(synthetic), "--out", str(out),
                  "--html", str(html)]) == 0
     assert html.read_text().startswith("<!DOCTYPE html>")
-    report = json.loads(out.read_text())
-    assert set(report["averages"]) == {"ks_score", "tv_score", "correlation_score", "coverage_score",
-                                       "contingency_score"}
-    assert all(0 <= v <= 1 for v in report["averages"].values())
-    assert len(report["ks"]) == 7 and len(report["tv"]) == 3 and len(report["correlation"]) == 21
-    assert report["validity_score"] == 1.0, "rows drawn from the real data obey every rule"
-    assert report["privacy"]["copy_share"] == 1.0, "every row is a copy of a real row"
+    assert "{'real'" not in html.read_text(), "the rows scored in words, not a dict"
+    data = json.loads(out.read_text())
+    report = ScoreReport.from_json(data)
+    averages = report.synthetic.fidelity.averages
+    assert set(averages) == {"ks_score", "tv_score", "correlation_score", "coverage_score", "contingency_score"}
+    assert all(0 <= v <= 1 for v in averages.values())
+    fidelity = report.synthetic.fidelity
+    assert len(fidelity.ks) == 7 and len(fidelity.tv) == 3 and len(fidelity.correlation) == 21
+    assert report.synthetic.validity == 1.0, "rows drawn from the real data obey every rule"
+    assert report.privacy.copy_share == 1.0, "every row is a copy of a real row"
     printed = capsys.readouterr().out
     assert "Column pair trends (correlation similarity)" in printed and "exact copies of real rows 100.00%" in printed
-    # the references and the keys beside today's, each reference shaped like the synthetic set's own scores
+    # the references, each shaped like the synthetic set's own scores, and one name per number in the file
     assert "floor" in printed and "ceiling" in printed and "overall position" in printed
-    for reference in ("independent", "unseen"):
-        assert set(report["references"][reference]["averages"]) == set(report["averages"])
-    assert report["coherence"]["share"] == pytest.approx(1.0), "rows drawn from the real data are coherent"
-    assert 0 <= report["detection"]["auc"] <= 1 and report["validity"]["share_before_redraw"] is None
-    assert {"synthetic_auc", "real_auc"} <= set(report["utility"]) and "position" in report
-    assert "whole_matches" not in report and "whole matches" not in printed, "single rows make no whole matches"
+    for reference in ("floor", "ceiling"):
+        assert set(data[reference]["fidelity"]["averages"]) == set(averages)
+    assert report.synthetic.coherence.share == pytest.approx(1.0), "rows drawn from the real data are coherent"
+    assert 0 <= report.synthetic.detection.auc <= 1 and report.validity_before_redraw is None
+    assert 0 <= report.utility.synthetic_auc <= 1 and data["position"] == pytest.approx(report.get_score())
+    assert "validity_score" not in json.dumps(data) and data["provenance"]["rows scored"].endswith("synthetic rows")
+    assert "whole_matches" not in data and "whole matches" not in printed, "single rows make no whole matches"
 
 
 def test_score_of_whole_matches_adds_their_figures_to_the_json_and_the_table(league_csv, tmp_path, capsys):

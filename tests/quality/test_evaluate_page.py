@@ -1,10 +1,13 @@
 """The Evaluate page as a user meets it: both references in the headline, tables labelled, players by name, and a
 workspace set made from another dataset refused as an upload from other data is."""
 
+import pytest
+
 from lib.data import workspace
 from lib.data.schema import MODEL_COLUMNS
 from lib.data.simulate.league import build_sample
 from lib.data.splits import STANDARD_SPLIT
+from lib.quality import stored
 from tests.pages_helpers import page
 
 
@@ -13,7 +16,7 @@ def store_synthetic(rows, made_from: str, name: str = "synthetic deliveries"):
                                   extra={"real_dataset": made_from, "redrawn_share": 0.25})
 
 
-def test_evaluate_reads_every_score_between_floor_and_ceiling(stored_league):
+def test_evaluate_reads_every_score_between_floor_and_ceiling(stored_league, monkeypatch):
     # Setup: 600 rows of the real league stored as the synthetic set made from it
     rows = workspace.load_dataset(stored_league.id)[MODEL_COLUMNS].sample(600, random_state=0)
     store_synthetic(rows, stored_league.id)
@@ -21,12 +24,16 @@ def test_evaluate_reads_every_score_between_floor_and_ceiling(stored_league):
     at = page("pages/2_Evaluate.py", timeout=300).run()
     # Assert
     assert not at.exception, at.exception
-    assert any(s.value.startswith("Overall position") for s in at.subheader)
+    overall = next(s.value for s in at.subheader if s.value.startswith("Overall position"))
+    assert "-0.00" not in overall
     table = at.dataframe[0].value
     assert {"floor", "synthetic", "ceiling", "position", "published"} <= set(table.columns)
-    cards = {m.label: m.value for m in at.metric}
-    assert cards["Cricket coherence (leakfree)"] == "100.0%", "real rows are possible deliveries"
+    cards = {m.label: m for m in at.metric}
+    assert cards["Cricket coherence (leakfree)"].value == "100.0%", "real rows are possible deliveries"
+    assert "position" in cards["Column shapes, numeric"].delta, "a position or none, no arrow, no colour"
     captions = " ".join(c.value for c in at.caption)
+    assert "floor " in captions and " · ceiling " in captions, "each card's references under it"
+    assert "_score" not in captions, "scores by their names, not their keys"
     assert "before rows breaking a bound were redrawn: 75.0%" in captions, "validity of the raw output"
     assert "ceiling" in captions and "Scored against the synthesizer's training matches" not in captions, (
         "a set without a recorded synthesizer says which real rows it is scored against")
@@ -35,6 +42,12 @@ def test_evaluate_reads_every_score_between_floor_and_ceiling(stored_league):
                                                                       for v in labels)
     assert "Download the report (HTML, opens offline)" in [b.label for b in at.get("download_button")]
     assert any(i.value.startswith("This section needs whole matches") for i in at.info), "single rows: a note"
+    # Run: the page opened again (a reload, a new session), with scoring made to fail
+    monkeypatch.setattr(stored, "score_report", lambda *args, **kwargs: pytest.fail("scored again"))
+    again = page("pages/2_Evaluate.py", timeout=300).run()
+    # Assert: the evaluation kept in the workspace is shown as it was
+    assert not again.exception, again.exception
+    assert overall in [s.value for s in again.subheader]
 
 
 def test_evaluate_shows_whole_matches_of_a_set_of_whole_matches(stored_league):

@@ -1,7 +1,10 @@
 """The evaluation of a synthetic set between its two references, on the simulated league: the floor
 (independent columns), the ceiling (unseen real matches), detection, coherence and the HTML report."""
 
+import json
 import re
+from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -12,9 +15,10 @@ from lib.data.simulate.league import build_sample
 from lib.quality.coherence import CricketCoherence, guess_variant
 from lib.quality.detection import detection_auc
 from lib.quality.references import independent_columns, position, real_parts
-from lib.quality.report import references_table, score_report
+from lib.quality.report import ScoreReport, score_report
 
 ROWS = 1500
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 @pytest.fixture(scope="module")
@@ -92,34 +96,58 @@ def test_detection_cannot_tell_real_matches_from_real_matches():
     # Matches differ from one another, so with few of them the AUC wanders; 150 matches keep it within 0.1.
     parts = real_parts(build_sample(matches=150, seed=4).deliveries)
     result = detection_auc(parts.training, parts.unseen, parts.training_matches, parts.unseen_matches)
-    assert result["auc"] == pytest.approx(0.5, abs=0.1)
+    assert result.auc == pytest.approx(0.5, abs=0.1)
 
 
 def test_shuffled_at_the_floor_unseen_at_the_ceiling_tiny_ctgan_below(evaluations):
-    shuffled, unseen, ctgan = (evaluations[name]["position"] for name in ("shuffled", "unseen", "ctgan"))
+    shuffled, unseen, ctgan = (evaluations[name].get_score() for name in ("shuffled", "unseen", "ctgan"))
     assert shuffled == pytest.approx(0.0, abs=0.15)
     assert unseen == pytest.approx(1.0, abs=0.15)
     # A CTGAN that trains in seconds learns no relation between the columns, so it sits at the floor, well below
     # the ceiling (measured: 30 epochs of a wider tiny net lift its pair trends to position 0.46, in 7 minutes).
     assert ctgan < unseen - 0.5
-    assert evaluations["ctgan"]["positions"]["coherence_share"] == pytest.approx(0.0, abs=0.05)
+    assert evaluations["ctgan"].positions["coherence_share"] == pytest.approx(0.0, abs=0.05)
 
 
 def test_the_report_has_both_references_shaped_like_the_synthetic_scores(evaluations):
     report = evaluations["ctgan"]
-    for reference in ("independent", "unseen"):
-        assert set(report["references"][reference]["averages"]) == set(report["averages"])
-    table = references_table(report)
+    for reference in (report.floor, report.ceiling):
+        assert set(reference.scores) == set(report.synthetic.scores)
+    table = report.get_details()
     assert list(table.columns) == ["score", "floor", "synthetic", "ceiling", "position", "published"]
-    assert report["coherence"]["share"] == report["scores"]["coherence_share"]
-    assert 0 <= report["utility"]["synthetic_auc"] <= 1 and 0 <= report["utility"]["real_auc"] <= 1
-    assert report["validity"]["share_before_redraw"] is None, "unknown for rows handed in without a record"
+    assert table["synthetic"].iloc[-1] == report.get_score(), "the last row is the overall position"
+    assert 0 <= report.utility.synthetic_auc <= 1 and 0 <= report.utility.real_auc <= 1
+    assert report.validity_before_redraw is None, "unknown for rows handed in without a record"
+
+
+def test_the_report_round_trips_its_json(evaluations):
+    # Setup
+    report = replace(evaluations["ctgan"], provenance={"real dataset": "simulated league, 40 matches"})
+    # Run: through text, as the score command writes it and the workspace keeps it
+    again = ScoreReport.from_json(json.loads(json.dumps(report.to_json())))
+    # Assert: every field back, the derived values the same
+    assert json.dumps(again.to_json()) == json.dumps(report.to_json())
+    assert again.get_score() == report.get_score() and again.without_position() == report.without_position()
+    assert again.synthetic.validity == report.synthetic.validity
+
+
+def test_a_score_file_of_the_first_layout_is_still_read():
+    # Setup: a score command's JSON from before the typed report (20 matches, 400 of their rows as the set)
+    data = json.loads((FIXTURES / "score-report-v1.json").read_text())
+    # Run
+    report = ScoreReport.from_json(data)
+    # Assert: the same numbers under their one name each, the position recomputed to the stored one
+    assert report.get_score() == pytest.approx(data["position"])
+    assert report.synthetic.validity == data["validity_score"] == data["validity"]["share"]
+    assert report.floor.detection.auc == data["references"]["independent"]["detection"]["auc"]
+    assert report.without_position() == data["floor_ahead"]
+    assert report.provenance["rows"] == "real 3,334 · synthetic 400", "the rows dict in words"
 
 
 def test_the_html_report_is_one_file_that_loads_nothing(evaluations, league):
     from lib.quality.html import report_html
 
-    report = {**evaluations["ctgan"], "provenance": {"dataset": "simulated league, 40 matches"}}
+    report = replace(evaluations["ctgan"], provenance={"dataset": "simulated league, 40 matches"})
     page = report_html(report, league, league.sample(200, random_state=0))
     assert page.startswith("<!DOCTYPE html>") and "vegaEmbed(" in page
     # Assert: every script inlined, no stylesheet linked (the inlined vega code itself holds template strings

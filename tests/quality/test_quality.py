@@ -42,10 +42,10 @@ def test_disjoint_players_cover_nothing_and_are_reported_missing():
     assert report.missing_regulars[schema.BATTER] == top
 
 
-def test_headline_puts_each_average_next_to_the_published_reference():
+def test_against_published_puts_each_average_next_to_the_published_reference():
     real = deliveries()
     synthetic = deliveries(seed=2)
-    table = fidelity(real, synthetic).headline()
+    table = fidelity(real, synthetic).against_published()
     assert table["published"].tolist()[:4] == list(PUBLISHED.values())
     assert np.isnan(table["published"].iloc[4]), "the published run had no outcome-vs-match-state score"
     assert ((table["score"] >= 0) & (table["score"] <= 1)).all()

@@ -2,7 +2,17 @@
 
 import numpy as np
 
-from lib.wp.verdict import HELPS, HURTS, NO_EFFECT, NO_VERDICT, ComparisonPredictions, bootstrap_scores, verdicts
+from lib.wp.verdict import (
+    HELPS,
+    HURTS,
+    MIXED,
+    NO_EFFECT,
+    NO_VERDICT,
+    ComparisonPredictions,
+    bootstrap_scores,
+    verdict_of,
+    verdicts,
+)
 
 
 def _toy_predictions(seeds: int, matches: int = 40, rows_per_match: int = 10) -> ComparisonPredictions:
@@ -69,3 +79,33 @@ def test_bootstrap_resamples_whole_matches_paired_across_arms():
     brier = samples["real:brier"][np.isfinite(samples["real:brier"])]
     assert np.allclose(brier, 0.25) and np.array_equal(np.isnan(samples["real:auc"]), np.isnan(samples["other:auc"]))
 
+
+
+def test_one_metric_is_enough_when_the_other_holds_zero_and_the_sentence_says_so():
+    # Setup: the case seen on the sample: Brier's interval wholly above 0 (worse), ROC AUC's holding 0
+    one = {"auc": {"mean": -0.0045, "ci": [-0.0091, 0.0001]}, "brier": {"mean": 0.0012, "ci": [0.0004, 0.0019]}}
+    both = {"auc": {"mean": -0.006, "ci": [-0.009, -0.002]}, "brier": {"mean": 0.0012, "ci": [0.0004, 0.0019]}}
+    split = {"auc": {"mean": 0.006, "ci": [0.002, 0.009]}, "brier": {"mean": 0.0012, "ci": [0.0004, 0.0019]}}
+    # Run
+    verdict_one, verdict_both, verdict_split = (verdict_of("augmented@0.5", d, seeds=5) for d in (one, both, split))
+    # Assert
+    assert verdict_one["effect"] == HURTS
+    assert "this rests on Brier alone, as ROC AUC's interval holds 0" in verdict_one["sentence"]
+    assert verdict_both["effect"] == HURTS and "both scores say so" in verdict_both["sentence"]
+    assert verdict_split["effect"] == MIXED and "rests on" not in verdict_split["sentence"]
+
+
+def test_a_stored_verdict_is_read_again_in_todays_words():
+    # Setup: a report stored before the sentence named the metric a verdict rests on (NaN written as null)
+    from lib.wp.report import verdict_lines
+
+    stored = {"verdict": {"augmented@0.5": {
+        "auc": {"mean": -0.0045, "ci": [-0.0091, 0.0001]}, "brier": {"mean": 0.0012, "ci": [0.0004, 0.0019]},
+        "seeds": 5, "effect": "hurts", "sentence": "augmented@0.5 hurts: it is worse than real-only (...)."},
+        "synthetic": {"auc": {"mean": None, "ci": [None, None]}, "brier": {"mean": 0.001, "ci": [-0.002, 0.004]},
+                      "seeds": 5, "effect": "no detectable effect", "sentence": "old words"}}}
+    # Run
+    lines = verdict_lines(stored)
+    # Assert
+    assert lines[0][0] == HURTS and "this rests on Brier alone" in lines[0][1]
+    assert lines[1][0] == NO_EFFECT and "ROC AUC not defined" in lines[1][1]
