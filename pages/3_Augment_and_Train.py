@@ -7,9 +7,9 @@ from lib.data.splits import SPLIT_KINDS, STANDARD_SPLIT
 from lib.jobs import runner, store
 from lib.jobs.bodies import provenance_note
 from lib.jobs.kinds import WP_COMPARE
-from lib.wp.arms import DEFAULT_RATIOS, DEFAULT_SEEDS
+from lib.wp.arms import DEFAULT_RATIOS, DEFAULT_SEEDS, RATIO_CHOICES
 from models.training_process import ProbeFailed
-from models.wp.config import TRAINING, WPConfig, parse_layers
+from models.wp.config import SYNTHETIC_PHASES, TRAINING, WPConfig, parse_layers
 from pages.ui import settings
 from pages.ui.augment import cached_estimate, download_ui, estimate_ui, ratio_label, repeats_ui, whole_matches
 from pages.ui.common import (
@@ -34,7 +34,7 @@ PRESET = WPConfig()
 # Widgets whose values are kept in the workspace, so leaving the page or reloading keeps them, with what each
 # accepts; the widgets take their ranges from here, so a hand-edited settings.json cannot put a value outside them.
 SETTINGS = {
-    "wp_ratios": settings.OneOf(DEFAULT_RATIOS, many=True),
+    "wp_ratios": settings.OneOf(RATIO_CHOICES, many=True),
     "wp_seeds": settings.Number(1, 5, whole=True),
     "wp_split": settings.OneOf(tuple(SPLIT_KINDS)),
     "wp_layers": settings.Text(check=parse_layers),
@@ -44,13 +44,15 @@ SETTINGS = {
     "wp_epochs": settings.Number(1, 100, whole=True),
     "wp_patience": settings.Number(0, 20, whole=True),
     "wp_training": settings.OneOf(tuple(TRAINING)),
+    "wp_synthetic_weight": settings.Number(0.05, 1.0),
+    "wp_synthetic_phases": settings.OneOf(tuple(SYNTHETIC_PHASES)),
 }
 
 
 def settings_ui(by_match: bool) -> dict:
     """Arms, seeds, split and model settings as plain values; `by_match`: the synthetic set holds whole matches."""
     left, middle, right = st.columns(3)
-    ratios = left.multiselect(ratio_label(by_match), DEFAULT_RATIOS, default=DEFAULT_RATIOS, key="wp_ratios",
+    ratios = left.multiselect(ratio_label(by_match), RATIO_CHOICES, default=DEFAULT_RATIOS, key="wp_ratios",
                               help="One augmented arm per ratio; pick several for a sweep.")
     seeds = middle.slider("Seeds per arm", value=DEFAULT_SEEDS, key="wp_seeds", **SETTINGS["wp_seeds"].limits,
                           help="Each arm is trained this many times; means get 95% intervals.")
@@ -72,6 +74,12 @@ def settings_ui(by_match: bool) -> dict:
                                     help="Epochs without a better validation loss before training stops."),
             training=a.selectbox("Training", list(TRAINING), index=list(TRAINING).index(PRESET.training),
                                  format_func=lambda k: f"{k}: {TRAINING[k]}", key="wp_training"),
+            synthetic_weight=b.number_input("Synthetic row weight", value=PRESET.synthetic_weight, step=0.05,
+                                            key="wp_synthetic_weight", **SETTINGS["wp_synthetic_weight"].limits,
+                                            help="A synthetic row's weight in the training loss; a real row weighs 1."),
+            synthetic_phases=c.selectbox("Synthetic rows join", list(SYNTHETIC_PHASES), key="wp_synthetic_phases",
+                                         format_func=SYNTHETIC_PHASES.get,
+                                         help="'state' needs the state-first training."),
         )
     return {"ratios": ratios, "seeds": seeds, "split": split, "config": config.to_json()}
 

@@ -44,7 +44,7 @@ def running_ui(run_id: str) -> None:
     if not run.active:
         st.rerun()
     st.info(f"A comparison is {run.state}: its verdict, table and curves appear here when it finishes.")
-    st.progress(min(max(run.progress, 0.0), 1.0), text=describe(run))
+    st.progress(min(max(run.progress, 0.0), 1.0), text=describe(run, store.epochs(run.id)))
     st.page_link(AUGMENT_PAGE, label="Follow it on Augment & train (loss per epoch, Cancel) →")
 
 

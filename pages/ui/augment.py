@@ -17,7 +17,7 @@ from lib.data.units import duration
 from lib.jobs import runner
 from lib.jobs.bodies import augmented_training_set, comparison_estimate, training_matches
 from lib.jobs.kinds import SYNTH_SAMPLE
-from lib.wp.arms import DEFAULT_RATIOS
+from lib.wp.arms import RATIO_CHOICES
 from pages.ui.common import unique_set_name, unique_title
 
 
@@ -89,7 +89,7 @@ def repeats_ui(real, synthetic, ratios: list[float]) -> None:
 def download_ui(real, synthetic) -> None:
     """The augmented training set of one ratio, built only when the user asks for the file."""
     with st.expander("Download an augmented training set"):
-        ratio = st.selectbox(ratio_label(whole_matches(synthetic)), DEFAULT_RATIOS, index=DEFAULT_RATIOS.index(1.0),
+        ratio = st.selectbox(ratio_label(whole_matches(synthetic)), RATIO_CHOICES, index=RATIO_CHOICES.index(1.0),
                              key="download-ratio")
         st.caption("Real training matches of the standard split plus synthetic rows; the validation and test matches "
                    "are left out, as every arm leaves them out.")

@@ -40,6 +40,7 @@ def test_the_matches_engine_trains_on_whole_matches_and_augment_counts_them(stor
 
     # Run: Augment & train with that set, 22 real training matches against 12 synthetic ones
     augment = page("pages/3_Augment_and_Train.py").run()
+    augment.multiselect(key="wp_ratios").set_value([0.5, 1.0, 2.0]).run()
 
     # Assert: ratios count matches; ratio 2 wants 44 matches, each used about 3.7 times, so more are offered
     assert not augment.exception

@@ -53,6 +53,7 @@ def test_a_tiny_comparison_runs_in_the_background_and_compare_shows_it(datasets)
     at.multiselect[0].set_value([1.0])
     at.slider[0].set_value(1)
     next(n for n in at.number_input if n.label == "Most epochs").set_value(1)
+    next(n for n in at.number_input if n.label == "Synthetic row weight").set_value(0.5)
     at.run()
     # Assert: before Train, the trainings (real, augmented@1, synthetic; one seed) and the most time they take
     cards = {m.label: m.value for m in at.metric}
@@ -66,6 +67,7 @@ def test_a_tiny_comparison_runs_in_the_background_and_compare_shows_it(datasets)
     run = runner.list_runs(WP_COMPARE)[0]
     assert run.state == store.DONE, run.error
     assert run.params["ratios"] == [1.0] and run.params["seeds"] == 1 and run.params["config"]["epochs"] == 1
+    assert run.params["config"]["synthetic_weight"] == 0.5 and run.params["config"]["synthetic_phases"] == "all"
     assert not at.exception and any("open the Compare page" in s.value for s in at.success)
     assert at.get("vega_lite_chart"), "the live loss chart"
     # Run: the Compare page
@@ -154,3 +156,15 @@ def test_models_are_offered_real_first_within_the_newest_run():
     # Assert
     assert [(m["run"], m["arm"]) for m in models] == [
         (run, arm) for run in ("run-new", "run-old") for arm in ("real", "augmented@0.5", "augmented@2", "synthetic")]
+
+
+def test_synthetic_rows_kept_to_a_state_phase_that_joint_training_lacks_are_refused_on_the_page(datasets):
+    # Setup
+    at = page("pages/3_Augment_and_Train.py").run()
+    # Run
+    next(s for s in at.selectbox if s.label == "Training").set_value("joint")
+    next(s for s in at.selectbox if s.label == "Synthetic rows join").set_value("state").run()
+    # Assert: the page says why, and offers no Train button to start a run that would fail
+    assert not at.exception
+    assert any("synthetic_phases 'state' needs training 'state_first'" in e.value for e in at.error)
+    assert not any(b.label == "Train and compare" for b in at.button)
