@@ -15,11 +15,6 @@ st.write("Every synthesizer, sampling and comparison run with its settings, stat
          "pick two or more to see them side by side.")
 
 
-WIDE_COLUMNS = {"title": st.column_config.TextColumn(width="medium"),
-                "lineage": st.column_config.TextColumn(width="large"),
-                "headline": st.column_config.TextColumn(width="large")}
-"""The long texts get room; the rest fit their values."""
-
 
 def run_label(run) -> str:
     return f"{run.title} · {time.strftime('%Y-%m-%d %H:%M', time.localtime(run.created))}"
@@ -44,7 +39,8 @@ kinds, states, text = filters_ui(runs)
 shown = [run for run in runs if (not kinds or run.kind in kinds) and (not states or run.state in states)
          and text.lower() in run.title.lower()]
 st.caption(f"{len(shown):,} of {len(runs):,} runs. Lineage reads dataset → synthesizer run → synthetic set → run.")
-st.dataframe(all_runs_frame(shown), hide_index=True, width="stretch", column_config=WIDE_COLUMNS)
+# A static table wraps its long texts (lineage, headline numbers) where a scrolling grid cut them off.
+st.table(all_runs_frame(shown).set_index("title"))
 picked = st.multiselect("Side by side", shown, format_func=run_label, max_selections=4, key="history_pick",
                         help="Two synthesizer runs' settings and scores, or two comparisons' verdicts.")
 if len(picked) >= 2:

@@ -55,12 +55,14 @@ class CompareEstimate:
         return asdict(self)
 
     def facts(self) -> str:
-        """The estimate in a sentence, for under its figures."""
-        arms = ", ".join(f"{arm} {rows:,}" for arm, rows in self.rows.items())
+        """The estimate in sentences, for under its figures."""
+        arms = len(self.rows)
         epochs = f"{self.epochs} epoch" + ("s" if self.epochs != 1 else "")
         phases = "each of 2 phases" if self.phases == 2 else "one phase"
-        return (f"{self.trainings} training(s) of at most {epochs} in {phases}, on {arms} training rows; "
-                f"{duration(self.total_seconds)} if none stops early, which most do")
+        rows = " · ".join(f"{arm} {rows:,}" for arm, rows in self.rows.items())
+        return (f"{self.trainings} training(s) ({arms} arm(s) x {self.trainings // arms} seed(s)) of at most {epochs} "
+                f"in {phases}: {duration(self.total_seconds)} if none stops early, which most do. Training rows: "
+                f"{rows}")
 
 
 def estimate_comparison(data: WPData, ratios, seeds: int, config: WPConfig, cache_dir=None) -> CompareEstimate:

@@ -28,9 +28,9 @@ def test_history_lists_every_run_with_lineage_and_compares_two_side_by_side(stor
 
     # Run
     at = page("pages/6_History.py").run()
-    table = at.dataframe[0].value
+    table = at.table[0].value.reset_index()
     at.multiselect(key="history_kinds").set_value([SYNTH]).run()
-    filtered = at.dataframe[0].value
+    filtered = at.table[0].value.reset_index()
     picks = at.multiselect(key="history_pick")
     picks.set_value(picks.options[:2]).run()
 
@@ -41,7 +41,7 @@ def test_history_lists_every_run_with_lineage_and_compares_two_side_by_side(stor
     sample_row = table[table["title"] == "Sample 500 rows from CTGAN fast"].iloc[0]
     assert sample_row["lineage"] == "mini league → CTGAN fast → Sample 500 rows from CTGAN fast"
     assert set(filtered["title"]) == {"CTGAN fast", "CTGAN slow"}
-    side = at.dataframe[1].value
+    side = at.dataframe[0].value
     assert list(side.columns) == ["CTGAN slow", "CTGAN fast"] or list(side.columns) == ["CTGAN fast", "CTGAN slow"]
     assert {side.loc["config epochs", "CTGAN fast"], side.loc["config epochs", "CTGAN slow"]} == {"5", "50"}
     assert set(table["headline"]) >= {"rows 300 · redrawn share 1.0% · s/epoch 2.5"}
@@ -63,13 +63,13 @@ def test_runs_of_different_kinds_side_by_side_keep_their_settings_apart(stored_l
 
     # Assert: one table per kind of run, each with only its own settings; durations as every page writes them
     assert not at.exception
-    tables = {m.value.strip("*"): frame.value for m, frame in zip(at.markdown[-2:], at.dataframe[1:])}
+    tables = {m.value.strip("*"): frame.value for m, frame in zip(at.markdown[-2:], at.dataframe)}
     assert set(tables) == {"Synthesizer (ctgan)", "WP comparison"}
     synth, comparison = tables["Synthesizer (ctgan)"], tables["WP comparison"]
     assert list(synth.columns) == ["CTGAN fast"] and list(comparison.columns) == ["WP comparison"]
     assert "config embedding_dim" in comparison.index and "config embedding_dim" not in synth.index
     assert comparison.loc["duration", "WP comparison"] == "4 min 18 s"
-    assert at.dataframe[0].value.set_index("title").loc["WP comparison", "duration"] == "4 min 18 s"
+    assert at.table[0].value.loc["WP comparison", "duration"] == "4 min 18 s"
 
 
 def test_a_second_name_gets_a_suffix():

@@ -58,7 +58,8 @@ def test_a_tiny_comparison_runs_in_the_background_and_compare_shows_it(datasets)
     # Assert: before Train, the trainings (real, augmented@1, synthetic; one seed) and the most time they take
     cards = {m.label: m.value for m in at.metric}
     assert cards["Trainings"] == "3" and {"One real-arm training", "All trainings, at most"} <= set(cards)
-    assert any(c.value.startswith("3 training(s) of at most 1 epoch in each of 2 phases") for c in at.caption)
+    assert any(c.value.startswith("3 training(s) (3 arm(s) x 1 seed(s)) of at most 1 epoch in each of 2 phases")
+               for c in at.caption)
     # Run
     next(b for b in at.button if b.label == "Train and compare").click().run()
     at = finish_job(at, WP_COMPARE)

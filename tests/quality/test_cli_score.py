@@ -86,19 +86,21 @@ def test_score_refuses_unknown_players(league_csv, tmp_path, capsys):
 
 
 def test_a_score_that_could_not_be_computed_prints_as_the_page_shows_it(capsys):
-    # Setup: a synthetic set of one class has no ROC AUC; its report holds NaN there
-    from lib.cli.score import NO_VALUE, _print_rest
+    # Setup: a stored report whose synthetic set had one class (no ROC AUC) and whose coherence could not be taken
+    from pathlib import Path
 
-    nan = float("nan")
-    report = {"utility": {"train_rows": 100, "test_rows": 50, "synthetic_auc": nan, "real_auc": 0.81,
-                          "synthetic_brier": 0.25, "real_brier": 0.18},
-              "validity": {"share": 1.0}, "coherence": {"share": nan}, "variant": "leakfree",
-              "privacy": {"copy_share": 0.0, "dcr_baseline_score": 0.44}}
+    from lib.cli.score import NO_VALUE, _print_rest
+    from lib.quality.report import ScoreReport
+
+    data = json.loads((Path(__file__).parents[1] / "fixtures" / "score-report-v1.json").read_text())
+    data["utility"]["synthetic_auc"] = None
+    data["coherence"]["share"] = None
+    report = ScoreReport.from_json(data)
 
     # Run
     _print_rest(report)
     text = capsys.readouterr().out
 
     # Assert
-    assert f"ROC AUC synthetic {NO_VALUE} vs real 0.810" in text and f"coherence (leakfree) {NO_VALUE}" in text
+    assert f"ROC AUC synthetic {NO_VALUE} vs real 0.629" in text and f"coherence ({report.variant}) {NO_VALUE}" in text
     assert "nan" not in text.lower()
