@@ -60,7 +60,8 @@ def detail_tabs(report: ScoreReport, real_rows, synthetic_rows, vocabulary, made
     with describe:
         for label, rows in ((REAL, real_rows), (SYNTHETIC, synthetic_rows)):
             st.markdown(f"**{label.capitalize()} rows** ({len(rows):,})")
-            st.dataframe(rows.describe().T, width="stretch", height=(len(rows.columns) + 1) * 35 + 3)  # every row, no scrolling
+            # tall enough for every row, so the table never scrolls
+            st.dataframe(rows.describe().T, width="stretch", height=(len(rows.columns) + 1) * 35 + 3)
     with losses:
         losses_ui(made_by)
 

@@ -110,7 +110,8 @@ if note:
 if synthetic_id:
     repeats_ui(real, synthetic, chosen["ratios"])
     download_ui(real, synthetic)
-params = {"real_id": real.id, "synthetic_id": synthetic_id, **chosen, "ratios": chosen["ratios"] if synthetic_id else []}
+params = {"real_id": real.id, "synthetic_id": synthetic_id, **chosen,
+          "ratios": chosen["ratios"] if synthetic_id else []}
 try:
     estimate = cached_estimate(params, real.created, synthetic.created if synthetic_id else None)
     estimate_ui(estimate)

@@ -29,7 +29,8 @@ def register(groups: argparse._SubParsersAction) -> None:
     score.add_argument("--training-unknown", action="store_true",
                        help="the synthesizer was not trained on the standard split's training matches (say so in "
                             "the report); by default it was, as `synth train` does without --all-matches")
-    score.add_argument("--seed", type=seed, default=0, help="seeds the floor's permutations and every sample (default 0)")
+    score.add_argument("--seed", type=seed, default=0,
+                       help="seeds the floor's permutations and every sample (default 0)")
     score.add_argument("--no-privacy", action="store_true", help="skip copies and distance to closest record")
     score.set_defaults(run=score_command)
 

@@ -225,7 +225,8 @@ def comparison_estimate(params: dict):
     real_id, synthetic_id = params["real_id"], params.get("synthetic_id")
     data = prepare_data(workspace.load_dataset(real_id),
                         workspace.load_dataset(synthetic_id) if synthetic_id else None,
-                        split=replace(STANDARD_SPLIT, kind=params["split"]), vocabulary=workspace.load_vocabulary(real_id))
+                        split=replace(STANDARD_SPLIT, kind=params["split"]),
+                        vocabulary=workspace.load_vocabulary(real_id))
     return estimate_comparison(data, params["ratios"], params["seeds"], WPConfig.from_json(params["config"]),
                                cache_dir=workspace.cache_root())
 

@@ -111,8 +111,8 @@ def _epoch_seconds(probe: dict, config: WPConfig, phase: int, rows: int) -> floa
 
 def _payload(data: WPData, config: WPConfig) -> dict:
     sample = data.train.sample(min(PROBE_BATCHES * config.batch_size, len(data.train)), random_state=0)
-    return {"train": sample[MODEL_COLUMNS].to_dict("list"), "validation": data.validation[MODEL_COLUMNS].to_dict("list"),
-            "config": config.to_json()}
+    return {"train": sample[MODEL_COLUMNS].to_dict("list"),
+            "validation": data.validation[MODEL_COLUMNS].to_dict("list"), "config": config.to_json()}
 
 
 def _key(data: WPData, config: WPConfig) -> list:

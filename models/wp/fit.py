@@ -71,7 +71,8 @@ def fit_wp(
     keras.utils.set_random_seed(config.seed)
     batters, bowlers = _mask_unknown(train, config)
     seen_batters, seen_bowlers = np.unique(batters), np.unique(bowlers)
-    x_train = {BATTER: batters[:, None], BOWLER: bowlers[:, None], STATE_INPUT: train[NUMERIC_COLUMNS].to_numpy(np.float32)}
+    x_train = {BATTER: batters[:, None], BOWLER: bowlers[:, None],
+               STATE_INPUT: train[NUMERIC_COLUMNS].to_numpy(np.float32)}
     y_train = train[WINNER].to_numpy(np.float32)
     synthetic = np.zeros(len(train), bool) if synthetic is None else np.asarray(synthetic, bool)
     if synthetic.shape != (len(train),):
@@ -96,8 +97,8 @@ def fit_wp(
 def _fit_epochs(network, x, y, weights, valid, config: WPConfig, progress: _Progress, phase: str) -> None:
     progress.phase = phase
     network.fit(
-        x, y, sample_weight=_weights_or_none(weights), batch_size=config.batch_size, epochs=config.epochs, validation_data=valid,
-        validation_batch_size=PREDICT_BATCH, shuffle=True, verbose=0,
+        x, y, sample_weight=_weights_or_none(weights), batch_size=config.batch_size, epochs=config.epochs,
+        validation_data=valid, validation_batch_size=PREDICT_BATCH, shuffle=True, verbose=0,
         callbacks=[keras.callbacks.EarlyStopping(patience=config.patience, restore_best_weights=True), progress],
     )
 
@@ -134,8 +135,9 @@ def _learn_players(network: keras.Model, x, y, weights, valid, config: WPConfig,
     steps = int(np.ceil(len(y) / config.batch_size))
     checker = _CheckedStopping(valid, max(1, steps // config.player_checks), config.patience * steps)
     progress.phase = "players"
-    network.fit(x, y, sample_weight=_weights_or_none(weights), batch_size=config.batch_size, epochs=config.epochs, validation_data=valid,
-                validation_batch_size=PREDICT_BATCH, shuffle=True, verbose=0, callbacks=[checker, progress])
+    network.fit(x, y, sample_weight=_weights_or_none(weights), batch_size=config.batch_size, epochs=config.epochs,
+                validation_data=valid, validation_batch_size=PREDICT_BATCH, shuffle=True, verbose=0,
+                callbacks=[checker, progress])
     checker.restore()
     for layer in network.layers:
         layer.trainable = True

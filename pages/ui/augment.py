@@ -31,7 +31,8 @@ def cached_estimate(params: dict, real_created: str, synthetic_created: str | No
 
 def estimate_ui(estimate) -> None:
     """The trainings a comparison runs and the most time they take, before Train."""
-    cells = [("Trainings", f"{estimate.trainings}"), ("One real-arm training", duration(estimate.real_training_seconds)),
+    cells = [("Trainings", f"{estimate.trainings}"),
+             ("One real-arm training", duration(estimate.real_training_seconds)),
              ("All trainings, at most", duration(estimate.total_seconds))]
     for column, (label, value) in zip(st.columns(len(cells)), cells):
         column.metric(label, value)

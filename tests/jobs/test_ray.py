@@ -177,7 +177,8 @@ def test_an_unreachable_cluster_is_a_clear_message_and_without_ray_nothing_impor
     command = [sys.executable, "-c", script, "wp", "compare", "--data", str(tmp_path / "none.csv"), "--out",
                str(tmp_path / "r.json")]
     # Run
-    remote = subprocess.run([*command, "--ray", f"127.0.0.1:{port}"], capture_output=True, text=True, timeout=120, check=False)
+    remote = subprocess.run([*command, "--ray", f"127.0.0.1:{port}"], capture_output=True, text=True, timeout=120,
+                            check=False)
     local = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
     # Assert: the Ray run says what is wrong; the local one fails on the missing file without touching Ray
     assert remote.returncode == 2 and "No Ray cluster answers at '127.0.0.1:" in remote.stderr
