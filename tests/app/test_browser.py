@@ -112,6 +112,13 @@ def metric_seconds(page, label: str) -> float:
     return sum(float(number) * units[unit] for number, unit in zip(words[::2], words[1::2]))
 
 
+def visible_text(page, text: str):
+    """The first visible element holding `text`. A table's cells hold its text too, in cells the browser never
+    shows (Streamlit draws the table on a canvas); when one of those comes first on the page, `.first` alone waits
+    for it until the timeout, so the test passed or failed on which part of the page had rendered first."""
+    return page.get_by_text(text, exact=False).filter(visible=True).first
+
+
 def slider_to_minimum(page, label: str) -> None:
     page.get_by_role("slider", name=label).press("Home")
 
@@ -188,7 +195,7 @@ def test_main_flow_in_a_real_browser(app, browser_page):
 
     # Compare: the ROC chart
     open_page(page, "Compare")
-    page.get_by_text("held-out", exact=False).first.wait_for()
+    visible_text(page, "held-out").wait_for()
     roc_chart = page.locator('[data-testid="stVegaLiteChart"]').first
     roc_chart.wait_for()
     assert page.get_by_role("tab", name="ROC").is_visible()
@@ -224,7 +231,7 @@ def test_choices_hold_across_pages_and_reloads(app, browser_page):
     epochs.press("ArrowRight")
     page.get_by_text("Total", exact=True).wait_for()
     page.get_by_role("button", name="Train").click()
-    page.get_by_text("CTGAN on").first.wait_for()
+    visible_text(page, "CTGAN on").wait_for()
     page.reload()
     page.get_by_text("Transformed width").wait_for(timeout=3 * MINUTE)
     kept = page.locator('[data-testid="stSlider"]').filter(has_text="Epochs").locator(
@@ -271,18 +278,18 @@ def test_matches_engine_flow_in_a_real_browser(app, browser_page):
     page.get_by_text("Scores between the floor and the ceiling", exact=True).wait_for(timeout=3 * MINUTE)
     whole = page.get_by_role("heading", name="Whole matches")
     whole.wait_for(timeout=3 * MINUTE)
-    page.get_by_text("first-innings total", exact=False).first.wait_for()
+    visible_text(page, "first-innings total").wait_for()
     shot(page, "9-evaluate-whole-matches", whole)
 
     # Augment & train: whole matches per real training match, one ratio, one seed, one epoch per phase
     open_page(page, "Augment & train")
-    page.get_by_text("Synthetic matches per real training match").first.wait_for(timeout=3 * MINUTE)
+    visible_text(page, "Synthetic matches per real training match").wait_for(timeout=3 * MINUTE)
     finished = compare_one_ratio(page)
     shot(page, "10-augment-matches", finished)
 
     # Compare: the verdict table and the ROC chart
     open_page(page, "Compare")
-    page.get_by_text("held-out", exact=False).first.wait_for()
+    visible_text(page, "held-out").wait_for()
     page.locator('[data-testid="stVegaLiteChart"]').first.wait_for()
 
     # Match: a synthetic match, its win-probability curve and its simulated scorecard
