@@ -23,6 +23,10 @@ def test_synthesize_trains_in_the_background_and_offers_the_csv(stored_league):
     assert run.params["config"]["batch_size"] == 100 and run.params["rows"] == 300
     assert not at.exception
     assert at.get("vega_lite_chart"), "the loss chart"
+    # the measured seconds against the prediction, with their unit, in grey and without an arrow: neither is good news
+    measured = next(m for m in at.metric if m.label == "Per epoch (measured)").proto
+    assert measured.delta.startswith(("+", "-")) and " s vs predicted " in measured.delta
+    assert measured.direction == measured.MetricDirection.NONE and measured.color == measured.MetricColor.GRAY
     assert "Download synthetic t20.csv" in [b.label for b in at.get("download_button")]
     stored = workspace.dataset_info(run.result["dataset"])
     assert stored.kind == "synthetic" and stored.rows == 300 and stored.name == "tiny synthetic"

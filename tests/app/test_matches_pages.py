@@ -42,21 +42,22 @@ def test_the_matches_engine_trains_on_whole_matches_and_augment_counts_them(stor
     augment = page("pages/3_Augment_and_Train.py").run()
     augment.multiselect(key="wp_ratios").set_value([0.5, 1.0, 2.0]).run()
 
-    # Assert: ratios count matches; ratio 2 wants 44 matches, each used about 3.7 times, so more are offered
+    # Assert: ratios count matches; the largest default ratio, 4, wants 88 matches, each of the 12 used about 7.3
+    # times, so more are offered
     assert not augment.exception
     assert augment.multiselect(key="wp_ratios").label == "Synthetic matches per real training match"
     plan = next(c.value for c in augment.caption if c.value.startswith("Synthetic matches per arm"))
     assert "augmented@1: 22 synthetic matches (about" in plan and "augmented@2: 44 synthetic matches" in plan
-    assert "Each synthetic match would be used about 4 times" in augment.warning[0].value
+    assert "Each synthetic match would be used about 7 times" in augment.warning[0].value
 
     # Run: generate the matches it asks for from the stored synthesizer
-    augment = finish_job(click(augment, "Generate 44 matches from the stored synthesizer"), SYNTH_SAMPLE)
+    augment = finish_job(click(augment, "Generate 88 matches from the stored synthesizer"), SYNTH_SAMPLE)
 
     # Assert
     sample = runner.list_runs(SYNTH_SAMPLE)[0]
-    assert sample.state == store.DONE and sample.params["matches"] == 44, sample.error
+    assert sample.state == store.DONE and sample.params["matches"] == 88, sample.error
     made = workspace.dataset_info(sample.result["dataset"])
-    assert made.matches == 44 and made.name == "tiny matches (2)", "its size is in its label, not in its name"
+    assert made.matches == 88 and made.name == "tiny matches (2)", "its size is in its label, not in its name"
     assert made.label.count("rows") == 1
     assert not augment.exception
 
