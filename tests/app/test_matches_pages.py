@@ -40,7 +40,6 @@ def test_the_matches_engine_trains_on_whole_matches_and_augment_counts_them(stor
 
     # Run: Augment & train with that set, 22 real training matches against 12 synthetic ones
     augment = page("pages/3_Augment_and_Train.py").run()
-    augment.multiselect(key="wp_ratios").set_value([0.5, 1.0, 2.0]).run()
 
     # Assert: ratios count matches; the largest default ratio, 4, wants 88 matches, each of the 12 used about 7.3
     # times, so more are offered
