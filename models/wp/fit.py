@@ -88,7 +88,7 @@ def fit_wp(
     else:
         _fit_epochs(network, _without_players(x_train), y_train, weights, _without_players_pair(valid), config,
                     progress, "match state")
-        players = ~synthetic if config.synthetic_phases == "state" else np.ones(len(train), bool)
+        players = ~synthetic if config.synthetic_phases == "state" else slice(None)  # a slice keeps views, no copy
         _learn_players(network, {k: v[players] for k, v in x_train.items()}, y_train[players], weights[players],
                        valid, config, progress)
     return WPModel(network, config, seen_batters, seen_bowlers, history=progress.history)
@@ -104,8 +104,7 @@ def _fit_epochs(network, x, y, weights, valid, config: WPConfig, progress: _Prog
 
 
 def _weights_or_none(weights: np.ndarray):
-    # Keras averages a weighted loss over the batch's weight sum only when weights are given; all ones is the
-    # same as none, so leave them out and keep real-only training exactly as it was.
+    # Weights of all ones train as none do; leaving them out keeps real-only training exactly as it was.
     return None if np.all(weights == 1.0) else weights
 
 
@@ -153,7 +152,6 @@ class _CheckedStopping(keras.callbacks.Callback):
         super().__init__()
         self.valid, self.every, self.patience = valid, every, patience
         self.best, self.best_weights, self.best_step, self.steps, self.last_check = np.inf, None, 0, 0, 0
-        self.stopped_at: int | None = None
 
     def on_train_begin(self, logs=None) -> None:
         self._check()
@@ -174,7 +172,6 @@ class _CheckedStopping(keras.callbacks.Callback):
             self.best, self.best_weights, self.best_step = loss, self.model.get_weights(), self.steps
         elif self.steps - self.best_step >= self.patience:
             self.model.stop_training = True
-            self.stopped_at = self.steps
 
     def restore(self) -> None:
         self.model.set_weights(self.best_weights)

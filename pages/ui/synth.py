@@ -12,7 +12,7 @@ from lib.jobs.history import engine_name, run_engine, synth_runs_frame
 from lib.jobs.kinds import SYNTH, SYNTH_SAMPLE
 from models.synth.base import MATCHES
 from models.synth.engines import engine_class
-from pages.ui.common import frame_of, unique_set_name, unique_title
+from pages.ui.common import frame_of, load_frame, unique_set_name, unique_title
 from pages.ui.engines import CTGAN_SETTINGS, DEFAULT_MATCHES, MATCHES_SETTINGS
 
 LOSS_READING = {
@@ -89,7 +89,7 @@ def _csv_of(dataset_id: str, created: str) -> bytes:
     """A stored set as t20.csv bytes, written once per set. Not a deferred download (a callable as `data`): this
     panel appears in the rerun that ends the live panel, and a poll of that panel still in flight can end
     Streamlit's registration of the callable, so that a click then downloads nothing."""
-    return to_t20_csv(workspace.load_dataset(dataset_id))
+    return to_t20_csv(load_frame(dataset_id, created))
 
 
 def result_ui(run) -> None:
