@@ -50,8 +50,8 @@ def _datasets(only: set[str]):
 
 def measure(frame, config) -> dict:
     """The estimate and the training of one dataset's training matches."""
-    from lib.data.schema import validate
     from lib.data.splits import STANDARD_SPLIT, training_matches
+    from lib.data.validation import validate
     from models.synth.ctgan.estimate import estimate_cost
     from models.synth.ctgan.synthesizer import train_synthesizer
 

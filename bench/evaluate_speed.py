@@ -23,8 +23,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from lib.data.cricsheet.importer import import_cricsheet
-from lib.data.schema import MATCH_ID, MODEL_COLUMNS, t20_columns, validate
+from lib.data.schema import MATCH_ID, MODEL_COLUMNS, t20_columns
 from lib.data.simulate.league import build_sample
+from lib.data.validation import validate
 from lib.quality.fidelity import fidelity
 from lib.quality.matches import whole_match_report
 from lib.quality.report import score_report

@@ -72,8 +72,8 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
-    from lib.data.schema import validate
     from lib.data.simulate.league import build_sample
+    from lib.data.validation import validate
     from lib.jobs import cluster
     from lib.wp.compare import compare_arms
     from models.synth.ctgan.synthesizer import train_synthesizer

@@ -24,9 +24,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from lib.data.schema import load_t20
 from lib.data.simulate.league import build_sample
 from lib.data.splits import training_matches
+from lib.data.tables import load_t20
 from lib.quality.report import score_report
 from models.synth.ctgan.config import SynthConfig
 from models.synth.ctgan.synthesizer import train_synthesizer

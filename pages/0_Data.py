@@ -4,7 +4,8 @@ import streamlit as st
 
 from lib.charts.data import column_histograms
 from lib.data import sources, workspace
-from lib.data.schema import MATCH_ID, MODEL_COLUMNS, t20_columns, to_t20_csv
+from lib.data.schema import MATCH_ID, MODEL_COLUMNS, t20_columns
+from lib.data.tables import to_t20_csv
 from pages.ui import settings
 from pages.ui.common import (
     active_dataset,

@@ -8,7 +8,7 @@ from lib.jobs.history import run_engine
 from lib.jobs.kinds import SYNTH
 from models.synth.engines import ENGINES
 from pages.ui import settings
-from pages.ui.common import active_dataset, dataset_picker, show_error, unique_set_name, unique_title, workspace_notices
+from pages.ui.common import real_dataset_or_stop, show_error, unique_set_name, unique_title, workspace_notices
 from pages.ui.engines import ENGINE_KEY, FORMS, engine_ui
 from pages.ui.jobs import latest_run, running_run, running_ui, watch
 from pages.ui.synth import cached_estimate, estimate_ui, past_runs_ui, result_ui
@@ -22,21 +22,18 @@ st.write(
     "win-probability model never reach it."
 )
 
-real = dataset_picker("Real dataset", kind="real", default=getattr(active_dataset(), "id", None), key="synth-real")
-if real is None:
-    st.info("Load a dataset on the Home page first.")
-    st.stop()
+real = real_dataset_or_stop(key="synth-real")
 settings.restore("synthesize", {ENGINE_KEY: settings.OneOf(tuple(ENGINES))})
 engine = engine_ui()
 form = FORMS[engine.name]
 settings.restore("synthesize", form.specs)
-choice = form.ui(real)
-settings.remember("synthesize", [ENGINE_KEY, *form.specs])
 try:
+    choice = form.ui(real)  # settings that cannot train are refused here, when the config is made
     estimate = cached_estimate(real.id, real.created, engine.name, choice.config.to_json())
 except ValueError as error:  # settings or data the engine refuses (no whole matches for the matches engine)
     show_error(error)
-    estimate = None
+    choice = estimate = None
+settings.remember("synthesize", [ENGINE_KEY, *form.specs])
 fits = estimate is not None and estimate_ui(estimate, form.suggestion_keys)
 running = running_run(SYNTH)
 if running:

@@ -16,7 +16,7 @@ from lib.data.schema import MODEL_COLUMNS, NUMERIC_COLUMNS, PLAYER_COLUMNS
 from lib.jobs import store
 from lib.jobs.history import run_engine
 from lib.quality.report import PLAIN_WORDS, ScoreReport, check_made_from
-from pages.ui.common import active_dataset, dataset_picker, frame_of, show_error, synthetic_picker, workspace_notices
+from pages.ui.common import frame_of, real_dataset_or_stop, show_error, synthetic_picker, workspace_notices
 from pages.ui.evaluate import (
     checks_ui,
     downloads_ui,
@@ -78,10 +78,7 @@ def losses_ui(made_by: str | None) -> None:
     st.caption(LOSS_READING.get(engine.name, ""))
 
 
-real = dataset_picker("Real dataset", kind="real", default=getattr(active_dataset(), "id", None), key="eval-real")
-if real is None:
-    st.info("Load a dataset on the Home page first.")
-    st.stop()
+real = real_dataset_or_stop(key="eval-real")
 try:
     synthetic = synthetic_picker(real, "Synthetic set", key="eval-synthetic")
     if synthetic is not None:
@@ -100,5 +97,5 @@ utility_ui(report)
 privacy_ui(report, vocabulary)
 st.caption(report.sampling)
 whole = whole_matches_ui(real, synthetic)
-detail_tabs(report, real_rows, synthetic_rows, vocabulary, synthetic.extra.get("synthesizer"))
+detail_tabs(report, real_rows, synthetic_rows, vocabulary, synthetic.extra.get("synthesizer_id"))
 downloads_ui(report, real_rows, synthetic_rows, whole)

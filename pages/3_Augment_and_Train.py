@@ -12,14 +12,7 @@ from models.training_process import ProbeFailed
 from models.wp.config import SYNTHETIC_PHASES, TRAINING, WPConfig, parse_layers
 from pages.ui import settings
 from pages.ui.augment import cached_estimate, download_ui, estimate_ui, ratio_label, repeats_ui, whole_matches
-from pages.ui.common import (
-    active_dataset,
-    dataset_picker,
-    show_error,
-    synthetic_picker,
-    unique_title,
-    workspace_notices,
-)
+from pages.ui.common import real_dataset_or_stop, show_error, synthetic_picker, unique_title, workspace_notices
 from pages.ui.jobs import latest_run, running_run, running_ui, watch
 
 st.set_page_config(page_title="Augment & train · Crease Lab", page_icon="🏏", layout="wide")
@@ -91,10 +84,7 @@ def _layers(text: str) -> tuple[int, ...]:
         raise ValueError(f"{error} Such as 64,32,16,8.") from None
 
 
-real = dataset_picker("Real dataset", kind="real", default=getattr(active_dataset(), "id", None), key="wp-real")
-if real is None:
-    st.info("Load a dataset on the Home page first.")
-    st.stop()
+real = real_dataset_or_stop(key="wp-real")
 try:
     synthetic = synthetic_picker(real, "Synthetic rows", key="wp-synthetic", extra=(NO_SYNTHETIC,))
     synthetic_id = synthetic.id if synthetic else None

@@ -118,8 +118,8 @@ def built_match_workspace(tmp_path_factory):
                                                                            threads=1), events=league.events)
         synthetic = store.save_dataset(engine.sample_matches(10, seed=0), name="simulated matches", kind="synthetic",
                                        source="synthesizer match-synth", features="leakfree",
-                                       extra={"synthesizer": "match-synth", "engine": "matches",
-                                              "real_dataset": real.id})
+                                       extra={"synthesizer_id": "match-synth", "engine": "matches",
+                                              "real_id": real.id})
     finally:
         if previous is None:
             os.environ.pop("CREASE_WORKSPACE")

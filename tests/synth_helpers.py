@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from lib.data.schema import validate
 from lib.data.simulate.league import build_sample
+from lib.data.validation import validate
 from models.synth.ctgan.config import SynthConfig
 
 TINY = SynthConfig(

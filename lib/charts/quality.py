@@ -33,18 +33,21 @@ def score_bars(per_column: pd.DataFrame) -> alt.Chart:
 
 def correlation_heatmaps(real: pd.DataFrame, synthetic: pd.DataFrame, columns: list[str]) -> alt.HConcatChart:
     """Pearson correlation matrices of real and synthetic side by side, on one colour scale from -1 to 1."""
-    charts = []
-    for source, frame in ((REAL, real), (SYNTHETIC, synthetic)):
-        matrix = frame[columns].corr().reset_index(names="a").melt(id_vars="a", var_name="b", value_name="r")
-        base = alt.Chart(matrix, title=f"{source} correlations", width=260, height=260).encode(
-            x=alt.X("a:N", sort=columns, title=None), y=alt.Y("b:N", sort=columns, title=None))
-        heat = base.mark_rect().encode(
-            color=alt.Color("r:Q", scale=alt.Scale(scheme="redblue", domain=[-1, 1], reverse=True),
-                            title="Pearson r"),
-            tooltip=["a:N", "b:N", alt.Tooltip("r:Q", format=".3f")])
-        text = base.mark_text(fontSize=9).encode(text=alt.Text("r:Q", format=".2f"))
-        charts.append(heat + text)
-    return alt.hconcat(*charts)
+    scale = alt.Scale(scheme="redblue", domain=[-1, 1], reverse=True)
+    return alt.hconcat(*(_pair_heatmap(frame[columns].corr(), f"{source} correlations", 260, "Pearson r", scale, "")
+                         for source, frame in ((REAL, real), (SYNTHETIC, synthetic))))
+
+
+def _pair_heatmap(matrix: pd.DataFrame, title: str, size: int, legend: str, scale: alt.Scale, sign: str) -> alt.Chart:
+    """A square matrix over the same columns as a heat map with each cell's value written in it; `sign` is "+"
+    for values whose sign always shows."""
+    columns = list(matrix.columns)
+    long = matrix.reset_index(names="a").melt(id_vars="a", var_name="b", value_name="value")
+    base = alt.Chart(long, title=title, width=size, height=size).encode(
+        x=alt.X("a:N", sort=columns, title=None), y=alt.Y("b:N", sort=columns, title=None))
+    heat = base.mark_rect().encode(color=alt.Color("value:Q", scale=scale, title=legend),
+                                   tooltip=["a:N", "b:N", alt.Tooltip("value:Q", title=legend, format=f"{sign}.3f")])
+    return heat + base.mark_text(fontSize=9).encode(text=alt.Text("value:Q", format=f"{sign}.2f"))
 
 
 REFERENCE_COLOURS = alt.Scale(domain=["floor: independent columns", "synthetic", "ceiling: unseen real matches"],
@@ -85,15 +88,9 @@ def correlation_differences(real: pd.DataFrame, synthetic: pd.DataFrame, columns
 def difference_heatmap(real: pd.DataFrame, synthetic: pd.DataFrame, columns: list[str]) -> alt.Chart:
     """Real minus synthetic Pearson r for every pair of `columns`, -2..2: white where the synthetic set keeps the
     relation, dark where it loses it (a relation at -0.75 in real and 0 in synthetic shows as -0.75)."""
-    difference = (real[columns].corr() - synthetic[columns].corr()).reset_index(names="a").melt(
-        id_vars="a", var_name="b", value_name="difference")
-    base = alt.Chart(difference, title="Real minus synthetic correlation", width=300, height=300).encode(
-        x=alt.X("a:N", sort=columns, title=None), y=alt.Y("b:N", sort=columns, title=None))
-    heat = base.mark_rect().encode(
-        color=alt.Color("difference:Q", scale=alt.Scale(scheme="purpleorange", domain=[-1, 1], clamp=True),
-                        title="real r − synthetic r"),
-        tooltip=["a:N", "b:N", alt.Tooltip("difference:Q", format="+.3f")])
-    return heat + base.mark_text(fontSize=9).encode(text=alt.Text("difference:Q", format="+.2f"))
+    scale = alt.Scale(scheme="purpleorange", domain=[-1, 1], clamp=True)
+    return _pair_heatmap(real[columns].corr() - synthetic[columns].corr(), "Real minus synthetic correlation", 300,
+                         "real r − synthetic r", scale, "+")
 
 
 def player_shares_chart(real: pd.Series, synthetic: pd.Series, column: str, vocabulary: Vocabulary | None = None,

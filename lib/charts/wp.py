@@ -46,38 +46,35 @@ def _diagonal(label: str) -> alt.Chart:
 
 def roc_chart(report: dict) -> alt.LayerChart:
     """ROC curves of every arm overlaid, with the chance diagonal."""
-    rows = [
-        {"arm": arm, "fpr": fpr, "tpr": tpr}
-        for arm, points in report["roc"].items() if points["fpr"]
-        for fpr, tpr in zip(points["fpr"], points["tpr"]) if fpr is not None
-    ]
-    frame = _real_on_top(pd.DataFrame(rows))
-    curves = alt.Chart(frame, title="ROC on held-out real matches").mark_line().encode(
-        x=alt.X("fpr:Q", title="false positive rate", scale=alt.Scale(domain=[0, 1])),
-        y=alt.Y("tpr:Q", title="true positive rate", scale=alt.Scale(domain=[0, 1])),
-        color=_arm_colour(report["roc"]),
-        strokeWidth=alt.condition(alt.datum.arm == "real", alt.value(3), alt.value(1.5)),
-        tooltip=["arm:N", alt.Tooltip("fpr:Q", format=".3f"), alt.Tooltip("tpr:Q", format=".3f")],
-    )
-    return (_diagonal("chance") + curves).properties(height=360)
+    curves = {arm: (points["fpr"], points["tpr"]) for arm, points in report["roc"].items()}
+    return _curves_on_diagonal(curves, "ROC on held-out real matches", ("fpr", "false positive rate"),
+                               ("tpr", "true positive rate"), "chance", points=False)
 
 
 def calibration_chart(report: dict) -> alt.LayerChart:
     """Share of wins against mean predicted probability per bin, per arm, with the perfect-calibration diagonal."""
-    rows = [
-        {"arm": arm, "predicted": p, "observed": o}
-        for arm, points in report["calibration"].items()
-        for p, o in zip(points["prob_pred"], points["prob_true"])
-    ]
-    frame = _real_on_top(pd.DataFrame(rows))
-    curves = alt.Chart(frame, title="Calibration on held-out real matches").mark_line(point=True).encode(
-        x=alt.X("predicted:Q", title="mean predicted win probability", scale=alt.Scale(domain=[0, 1])),
-        y=alt.Y("observed:Q", title="share of rows won", scale=alt.Scale(domain=[0, 1])),
-        color=_arm_colour(report["calibration"]),
+    curves = {arm: (points["prob_pred"], points["prob_true"]) for arm, points in report["calibration"].items()}
+    return _curves_on_diagonal(curves, "Calibration on held-out real matches",
+                               ("predicted", "mean predicted win probability"), ("observed", "share of rows won"),
+                               "perfectly calibrated", points=True)
+
+
+def _curves_on_diagonal(curves: dict[str, tuple[list, list]], title: str, x: tuple[str, str], y: tuple[str, str],
+                        diagonal: str, points: bool) -> alt.LayerChart:
+    """One line per arm on the unit square (x, y: field name and axis title), the real arm drawn on top and thicker,
+    over the dashed diagonal named `diagonal`. Points with a missing x (an arm with one class) are left out."""
+    (x_name, x_title), (y_name, y_title) = x, y
+    rows = [{"arm": arm, x_name: a, y_name: b} for arm, (xs, ys) in curves.items() for a, b in zip(xs, ys)
+            if a is not None]
+    frame = _real_on_top(pd.DataFrame(rows, columns=["arm", x_name, y_name]))
+    lines = alt.Chart(frame, title=title).mark_line(point=points).encode(
+        x=alt.X(f"{x_name}:Q", title=x_title, scale=alt.Scale(domain=[0, 1])),
+        y=alt.Y(f"{y_name}:Q", title=y_title, scale=alt.Scale(domain=[0, 1])),
+        color=_arm_colour(curves),
         strokeWidth=alt.condition(alt.datum.arm == "real", alt.value(3), alt.value(1.5)),
-        tooltip=["arm:N", alt.Tooltip("predicted:Q", format=".3f"), alt.Tooltip("observed:Q", format=".3f")],
+        tooltip=["arm:N", alt.Tooltip(f"{x_name}:Q", format=".3f"), alt.Tooltip(f"{y_name}:Q", format=".3f")],
     )
-    return (_diagonal("perfectly calibrated") + curves).properties(height=360)
+    return (_diagonal(diagonal) + lines).properties(height=360)
 
 
 SET_DASHES = alt.Scale(domain=["training", "validation"], range=[[1, 0], [6, 4]])

@@ -9,11 +9,13 @@ from lib.cli import check_rows_fit
 from lib.cli.options import output_file, seed, whole
 from lib.data import files
 from lib.data.cricsheet.features import FEATURE_VARIANTS as VARIANTS
-from lib.data.schema import load_t20, summarize, t20_columns, validate
+from lib.data.schema import t20_columns
+from lib.data.tables import load_t20
+from lib.data.validation import summarize, validate
 
 MAX_SAMPLE_MATCHES = 20_000
 """Most matches `data sample` simulates: four times the published 5,000-match league, about a minute here, and a
-t20.csv that `data check` can read back (lib.data.schema.MAX_TABLE_ROWS)."""
+t20.csv that `data check` can read back (lib.data.tables.MAX_TABLE_ROWS)."""
 DELIVERIES_PER_MATCH = 240
 """Deliveries of a simulated match, both innings, about."""
 SIMULATED_ROW_BYTES = 800

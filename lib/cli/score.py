@@ -10,8 +10,8 @@ from pathlib import Path
 
 from lib.cli.options import output_file, seed
 from lib.data import files
+from lib.data.cricsheet.features import FEATURE_VARIANTS
 
-VARIANTS = ("leakfree", "yorkr")
 NO_VALUE = "—"
 """A score that could not be computed (NaN: one class, a constant column), as the Evaluate page shows it."""
 
@@ -24,7 +24,7 @@ def register(groups: argparse._SubParsersAction) -> None:
     score.add_argument("--out", type=output_file, required=True,
                        help="report JSON with every per-column and per-pair score")
     score.add_argument("--html", type=output_file, help="also write one self-contained HTML report (opens offline)")
-    score.add_argument("--features", choices=VARIANTS,
+    score.add_argument("--features", choices=FEATURE_VARIANTS,
                        help="feature variant of the real data, for coherence (default: the one its rows obey)")
     score.add_argument("--training-unknown", action="store_true",
                        help="the synthesizer was not trained on the standard split's training matches (say so in "
@@ -37,7 +37,7 @@ def register(groups: argparse._SubParsersAction) -> None:
 
 def score_command(args: argparse.Namespace) -> int:
     from lib.data.augment import check_synthetic
-    from lib.data.schema import load_t20
+    from lib.data.tables import load_t20
     from lib.quality.matches import has_whole_matches, whole_match_report
     from lib.quality.report import rows_scored, score_report
 

@@ -142,7 +142,7 @@ def continued_after_loss(kept, label: str):
 def training_data(path: Path):
     """(rows, delivery events or None) of --data: a t20.csv or Parquet file, or a Cricsheet zip, folder or JSON
     match imported with its events (non-strikers, extras by kind, lineups), which the matches engine learns from."""
-    from lib.data.schema import load_t20
+    from lib.data.tables import load_t20
 
     if path.is_dir() or path.suffix.lower() in (".zip", ".json"):
         from lib.data.cricsheet.importer import import_cricsheet
@@ -155,8 +155,8 @@ def training_data(path: Path):
 
 def learning_rows(frame, all_matches: bool):
     """The rows a synthesizer learns from, with a line saying which."""
-    from lib.data.schema import match_ids
     from lib.data.splits import STANDARD_SPLIT, training_matches
+    from lib.data.validation import match_ids
 
     matches = len(set(match_ids(frame)[0]))
     if all_matches:

@@ -185,7 +185,7 @@ def _config(args):
 
 
 def _load(args):
-    from lib.data.schema import load_t20
+    from lib.data.tables import load_t20
 
     real = load_t20(args.data)
     synthetic = None if args.synthetic is None else load_t20(args.synthetic, require_matches=False)
@@ -333,7 +333,8 @@ def run_match(args) -> int:
 
 def _synthetic_match(args, features: str, vocabulary):
     """The rows of match --match-id of the --synthetic set, and its scorecard's innings totals and result."""
-    from lib.data.schema import MATCH_ID, load_t20
+    from lib.data.schema import MATCH_ID
+    from lib.data.tables import load_t20
     from lib.data.workspace import NotFound
     from lib.wp import match_curve
     from lib.wp.scorecard import scorecard

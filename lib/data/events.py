@@ -154,7 +154,7 @@ def events_from_rows(frame: pd.DataFrame, features: str | None, *, name: str = "
     """Events derived from t20 rows (see lib.data.row_facts for how, and what rows cannot tell).
 
     Args:
-        frame: validated t20 rows (lib.data.schema.validate), one row per delivery in order; with matchId and
+        frame: validated t20 rows (lib.data.validation.validate), one row per delivery in order; with matchId and
             innings, or without (matches inferred from ballNum restarting, innings from isWinner flipping).
         features: the rows' feature variant, "leakfree" or "yorkr"; None picks the one whose ballsRemaining the
             rows follow (yorkr's counts down every delivery to 1).

@@ -29,8 +29,8 @@ from lib.data.schema import (
     T20_BALLS,
     WICKETS,
     WINNER,
-    match_ids,
 )
+from lib.data.validation import match_ids
 
 BALLS_PER_OVER = 6
 """Rows do not say how many balls an over has; a T20's six are taken to count overs."""
@@ -88,7 +88,7 @@ def recover(frame: pd.DataFrame, features: str | None) -> tuple[RowFacts, list[s
     """Delivery facts of every match in `frame`.
 
     Args:
-        frame: validated t20 rows (lib.data.schema.validate), N rows; `matchId` and `innings` are used when
+        frame: validated t20 rows (lib.data.validation.validate), N rows; `matchId` and `innings` are used when
             present, else inferred (see `innings_of`).
         features: "leakfree" or "yorkr"; None picks the variant whose ballsRemaining the rows follow.
 
@@ -226,5 +226,5 @@ def check_columns(frame: pd.DataFrame, name: str) -> None:
     if missing:
         raise ValueError(
             f"{name} has no column(s) {', '.join(missing)}; match events are rebuilt from t20 rows with the ten "
-            "t20.csv columns. Read the file with lib.data.schema.load_t20 first."
+            "t20.csv columns. Read the file with lib.data.tables.load_t20 first."
         )

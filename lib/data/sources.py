@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from lib.data import workspace
-from lib.data.schema import load_t20, validate
+from lib.data.tables import load_t20
+from lib.data.validation import validate
 from lib.data.workspace import DatasetInfo
 
 SAMPLE_MATCHES = 1000
@@ -103,4 +104,4 @@ def import_synthetic(source: str | Path | bytes | BinaryIO, name: str, real_id: 
                            vocabulary=workspace.load_vocabulary(real_id))
     return workspace.save_dataset(rows, name=Path(name).stem, kind="synthetic", source=f"uploaded file {name}",
                                   features=workspace.dataset_info(real_id).features,
-                                  extra={"uploaded": True, "real_dataset_checked": real_id})
+                                  extra={"uploaded": True, "real_id": real_id})

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from lib.data.schema import match_ids
+from lib.data.validation import match_ids
 
 SPLIT_KINDS = {
     "match": "match split (whole matches held out)",
@@ -91,7 +91,8 @@ def make_split(frame: pd.DataFrame, spec: SplitSpec = STANDARD_SPLIT) -> Split:
     """Split real deliveries into train, validation and test rows.
 
     Args:
-        frame: validated real deliveries; `matchId` when present, else matches are inferred (lib.data.schema.match_ids).
+        frame: validated real deliveries; `matchId` when present, else matches are inferred
+            (lib.data.validation.match_ids).
         spec: kind, shares and seed of the split.
 
     Returns:

@@ -30,7 +30,7 @@ import pandas as pd
 
 from lib.data import files
 from lib.data.events import MatchEvents
-from lib.data.schema import summarize
+from lib.data.validation import summarize
 from lib.data.vocabulary import Vocabulary
 
 ENV_VAR = "CREASE_WORKSPACE"
@@ -82,7 +82,8 @@ class DatasetInfo:
 
     @property
     def label(self) -> str:
-        return f"{self.name} ({self.rows:,} rows, {self.kind})"
+        """The name, then what the name does not say: "Simulated league (150 matches, seed 7) · 34,955 real rows"."""
+        return f"{self.name} · {self.rows:,} {self.kind} rows"
 
     @property
     def rows_per_match(self) -> float | None:
@@ -252,7 +253,7 @@ def list_datasets(kind: str | None = None) -> list[DatasetInfo]:
         if sidecar.name.endswith(".players.json") or not (sidecar.with_suffix(".parquet")).exists():
             continue
         try:
-            info = DatasetInfo(**json.loads(sidecar.read_text()))
+            info = _read_info(sidecar)
         except (ValueError, TypeError):
             continue  # a foreign or damaged file; not ours to show
         if kind is None or info.kind == kind:
@@ -264,7 +265,18 @@ def dataset_info(dataset_id: str) -> DatasetInfo:
     sidecar = _datasets() / f"{check_id(dataset_id)}.json"
     if not sidecar.exists():
         raise NotFound(f"No dataset {dataset_id!r} in the workspace {root()}.")
-    return DatasetInfo(**json.loads(sidecar.read_text()))
+    return _read_info(sidecar)
+
+
+_OLD_EXTRA_KEYS = {"synthesizer": "synthesizer_id", "real_dataset": "real_id", "real_dataset_checked": "real_id"}
+"""Names that sidecars written before one name per concept use, and the name each now has."""
+
+
+def _read_info(sidecar: Path) -> DatasetInfo:
+    data = json.loads(sidecar.read_text())
+    extra = data.get("extra") or {}
+    data["extra"] = {_OLD_EXTRA_KEYS.get(key, key): value for key, value in extra.items()}
+    return DatasetInfo(**data)
 
 
 def load_dataset(dataset_id: str) -> pd.DataFrame:

@@ -52,13 +52,13 @@ def synthesize(params: dict, context) -> dict:
                              run_parts=_on_cluster(context, cluster.part_runner))
         context.note("saving the synthesizer")
         model.save(workspace.artifact_root(SYNTHESIZERS) / workspace.check_id(context.run_id))
-        sampled = _store_sample(model, {**params, "model_id": context.run_id}, context,
+        sampled = _store_sample(model, {**params, "synthesizer_id": context.run_id}, context,
                                 _kept_chunks(started_by))
     except cluster.ClusterLost as lost:
         raise lost.continued("The finished shards (and chunks) are kept: Resume from checkpoint, under Past runs on "
                              "the Synthesize page, continues from them.") from None
     shutil.rmtree(checkpoints, ignore_errors=True)  # after the sample: a sample stopped halfway resumes from them
-    return {"model": context.run_id, **sampled, "stats": model.stats}
+    return {"synthesizer_id": context.run_id, **sampled, "stats": model.stats}
 
 
 def _events(real_id: str):
@@ -95,11 +95,11 @@ def resume_params(run) -> dict:
 def sample_synthesizer(params: dict, context) -> dict:
     """Sample a stored synthesizer, by whichever engine wrote it, into a new synthetic dataset.
 
-    Params: model_id, real_id, rows or matches (whole matches, from an engine that writes them), name, sample_seed;
-    engine, when given, only labels the run for people (the model folder says which engine reads it).
+    Params: synthesizer_id, real_id, rows or matches (whole matches, from an engine that writes them), name,
+    sample_seed; engine, when given, only labels the run for people (the model folder says which engine reads it).
     """
-    model = load_synthesizer(workspace.artifact_dir(SYNTHESIZERS, params["model_id"]))
-    kept = _kept_chunks(params["model_id"])
+    model = load_synthesizer(workspace.artifact_dir(SYNTHESIZERS, params["synthesizer_id"]))
+    kept = _kept_chunks(params["synthesizer_id"])
     try:
         return _store_sample(model, params, context, kept)
     except cluster.ClusterLost as lost:
@@ -107,9 +107,10 @@ def sample_synthesizer(params: dict, context) -> dict:
                              "again: no kept chunk is drawn again.") from None
 
 
-def _kept_chunks(model_run: str) -> FinishedParts:
-    """Where the chunks of a sample of the synthesizer that run `model_run` trained are kept until it finishes."""
-    return FinishedParts(workspace.kept_root(), "sample", {"synthesizer": model_run})
+def _kept_chunks(synthesizer_id: str) -> FinishedParts:
+    """Where the chunks of a sample of synthesizer run `synthesizer_id` are kept until the sample finishes."""
+    # the key is hashed into the folder's name: chunks kept by an earlier version are found under this one
+    return FinishedParts(workspace.kept_root(), "sample", {"synthesizer": synthesizer_id})
 
 
 def _store_sample(model, params: dict, context, kept: FinishedParts) -> dict:
@@ -118,9 +119,9 @@ def _store_sample(model, params: dict, context, kept: FinishedParts) -> dict:
     else:
         rows, report = _draw_rows(model, params, context, kept)
     info = workspace.save_dataset(
-        rows, name=params["name"], kind="synthetic", source=f"synthesizer {params['model_id']}",
+        rows, name=params["name"], kind="synthetic", source=f"synthesizer {params['synthesizer_id']}",
         features=workspace.dataset_info(params["real_id"]).features,
-        extra={"synthesizer": params["model_id"], "engine": model.name, "real_dataset": params["real_id"],
+        extra={"synthesizer_id": params["synthesizer_id"], "engine": model.name, "real_id": params["real_id"],
                "split": STANDARD_SPLIT.to_json(), "redrawn_share": report.redrawn_share, "generated": report.generated,
                "broken": report.broken},
     )
@@ -166,7 +167,7 @@ def provenance_note(real_id: str, synthetic_id: str | None) -> str | None:
     if synthetic_id is None:
         return None
     made = workspace.dataset_info(synthetic_id).extra
-    if made.get("real_dataset") == real_id and made.get("split") == STANDARD_SPLIT.to_json():
+    if made.get("real_id") == real_id and made.get("split") == STANDARD_SPLIT.to_json():
         return ("The synthetic set was made in this app from this dataset's training matches only; no test match "
                 "reached the synthesizer.")
     return ("The synthetic set was not made in this app from this dataset's training matches, so this app cannot "

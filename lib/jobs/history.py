@@ -102,7 +102,7 @@ def run_title(run_id: str | None) -> str | None:
 def set_lineage(dataset_id: str) -> list[str]:
     """Where a synthetic set came from, oldest first: real dataset, synthesizer run, the set itself (names)."""
     made = workspace.dataset_info(dataset_id).extra
-    steps = [_dataset_name(made.get("real_dataset")), run_title(made.get("synthesizer")), _dataset_name(dataset_id)]
+    steps = [_dataset_name(made.get("real_id")), run_title(made.get("synthesizer_id")), _dataset_name(dataset_id)]
     return [step for step in steps if step]
 
 
@@ -117,19 +117,36 @@ def lineage(run: Run) -> list[str]:
             earlier = [_dataset_name(params.get("real_id")), "(deleted synthetic set)"]
         if _dataset_name(params.get("real_id")) not in earlier:
             earlier.insert(0, _dataset_name(params.get("real_id")))
-    elif params.get("model_id"):
-        earlier = [_dataset_name(params.get("real_id")), run_title(params["model_id"])]
+    elif params.get("synthesizer_id"):
+        earlier = [_dataset_name(params.get("real_id")), run_title(params["synthesizer_id"])]
     else:
         earlier = [_dataset_name(params.get("real_id"))]
     return [step for step in earlier if step] + [run.title]
 
 
-def _flat(prefix: str, value) -> dict:
-    if isinstance(value, dict):
-        return {k: v for key, item in value.items() for k, v in _flat(f"{prefix}{key} ", item).items()}
-    if isinstance(value, list):
-        value = ", ".join(f"{item:g}" if isinstance(item, float) else str(item) for item in value)
-    return {prefix.strip(): value}
+def run_settings(run: Run) -> dict:
+    """A run's settings by name in words, its config's fields beside its own ("epochs": 10, "ratios": "0.5, 1"),
+    without the ids of what it read (its lineage names those). A config field named as one of the run's own
+    settings is prefixed with the config's name."""
+    settings = {}
+    for key, value in run.params.items():
+        for name, item in value.items() if isinstance(value, dict) else [(key, value)]:
+            if name.endswith("_id"):
+                continue
+            label = name.replace("_", " ")
+            settings[f"{key} {label}" if label in settings else label] = _list_text(item)
+    return settings
+
+
+def settings_text(run: Run) -> str:
+    """`run_settings` in one line: "engine ctgan, fraction 0.5, epochs 10, ..."."""
+    return ", ".join(f"{name} {value}" for name, value in run_settings(run).items())
+
+
+def _list_text(value):
+    if not isinstance(value, list):
+        return value
+    return ", ".join(f"{item:g}" if isinstance(item, float) else str(item) for item in value) or "none"
 
 
 def headline(run: Run) -> dict:
@@ -191,8 +208,7 @@ def side_by_side(runs: list[Run]) -> dict[str, pd.DataFrame]:
     dash."""
     tables: dict[str, dict] = {}
     for run in runs:
-        settings = {key: value for key, value in _flat("", run.params).items() if not key.endswith("_id")}
-        column = {"state": run.state, "duration": _duration(run), **settings, **headline(run)}
+        column = {"state": run.state, "duration": _duration(run), **run_settings(run), **headline(run)}
         tables.setdefault(run_group(run), {})[run.title] = column
     return {group: _as_text(pd.DataFrame(columns)) for group, columns in tables.items()}
 

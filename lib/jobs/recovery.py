@@ -182,21 +182,21 @@ def _synthesizer_runs() -> list[dict]:
     through that set); one without a set stays usable by its folder but is not listed."""
     made = {}
     for info in sorted(workspace.list_datasets("synthetic"), key=lambda info: info.created):
-        made.setdefault(info.extra.get("synthesizer"), info)
+        made.setdefault(info.extra.get("synthesizer_id"), info)
     runs = []
     for folder, meta in _artifacts(workspace.SYNTHESIZERS, MODEL_FILE):
         sample = made.get(folder.name)
-        if sample is None or not sample.extra.get("real_dataset"):
+        if sample is None or not sample.extra.get("real_id"):
             continue
         try:
             engine = engine_of(folder)
         except ValueError:  # a file no engine of this version reads: nothing to rebuild a run from
             continue
         stats, config = meta.get("stats") or {}, meta.get("config") or {}
-        params = {"engine": engine, "config": config, "real_id": sample.extra["real_dataset"], "rows": sample.rows,
+        params = {"engine": engine, "config": config, "real_id": sample.extra["real_id"], "rows": sample.rows,
                   "name": sample.name}
-        result = {"model": folder.name, "engine": engine, "stats": stats, "dataset": sample.id, "rows": sample.rows,
-                  "redrawn_share": sample.extra.get("redrawn_share") or 0.0}
+        result = {"synthesizer_id": folder.name, "engine": engine, "stats": stats, "dataset": sample.id,
+                  "rows": sample.rows, "redrawn_share": sample.extra.get("redrawn_share") or 0.0}
         seconds = (stats.get("seconds_per_epoch") or 0) * (config.get("epochs") or 0)
         when = (folder / MODEL_FILE).stat().st_mtime
         runs.append(_finished_run(folder.name, SYNTH, f"synthesizer {folder.name}", params, result, when, seconds))

@@ -216,10 +216,16 @@ def check() -> str:
     return "" if verdict == "ok" else f"SQLite's integrity check failed ({verdict})"
 
 
+_OLD_KEYS = {"params": {"model_id": "synthesizer_id"}, "result": {"model": "synthesizer_id"}}
+"""Names that runs stored before one name per concept use, and the name each now has."""
+
+
 def _row_to_run(row: sqlite3.Row) -> Run:
     data = dict(row)
     for key in ("params", "estimate", "result"):
         data[key] = json.loads(data[key]) if data[key] else ({} if key == "params" else None)
+        if key in _OLD_KEYS and isinstance(data[key], dict):
+            data[key] = {_OLD_KEYS[key].get(name, name): value for name, value in data[key].items()}
     data["cancel_requested"] = bool(data["cancel_requested"])
     return Run(**data)
 

@@ -16,16 +16,7 @@ import pandas as pd
 from sdmetrics.goal import Goal
 
 from lib.data.cricsheet.features import FEATURE_VARIANTS, check_variant
-from lib.data.schema import (
-    BALL_NUM,
-    BALLS_REMAINING,
-    MOMENTUM,
-    PERF_INDEX,
-    PLAYERS_PER_SIDE,
-    RUN_RATE,
-    RUNS,
-    WICKETS,
-)
+from lib.data.schema import BALL_NUM, BALLS_REMAINING, MOMENTUM, PERF_INDEX, PLAYERS_PER_SIDE, RUN_RATE, RUNS, WICKETS
 
 RELATIVE_TOLERANCE = 1e-3
 """Two sides of an identity agree when they differ by less than this share (or ABSOLUTE_TOLERANCE): a CSV that

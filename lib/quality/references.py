@@ -19,8 +19,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from lib.data.schema import MODEL_COLUMNS, match_ids
+from lib.data.schema import MODEL_COLUMNS
 from lib.data.splits import STANDARD_SPLIT, SplitSpec, make_split
+from lib.data.validation import match_ids
 
 INDEPENDENT, UNSEEN = "independent", "unseen"
 

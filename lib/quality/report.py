@@ -276,7 +276,7 @@ def workspace_provenance(real: DatasetInfo, synthetic: DatasetInfo, report: Scor
     synthesizer run that made the set, the seed and the rows scored."""
     return {"real dataset": f"{real.name} ({real.id}, {real.source})", "feature variant": report.variant,
             "synthetic set": f"{synthetic.name} ({synthetic.id}, {synthetic.source})",
-            "synthesizer run": synthetic.extra.get("synthesizer", "unknown (uploaded)"), "seed": str(seed),
+            "synthesizer run": synthetic.extra.get("synthesizer_id", "unknown (uploaded)"), "seed": str(seed),
             "rows scored": rows_scored(report)}
 
 
@@ -342,7 +342,7 @@ def check_made_from(real_id: str, synthetic_extra: dict) -> None:
     Raises:
         ValueError: the set records a real dataset other than `real_id`.
     """
-    made_from = synthetic_extra.get("real_dataset") or synthetic_extra.get("real_dataset_checked")
+    made_from = synthetic_extra.get("real_id")
     if made_from and made_from != real_id:
         raise ValueError(
             f"This synthetic set was made from another dataset ({made_from}), so its players and matches do not "

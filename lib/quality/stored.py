@@ -64,7 +64,7 @@ def evaluate_stored(real: DatasetInfo, synthetic: DatasetInfo, real_rows: pd.Dat
     """
     check_made_from(real.id, synthetic.extra)
     report = score_report(real_rows, synthetic_rows, variant=real.features,
-                          known_training=bool(synthetic.extra.get("synthesizer")),
+                          known_training=bool(synthetic.extra.get("synthesizer_id")),
                           redrawn_share=synthetic.extra.get("redrawn_share"), seed=seed, on_step=on_step)
     report.provenance = workspace_provenance(real, synthetic, report, seed)
     kept = {"real_stamp": _stamp(real), "synthetic_stamp": _stamp(synthetic), "report": report.to_json()}

@@ -25,8 +25,9 @@ import pandas as pd
 
 from lib.data.augment import augment_rows, synthetic_flags
 from lib.data.parts import FinishedParts, fingerprint, in_order
-from lib.data.schema import WINNER, match_ids
+from lib.data.schema import WINNER
 from lib.data.splits import STANDARD_SPLIT, Split, SplitSpec
+from lib.data.validation import match_ids
 from lib.data.vocabulary import Vocabulary
 from lib.wp.arms import DEFAULT_RATIOS, DEFAULT_SEEDS, REAL, REFERENCE_MODEL, Arm, plan_arms
 from lib.wp.metrics import METRICS, calibration_points, mean_interval, roc_points, score_predictions

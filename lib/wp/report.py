@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 
 from lib.data import workspace
-from lib.data.schema import match_ids
 from lib.data.splits import STANDARD_SPLIT, make_split
+from lib.data.validation import match_ids
 from lib.data.workspace import COMPARISONS
 from lib.wp.metrics import METRICS
 from lib.wp.verdict import VERDICT_METRICS, verdict_of

@@ -10,8 +10,9 @@ from pathlib import Path
 import pandas as pd
 
 from lib.data.augment import augment_rows, check_ratio, check_synthetic, synthetic_flags
-from lib.data.schema import WINNER, validate
+from lib.data.schema import WINNER
 from lib.data.splits import STANDARD_SPLIT, Split, SplitSpec, make_split
+from lib.data.validation import validate
 from lib.data.vocabulary import Vocabulary
 from lib.wp.metrics import score_predictions
 from models.progress import OnEpoch, ShouldStop, ignore, never

@@ -93,7 +93,7 @@ class Synthesizer(ABC):
         name: the registry key and the value of ``--engine`` ("ctgan", "matches").
         title: how people call it ("CTGAN", "Matches simulator").
         summary: one line on what it does and what it needs, shown where the engine is chosen.
-        config_class: its settings dataclass (frozen, JSON via to_json / from_json, checked by `check_config`).
+        config_class: its settings dataclass (frozen, JSON via to_json / from_json, refusing bad settings when made).
         loss_names: the losses its epochs report, in EpochLog.losses order; charts and the CLI read these.
         writes: ROWS or MATCHES.
         separate_stages: True when the stages its epochs report (EpochLog.stage) are models of their own, compared
@@ -124,7 +124,7 @@ class Synthesizer(ABC):
         """Train on validated t20 rows (the standard split's training matches, as the caller chose them).
 
         Args:
-            frame: validated t20 rows (lib.data.schema.load_t20); extra columns are ignored by row engines.
+            frame: validated t20 rows (lib.data.tables.load_t20); extra columns are ignored by row engines.
             config: a `config_class` instance; None for its defaults.
             events: the dataset's delivery events (lib.data.events.MatchEvents) when it has them; engines that
                 learn from whole matches derive them from `frame` when None; row engines ignore them.

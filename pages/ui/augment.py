@@ -12,8 +12,9 @@ import streamlit as st
 
 from lib.data import files, workspace
 from lib.data.augment import MAX_REPEATS, repeats
-from lib.data.schema import MATCH_ID, summarize
+from lib.data.schema import MATCH_ID
 from lib.data.units import duration
+from lib.data.validation import summarize
 from lib.jobs import runner
 from lib.jobs.bodies import augmented_training_set, comparison_estimate, training_matches
 from lib.jobs.kinds import SYNTH_SAMPLE
@@ -76,9 +77,9 @@ def repeats_ui(real, synthetic, ratios: list[float]) -> None:
     st.warning(f"Each synthetic {one} would be used about {worst.per_row:.0f} times (more than {MAX_REPEATS:g}): a "
                f"model trained on them learns those {available:,} {unit}, not the game. Generate "
                f"{worst.wanted:,} {unit} instead ({worst.missing:,} more than the set holds).")
-    model_id = synthetic.extra.get("synthesizer")
-    if model_id and st.button(f"Generate {worst.wanted:,} {unit} from the stored synthesizer"):
-        params = {"model_id": model_id, "real_id": real.id, unit: worst.wanted,
+    synthesizer_id = synthetic.extra.get("synthesizer_id")
+    if synthesizer_id and st.button(f"Generate {worst.wanted:,} {unit} from the stored synthesizer"):
+        params = {"synthesizer_id": synthesizer_id, "real_id": real.id, unit: worst.wanted,
                   # its size is in every label of a set already ("... (170,865 rows, synthetic)"): not in its name
                   "name": unique_set_name(synthetic.name), "sample_seed": None,
                   "engine": synthetic.extra.get("engine")}

@@ -62,6 +62,16 @@ def dataset_picker(label: str, kind: str = "real", key: str | None = None, defau
     return chosen
 
 
+def real_dataset_or_stop(key: str) -> DatasetInfo:
+    """The real dataset a page works on: a picker that starts at the one chosen on Home; with none stored, a line
+    saying where to load one, and the page stops there."""
+    real = dataset_picker("Real dataset", kind="real", default=getattr(active_dataset(), "id", None), key=key)
+    if real is None:
+        st.info("Load a dataset on the Home page first.")
+        st.stop()
+    return real
+
+
 STORED_SYNTHETIC, UPLOAD_SYNTHETIC = "Workspace synthetic set", "Upload synthetic CSV"
 
 

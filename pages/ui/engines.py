@@ -48,7 +48,8 @@ class SettingsForm:
     """One engine's settings widgets.
 
     Attributes:
-        ui: draws the widgets for a real dataset; returns an EngineChoice.
+        ui: draws the widgets for a real dataset; returns an EngineChoice, or raises ValueError (saying how to
+            fix it) for settings the engine cannot train with.
         specs: widget key -> what the widget accepts (pages.ui.settings.OneOf, Number, Text); kept in the workspace.
         suggestion_keys: config field -> the widget that holds it, for the estimate's settings that fit.
     """
@@ -108,10 +109,10 @@ def ctgan_ui(real: DatasetInfo) -> EngineChoice:
         discriminator_lr = _number(c, "Discriminator learning rate", CTGAN_SETTINGS, "synth_discriminator_lr",
                                    CTGAN.discriminator_lr, format="%.5f")
         seed = _number(c, "Seed", CTGAN_SETTINGS, "synth_seed", CTGAN.seed)
+    name = st.text_input("Name of the synthetic set", "synthetic deliveries", key="synth_name")
     config = SynthConfig(fraction=fraction, epochs=epochs, shards=int(shards), player_encoding=encoding,
                          top_k=int(top_k), batch_size=int(batch), generator_lr=generator_lr,
                          discriminator_lr=discriminator_lr, seed=int(seed))
-    name = st.text_input("Name of the synthetic set", "synthetic deliveries", key="synth_name")
     return EngineChoice(config, {"rows": int(rows)}, name,
                         f"fraction {config.fraction:g}, {config.epochs} epoch{'s' if config.epochs != 1 else ''}, "
                         f"{config.player_encoding}")
@@ -148,9 +149,9 @@ def matches_ui(real: DatasetInfo) -> EngineChoice:
         embedding = _matches(b, "Player embedding size", "matches_embedding_dim", "embedding_dim")
         min_balls = _matches(b, "Min balls per player", "matches_min_player_balls", "min_player_balls")
         seed = _matches(c, "Seed", "matches_seed", "seed")
+    name = st.text_input("Name of the synthetic set", "synthetic matches", key="matches_name")
     config = MatchesConfig(epochs=int(epochs), patience=int(patience), learning_rate=float(learning_rate),
                            embedding_dim=int(embedding), min_player_balls=int(min_balls), seed=int(seed))
-    name = st.text_input("Name of the synthetic set", "synthetic matches", key="matches_name")
     return EngineChoice(config, {"matches": int(count)}, name,
                         f"{config.epochs} epochs at most, player embeddings of {config.embedding_dim}")
 

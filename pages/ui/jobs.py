@@ -11,6 +11,7 @@ import streamlit as st
 from lib.charts.training import loss_chart
 from lib.data.units import duration
 from lib.jobs import runner, store
+from lib.jobs.history import settings_text
 from lib.jobs.progress import doing, seconds_left
 from lib.jobs.store import Run
 
@@ -28,19 +29,10 @@ def running_run(kind: str) -> Run | None:
     return next((run for run in runner.list_runs(kind) if run.active), None)
 
 
-def _setting_text(name: str, value) -> str:
-    if isinstance(value, dict):
-        return ", ".join(_setting_text(key, item) for key, item in value.items())
-    if isinstance(value, list):
-        value = ", ".join(f"{item:g}" if isinstance(item, float) else str(item) for item in value) or "none"
-    return f"{name.replace('_', ' ')} {value}"
-
-
 def running_ui(run: Run) -> None:
     """What a running job was started with, and what pressing Train now would do instead."""
-    shown = {key: value for key, value in run.params.items() if not key.endswith("_id") and key != "sample_seed"}
     # a caption, not a box: the job panel below keeps the boxes for the run's own state
-    st.caption(f"**{run.title}** is {run.state} with: {_setting_text('', shown).strip()}. "
+    st.caption(f"**{run.title}** is {run.state} with: {settings_text(run)}. "
                "The settings above describe a new run: Train would queue it to start when this one ends.")
 
 

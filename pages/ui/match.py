@@ -176,7 +176,7 @@ def synthetic_match_ui(features: str | None, chosen: list[dict]) -> tuple[pd.Dat
         st.caption(f"{model['name']}: " + (
             "**may have trained on this match**: its training rows were drawn in part from this synthetic set."
             if drew_from(model, info.id) else "never trained on this synthetic set."))
-    vocabulary = real_vocabulary(info.extra.get("real_dataset"))
+    vocabulary = real_vocabulary(info.extra.get("real_id"))
     rows = match_curve.synthetic_match_rows(frame_of(info), match_id, vocabulary, info.features)
     return rows, scorecard(rows, vocabulary, info.features)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lib.data import workspace
-from lib.data.schema import to_t20_csv
+from lib.data.tables import to_t20_csv
 from lib.data.units import duration, duration_change, gib
 from lib.jobs import bodies, runner, store
 from lib.jobs.history import engine_name, run_engine, synth_runs_frame
@@ -151,7 +151,7 @@ def past_runs_ui(real) -> None:
     if run.state == store.DONE:
         size = _sample_size_ui(run, sample_col)
         if sample_col.button("Sample again"):
-            params = {"model_id": run.result["model"], "real_id": run.params["real_id"], **size,
+            params = {"synthesizer_id": run.result["synthesizer_id"], "real_id": run.params["real_id"], **size,
                       "name": unique_set_name(run.params["name"]), "sample_seed": None, "engine": engine_name(run)}
             (unit, count), = size.items()
             title = unique_title(f"Sample {count:,} {unit} from {run.title}")

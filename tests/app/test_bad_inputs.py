@@ -91,6 +91,6 @@ def test_evaluate_upload_shows_the_message_and_writes_nothing(case):
 
 def test_good_rows_are_good():
     """The corpus breaks one thing per file: the rows it starts from must pass."""
-    from lib.data.schema import validate
+    from lib.data.validation import validate
 
     assert list(validate(good_rows()).columns) == MODEL_COLUMNS

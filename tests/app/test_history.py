@@ -12,7 +12,7 @@ def _finished_synth_run(run_id: str, title: str, epochs: int, dataset_id: str | 
     page tests; here only what History reads matters)."""
     params = {"real_id": real_id, "config": {"fraction": 0.5, "epochs": epochs}, "rows": 300, "name": "set"}
     store.insert(run_id, SYNTH, "lib.jobs.bodies:synthesize", title, params)
-    store.finish(run_id, store.DONE, result={"model": run_id, "dataset": dataset_id, "rows": 300,
+    store.finish(run_id, store.DONE, result={"synthesizer_id": run_id, "dataset": dataset_id, "rows": 300,
                                              "redrawn_share": 0.01, "stats": {"seconds_per_epoch": 2.5}})
 
 
@@ -20,11 +20,11 @@ def test_history_lists_every_run_with_lineage_and_compares_two_side_by_side(stor
     # Setup: two synthesizer runs on the league, and a sampling run from the first
     rows = workspace.load_dataset(stored_league.id).head(300)
     made = workspace.save_dataset(rows, name="first set", kind="synthetic", source="test",
-                                  extra={"synthesizer": "synth-a", "real_dataset": stored_league.id})
+                                  extra={"synthesizer_id": "synth-a", "real_id": stored_league.id})
     _finished_synth_run("synth-a", "CTGAN fast", 5, made.id, stored_league.id)
     _finished_synth_run("synth-b", "CTGAN slow", 50, made.id, stored_league.id)
     store.insert("sample-c", SYNTH_SAMPLE, "lib.jobs.bodies:sample_synthesizer", "Sample 500 rows from CTGAN fast",
-                 {"model_id": "synth-a", "real_id": stored_league.id, "rows": 500, "name": "more"})
+                 {"synthesizer_id": "synth-a", "real_id": stored_league.id, "rows": 500, "name": "more"})
 
     # Run
     at = page("pages/6_History.py").run()
@@ -43,7 +43,7 @@ def test_history_lists_every_run_with_lineage_and_compares_two_side_by_side(stor
     assert set(filtered["title"]) == {"CTGAN fast", "CTGAN slow"}
     side = at.dataframe[0].value
     assert list(side.columns) == ["CTGAN slow", "CTGAN fast"] or list(side.columns) == ["CTGAN fast", "CTGAN slow"]
-    assert {side.loc["config epochs", "CTGAN fast"], side.loc["config epochs", "CTGAN slow"]} == {"5", "50"}
+    assert {side.loc["epochs", "CTGAN fast"], side.loc["epochs", "CTGAN slow"]} == {"5", "50"}
     assert set(table["headline"]) >= {"rows 300 · redrawn share 1.0% · s/epoch 2.5"}
 
 
@@ -67,7 +67,7 @@ def test_runs_of_different_kinds_side_by_side_keep_their_settings_apart(stored_l
     assert set(tables) == {"Synthesizer (ctgan)", "WP comparison"}
     synth, comparison = tables["Synthesizer (ctgan)"], tables["WP comparison"]
     assert list(synth.columns) == ["CTGAN fast"] and list(comparison.columns) == ["WP comparison"]
-    assert "config embedding_dim" in comparison.index and "config embedding_dim" not in synth.index
+    assert "embedding dim" in comparison.index and "embedding dim" not in synth.index
     assert comparison.loc["duration", "WP comparison"] == "4 min 18 s"
     assert at.table[0].value.loc["WP comparison", "duration"] == "4 min 18 s"
 

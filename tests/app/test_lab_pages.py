@@ -30,7 +30,7 @@ def test_synthesize_trains_in_the_background_and_offers_the_csv(stored_league):
     assert "Download synthetic t20.csv" in [b.label for b in at.get("download_button")]
     stored = workspace.dataset_info(run.result["dataset"])
     assert stored.kind == "synthetic" and stored.rows == 300 and stored.name == "tiny synthetic"
-    assert stored.extra["real_dataset"] == stored_league.id
+    assert stored.extra["real_id"] == stored_league.id
     # Run: Evaluate the set it made
     evaluate = page("pages/2_Evaluate.py").run()
     # Assert: every score between its floor and its ceiling, the overall position in its own heading
@@ -68,6 +68,19 @@ def test_a_run_cancelled_mid_training_is_offered_for_resuming(stored_league):
     assert resumed.params["resume_from"] == cancelled.id and resumed.params["config"] == cancelled.params["config"]
     runner.cancel(resumed.id)
     assert not finish_job(at, SYNTH).exception
+
+
+def test_synthesize_refuses_a_batch_size_that_cannot_train_and_keeps_the_form(stored_league):
+    # Setup
+    at = page("pages/1_Synthesize.py").run()
+    # Run: a batch size that pac (10 rows judged together) does not divide
+    at.number_input(key="synth_batch").set_value(1005).run()
+    # Assert: the fix in words, no training offered, every widget still there to change
+    assert not at.exception
+    assert "batch size 1005 is not divisible by pac 10; use 1000 or 1010." in at.error[0].value
+    assert next(b for b in at.button if b.label == "Train").disabled
+    assert at.text_input(key="synth_name").value == "synthetic deliveries"
+    assert runner.list_runs(SYNTH) == []
 
 
 def test_evaluate_refuses_a_synthetic_upload_with_text(stored_league):

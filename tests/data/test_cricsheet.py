@@ -42,8 +42,8 @@ from lib.data.schema import (
     UNKNOWN_PLAYER,
     WICKETS,
     WINNER,
-    validate,
 )
+from lib.data.validation import validate
 from lib.data.vocabulary import Vocabulary
 from tests.cricsheet_fixtures import dl_match, no_result_match, paper_match, super_over_match, with_changes
 

@@ -47,8 +47,9 @@ from lib.data.events import (
     events_for,
     events_from_rows,
 )
-from lib.data.schema import INNINGS, MATCH_ID, MODEL_COLUMNS, validate
+from lib.data.schema import INNINGS, MATCH_ID, MODEL_COLUMNS
 from lib.data.simulate.league import build_sample
+from lib.data.validation import validate
 from tests.cricsheet_fixtures import ball, dl_match, paper_match, partner_match, with_changes
 
 ROW_FIELDS = [MATCH_ID, INNINGS, OVER, BATTER_INDEX, BOWLER_INDEX, TOTAL, WICKET, LEGAL]

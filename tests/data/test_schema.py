@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lib.data import schema
+from lib.data import schema, tables, validation
 from lib.data.schema import SchemaError
 
 
@@ -31,8 +31,8 @@ def test_valid_csv_loads_with_canonical_types_and_summary():
     # Setup
     data = csv_bytes(two_matches())
     # Run
-    frame = schema.load_t20(data, "t20.csv")
-    summary = schema.summarize(frame)
+    frame = tables.load_t20(data, "t20.csv")
+    summary = validation.summarize(frame)
     # Assert
     assert list(frame.columns) == schema.MODEL_COLUMNS
     assert frame[schema.BATTER].dtype == np.int64 and frame[schema.RUN_RATE].dtype == np.float64
@@ -48,15 +48,15 @@ def test_parquet_with_metadata_columns_keeps_them_first():
     buffer = io.BytesIO()
     frame[schema.MODEL_COLUMNS + schema.META_COLUMNS].to_parquet(buffer)
     # Run
-    loaded = schema.load_t20(buffer.getvalue(), "t20.parquet")
+    loaded = tables.load_t20(buffer.getvalue(), "t20.parquet")
     # Assert
     assert list(loaded.columns) == schema.META_COLUMNS + schema.MODEL_COLUMNS
-    assert schema.summarize(loaded).matches == 2 and not schema.summarize(loaded).matches_inferred
+    assert validation.summarize(loaded).matches == 2 and not validation.summarize(loaded).matches_inferred
 
 
 def test_match_ids_inferred_from_ball_number_restarting():
     frame = two_matches()
-    ids, inferred = schema.match_ids(frame)
+    ids, inferred = validation.match_ids(frame)
     assert inferred and ids.tolist() == [0] * 6 + [1] * 6
 
 
@@ -86,7 +86,7 @@ def test_bad_tables_are_rejected_with_what_and_where(mutate, expected):
     data = csv_bytes(mutate(two_matches()))
     # Run / Assert
     with pytest.raises(SchemaError, match=expected.replace("(", r"\(").replace(")", r"\)")):
-        schema.load_t20(data, "t20.csv")
+        tables.load_t20(data, "t20.csv")
 
 
 @pytest.mark.parametrize(
@@ -102,20 +102,20 @@ def test_bad_tables_are_rejected_with_what_and_where(mutate, expected):
 )
 def test_files_that_are_not_tables_are_named_as_such(data, expected):
     with pytest.raises(SchemaError, match=expected):
-        schema.read_table(data, "upload.csv")
+        tables.read_table(data, "upload.csv")
 
 
 def test_a_corrupt_parquet_upload_is_named_as_parquet_not_as_bad_text():
     # A .parquet whose first bytes were lost: the message speaks of Parquet, not of UTF-8 text.
     with pytest.raises(SchemaError, match="t20.parquet is not a readable Parquet file"):
-        schema.read_table(bytes(range(256)) * 4, "t20.parquet")
+        tables.read_table(bytes(range(256)) * 4, "t20.parquet")
 
 
 def test_index_column_gets_a_hint():
     frame = two_matches()
     data = frame.to_csv(index=True).encode()
     with pytest.raises(SchemaError, match="row-number column"):
-        schema.load_t20(data, "t20.csv")
+        tables.load_t20(data, "t20.csv")
 
 
 def test_synthetic_sets_need_no_match_structure():
@@ -124,9 +124,9 @@ def test_synthetic_sets_need_no_match_structure():
     rows = two_matches().iloc[:3].assign(**{schema.WINNER: 1})
     shuffled = rows[schema.MODEL_COLUMNS[::-1]].astype({schema.BATTER: float})
     with pytest.raises(SchemaError, match="real.csv holds 1 match"):
-        schema.validate(shuffled, "real.csv")
+        validation.validate(shuffled, "real.csv")
     # Run
-    loaded = schema.validate(shuffled, "synthetic.csv", require_matches=False)
+    loaded = validation.validate(shuffled, "synthetic.csv", require_matches=False)
     # Assert: the same three rows, in t20.csv column order with the canonical types
     assert list(loaded.columns) == schema.MODEL_COLUMNS
     assert loaded[schema.BATTER].dtype == np.int64 and loaded[schema.RUN_RATE].dtype == np.float64
@@ -134,6 +134,6 @@ def test_synthetic_sets_need_no_match_structure():
 
 
 def test_round_trip_through_t20_csv_bytes():
-    frame = schema.validate(two_matches())
-    again = schema.load_t20(schema.to_t20_csv(frame), "again.csv")
+    frame = validation.validate(two_matches())
+    again = tables.load_t20(tables.to_t20_csv(frame), "again.csv")
     pd.testing.assert_frame_equal(frame, again)

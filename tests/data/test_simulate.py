@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lib.data.schema import BATTER, BOWLER, META_COLUMNS, MODEL_COLUMNS, validate
+from lib.data.schema import BATTER, BOWLER, META_COLUMNS, MODEL_COLUMNS
 from lib.data.simulate.league import League, LeagueConfig, build_sample, simulate_matches
+from lib.data.validation import validate
 
 _NOT_LEGAL = ("wides", "noballs")
 _NOT_OUT = ("retired hurt", "retired not out")

@@ -3,8 +3,9 @@
 import numpy as np
 import pytest
 
-from lib.data.schema import MATCH_ID, match_ids
+from lib.data.schema import MATCH_ID
 from lib.data.splits import SPLIT_KINDS, STANDARD_SPLIT, SplitSpec, make_split
+from lib.data.validation import match_ids
 from tests.wp_toy import toy_deliveries
 
 

@@ -9,7 +9,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from lib.data import schema
+from lib.data import schema, tables
 from lib.data.cricsheet.archive import MAX_MATCH_BYTES
 from lib.data.cricsheet.importer import CricsheetError, import_cricsheet
 from tests.cricsheet_fixtures import paper_match, zip_of
@@ -60,7 +60,7 @@ def _parquet(table: pa.Table, **options) -> bytes:
 TABLES = {
     # 10 million and one rows of one constant byte: 34 KB on disk, run-length encoded
     "Parquet of too many rows": (
-        lambda: _parquet(pa.table({"a": pa.array(np.zeros(schema.MAX_TABLE_ROWS + 1, np.int8))})), "t20.parquet",
+        lambda: _parquet(pa.table({"a": pa.array(np.zeros(tables.MAX_TABLE_ROWS + 1, np.int8))})), "t20.parquet",
         "holds 10,000,001 rows, over the limit of 10,000,000"),
     # one 100,000-character value repeated by its dictionary for 50,000 rows: 300 KB on disk, 5 GB decoded
     "Parquet whose text explodes": (
@@ -71,7 +71,7 @@ TABLES = {
         lambda: (",".join(f"c{i}" for i in range(5000)) + "\n" + ",".join(["1"] * 5000) + "\n").encode(), "t20.csv",
         "holds 5,000 columns, over the limit of 64"),
     "CSV of too many rows": (
-        lambda: b"a\n" + b"1\n" * (schema.MAX_TABLE_ROWS + 1), "t20.csv",
+        lambda: b"a\n" + b"1\n" * (tables.MAX_TABLE_ROWS + 1), "t20.csv",
         "holds 10,000,001 rows, over the limit of 10,000,000"),
 }
 
@@ -83,4 +83,4 @@ def test_a_table_of_absurd_shape_is_refused_before_it_is_decoded(case):
     data = make()
     # Run / Assert
     with pytest.raises(schema.SchemaError, match=f"{name} {message}"):
-        schema.read_table(data, name)
+        tables.read_table(data, name)

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lib.data import schema
+from lib.data import schema, tables, validation
 from lib.data.cricsheet.importer import import_matches
 from tests.cricsheet_fixtures import paper_match
 
@@ -59,8 +59,8 @@ def test_a_t20_file_keeps_two_matches_apart_whatever_their_ids(ids, write):
     # Setup
     data = write(_two_matches(ids))
     # Run
-    frame = schema.load_t20(data, "t20.csv")
+    frame = tables.load_t20(data, "t20.csv")
     # Assert: two matches, half of the rows each
     counts = frame.groupby(schema.MATCH_ID).size()
     assert len(counts) == 2 and counts.tolist() == [len(frame) // 2] * 2
-    assert schema.summarize(frame).matches == 2
+    assert validation.summarize(frame).matches == 2

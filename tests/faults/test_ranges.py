@@ -10,10 +10,11 @@ import pandas as pd
 import pytest
 
 from lib.cli import main
-from lib.data import schema
+from lib.data import schema, tables, validation
 from lib.data.cricsheet.importer import import_matches
-from lib.data.schema import FIRST_INNINGS_RANGES, RANGES, SchemaError, validate
+from lib.data.schema import FIRST_INNINGS_RANGES, RANGES, SchemaError
 from lib.data.simulate.league import build_sample
+from lib.data.validation import validate
 from tests.cricsheet_fixtures import paper_match, with_changes, zip_of
 
 
@@ -68,7 +69,7 @@ def test_the_simulated_league_is_inside_its_variants_ranges(features):
     deliveries = build_sample(matches=30, seed=3, features=features).deliveries
     # Assert: no row refused (the IPL import passes too: see the README's range table)
     validate(deliveries, "league", keep_extra=True, features=features)
-    assert not schema.outside_ranges(deliveries, features).any()
+    assert not validation.outside_ranges(deliveries, features).any()
 
 
 def test_one_match_of_many_rows_says_match_boundaries_could_not_be_found():
@@ -93,7 +94,7 @@ def test_parquet_columns_of_the_wrong_kind_are_refused_by_type(values, kind):
     frame.to_parquet(buffer, index=False)
     # Run / Assert
     with pytest.raises(SchemaError, match=f"column runRate holds {kind}".replace("(", r"\(").replace(")", r"\)")):
-        schema.load_t20(buffer.getvalue(), "t20.parquet")
+        tables.load_t20(buffer.getvalue(), "t20.parquet")
 
 
 def test_a_huge_player_index_is_refused_with_the_limit():

@@ -20,7 +20,7 @@ def _artifacts_of_two_finished_runs(stored_league) -> None:
         {"format": "crease-lab-ctgan", "version": 1, "config": {"epochs": 2}, "stats": {"seconds_per_epoch": 1.5}}))
     rows = workspace.load_dataset(stored_league.id).head(50)
     workspace.save_dataset(rows, name="synthetic one", kind="synthetic", source="synthesizer",
-                           extra={"synthesizer": model.name, "real_dataset": stored_league.id, "redrawn_share": 0.1})
+                           extra={"synthesizer_id": model.name, "real_id": stored_league.id, "redrawn_share": 0.1})
     report = workspace.artifact_root(workspace.COMPARISONS) / "wp_compare-20260101-000000-ef01"
     report.mkdir()
     (report / "report.json").write_text(json.dumps(

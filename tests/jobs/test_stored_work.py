@@ -67,6 +67,9 @@ def test_an_old_workspace_shows_its_runs_and_queued_work_still_runs(stored_leagu
     assert past_runs["run"].tolist() == ["an old synthesizer run"]  # runs by title, never by id
     note = bodies.provenance_note(stored_league.id, first.id)
     assert note.startswith("The synthetic set was made in this app from this dataset's training matches only")
+    made = workspace.dataset_info(first.id).extra  # old keys read under today's names
+    assert (made["synthesizer_id"], made["real_id"]) == ("synth-old-0001", stored_league.id)
+    assert store.get("synth-old-0001").result["synthesizer_id"] == "synth-old-0001"
 
 
 def test_a_synthesizer_run_stored_without_an_engine_still_runs_as_ctgan(stored_league):

@@ -13,7 +13,7 @@ from tests.pages_helpers import page
 
 def store_synthetic(rows, made_from: str, name: str = "synthetic deliveries"):
     return workspace.save_dataset(rows, name=name, kind="synthetic", source="test rows",
-                                  extra={"real_dataset": made_from, "redrawn_share": 0.25})
+                                  extra={"real_id": made_from, "redrawn_share": 0.25})
 
 
 def test_evaluate_reads_every_score_between_floor_and_ceiling(stored_league, monkeypatch):
@@ -56,7 +56,7 @@ def test_evaluate_shows_whole_matches_of_a_set_of_whole_matches(stored_league):
     other = build_sample(matches=12, seed=12).deliveries
     workspace.save_dataset(other[["matchId", "innings", *MODEL_COLUMNS]], name="synthetic matches",
                            kind="synthetic", source="test rows",
-                           extra={"real_dataset": stored_league.id, "split": STANDARD_SPLIT.to_json()})
+                           extra={"real_id": stored_league.id, "split": STANDARD_SPLIT.to_json()})
     # Run
     at = page("pages/2_Evaluate.py", timeout=300).run()
     # Assert

@@ -31,8 +31,8 @@ def stand_in_scoring(monkeypatch):
 def save_set(stored_league, dataset_id=None):
     rows = workspace.load_dataset(stored_league.id)[MODEL_COLUMNS].head(300)
     return workspace.save_dataset(rows, name="synthetic deliveries", kind="synthetic", source="test rows",
-                                  dataset_id=dataset_id, extra={"real_dataset": stored_league.id,
-                                                                "synthesizer": "synth-run", "redrawn_share": 0.25})
+                                  dataset_id=dataset_id, extra={"real_id": stored_league.id,
+                                                                "synthesizer_id": "synth-run", "redrawn_share": 0.25})
 
 
 def test_an_evaluation_is_kept_with_its_provenance(stored_league, stand_in_scoring):

@@ -12,8 +12,9 @@ import pandas as pd
 import pytest
 
 from lib.data.events import NO_MATCHES, NoMatches, events_from_rows
-from lib.data.schema import BATTER, BOWLER, INNINGS, MATCH_ID, MODEL_COLUMNS, validate
+from lib.data.schema import BATTER, BOWLER, INNINGS, MATCH_ID, MODEL_COLUMNS
 from lib.data.simulate.league import build_sample
+from lib.data.validation import validate
 from lib.quality.coherence import CricketCoherence
 from lib.quality.validity import CricketValidity
 from models.synth.engines import load_synthesizer
@@ -172,3 +173,16 @@ def test_training_resumes_from_its_checkpoint(league, tmp_path):
     losses = lambda history: [r[k] for r in history for k in ("train", "validation")]
     assert losses(resumed.history) == pytest.approx(losses(whole.history), rel=1e-6)
     assert resumed.sample_matches(5, seed=1).equals(whole.sample_matches(5, seed=1))
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"epochs": 0}, "epochs is 0; it must be a whole number of at least 1."),
+    ({"hidden": ()}, "give one or more layer sizes of at least 1"),
+    ({"learning_rate": 0.0}, "learning_rate is 0.0; it must be > 0"),
+    ({"validation_share": 1.0}, "validation_share is 1.0; it must be in (0, 1)"),
+])
+def test_settings_that_cannot_train_are_refused_when_made(changes, message):
+    # Run / Assert
+    with pytest.raises(ValueError) as error:
+        replace(TINY, **changes)
+    assert message in str(error.value)

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from lib.data.schema import BALL_NUM, INTEGER_COLUMNS, MODEL_COLUMNS, NUMERIC_COLUMNS, PLAYER_COLUMNS, validate
+from lib.data.schema import BALL_NUM, INTEGER_COLUMNS, MODEL_COLUMNS, NUMERIC_COLUMNS, PLAYER_COLUMNS
+from lib.data.validation import validate
 from lib.quality.validity import CricketValidity
 from models.synth.base import SamplingError
 from models.synth.ctgan.synthesizer import train_synthesizer

@@ -7,7 +7,8 @@ import pytest
 
 import lib.cli
 from lib.cli import main
-from lib.data.schema import MODEL_COLUMNS, to_t20_csv
+from lib.data.schema import MODEL_COLUMNS
+from lib.data.tables import to_t20_csv
 from models.wp.model import WPModel
 from tests.wp_toy import toy_deliveries, toy_synthetic
 

@@ -36,7 +36,8 @@ from lib.data.cricsheet.features import (
 from lib.data.cricsheet.match import NOT_T20, Malformed, MatchColumns, match_stem, parse_match
 from lib.data.cricsheet.match_events import import_events
 from lib.data.events import DATE, OVER, PLAYER_OUT, WICKET, MatchEvents
-from lib.data.schema import BATTER, BOWLER, INNINGS, MATCH_ID, MODEL_COLUMNS, ids_from_text, outside_ranges
+from lib.data.schema import BATTER, BOWLER, INNINGS, MATCH_ID, MODEL_COLUMNS
+from lib.data.validation import ids_from_text, outside_ranges
 from lib.data.vocabulary import Vocabulary
 
 __all__ = [
@@ -312,7 +313,7 @@ def _match_facts(columns: MatchColumns) -> MatchFacts:
 
 def _match_ids(stems: list[str]) -> np.ndarray:
     """File stems as int64 when every one is a whole number and no two give the same one (Cricsheet's match ids),
-    else as text: "0123.json" and "123.json" stay two matches (lib.data.schema.ids_from_text)."""
+    else as text: "0123.json" and "123.json" stay two matches (lib.data.validation.ids_from_text)."""
     return ids_from_text(np.asarray(stems, dtype=object))
 
 

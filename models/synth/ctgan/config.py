@@ -105,13 +105,16 @@ class SynthConfig(JsonConfig):
             data["top_k"] = None  # top_k is irrelevant then; the same preparation serves any value
         return data
 
+    def __post_init__(self) -> None:
+        """Refuse settings that cannot train, saying how to fix them: a config that exists can train.
 
-def check_config(config: SynthConfig) -> None:
-    """Refuse settings that cannot train, saying how to fix them.
+        Raises:
+            ValueError: naming the setting, the value found and a value that works.
+        """
+        _refuse_bad_settings(self)
 
-    Raises:
-        ValueError: naming the setting, the value found and a value that works.
-    """
+
+def _refuse_bad_settings(config: SynthConfig) -> None:
     _check_batch(config)
     if not 0 < config.fraction <= 1:
         raise ValueError(
@@ -167,7 +170,7 @@ def check_frame(frame: pd.DataFrame, config: SynthConfig) -> None:
     if missing:
         raise ValueError(
             f"the training data lacks column(s) {', '.join(missing)}; a synthesizer trains on the ten t20.csv "
-            f"columns {', '.join(MODEL_COLUMNS)}. Load the data with lib.data.schema.load_t20."
+            f"columns {', '.join(MODEL_COLUMNS)}. Load the data with lib.data.tables.load_t20."
         )
     nulls = frame[MODEL_COLUMNS].isna().sum()
     if nulls.any():

@@ -29,7 +29,7 @@ from models.synth.cost import (
     fits,
     memory_message,
 )
-from models.synth.ctgan.config import FRACTION_STEP, MAX_SHARDS, SynthConfig, check_config, check_frame
+from models.synth.ctgan.config import FRACTION_STEP, MAX_SHARDS, SynthConfig, check_frame
 from models.synth.ctgan.prepare import Prepared, fit_discrete_columns, prepare, select_rows
 from models.synth.ctgan.probe import seconds_per_step
 
@@ -99,7 +99,6 @@ def estimate_cost(frame: pd.DataFrame, config: SynthConfig, probe: bool = True, 
     Raises:
         ValueError: settings or data that training would refuse, with the same messages.
     """
-    check_config(config)
     check_frame(frame, config)
     prepared = prepare(frame, config, cache_dir)
     layouts = [prepared.layout(i) for i in range(config.shards)]

@@ -22,7 +22,7 @@ from lib.data.rules import CricketRules
 from lib.data.schema import MODEL_COLUMNS
 from models.progress import OnEpoch, ShouldStop
 from models.synth.base import ROWS, RunParts, SampleReport, Synthesizer, checked_model
-from models.synth.ctgan.config import SynthConfig, check_config
+from models.synth.ctgan.config import SynthConfig
 from models.synth.ctgan.estimate import CtganCostEstimate, estimate_cost
 from models.synth.ctgan.sampling import draw_rows
 from models.synth.ctgan.table_layout import TableLayout
@@ -143,8 +143,7 @@ class CtganSynthesizer(Synthesizer):
 
     @classmethod
     def _from_meta(cls, folder: Path, meta: dict, device: str) -> CtganSynthesizer:
-        config = SynthConfig.from_json(meta["config"])
-        check_config(config)  # the rules training used: a tampered batch size or learning rate is refused here
+        config = SynthConfig.from_json(meta["config"])  # a tampered batch size or learning rate is refused here
         if not isinstance(meta["shards"], list) or len(meta["shards"]) != config.shards:
             raise ValueError(f"it lists {len(meta['shards']) if isinstance(meta['shards'], list) else 'no'} shard(s) "
                              f"where its settings say {config.shards}")
@@ -164,7 +163,7 @@ def train_synthesizer(frame: pd.DataFrame, config: SynthConfig | None = None, **
     jobs call the same thing (through `CtganSynthesizer.train`).
 
     Args:
-        frame: validated t20 rows (lib.data.schema.load_t20); extra columns are ignored.
+        frame: validated t20 rows (lib.data.tables.load_t20); extra columns are ignored.
         config: settings; defaults to SynthConfig().
         options: on_epoch, should_stop, checkpoint_dir, resume, cache_dir and run_parts of
             models.synth.ctgan.train.train_shards.

@@ -15,11 +15,12 @@ import pandas as pd
 import torch
 from ctgan.synthesizers.ctgan import Generator
 
+from lib.data.parts import in_order
 from models.peak_rss import PeakRss
 from models.progress import EpochLog, OnEpoch, ShouldStop, ignore, never
 from models.synth.base import RunParts
 from models.synth.ctgan.checkpoint import CheckpointStore
-from models.synth.ctgan.config import TRAIN_STREAM, SynthConfig, check_config, check_frame
+from models.synth.ctgan.config import TRAIN_STREAM, SynthConfig, check_frame
 from models.synth.ctgan.estimate import check_memory
 from models.synth.ctgan.prepare import Prepared, fingerprint, prepare
 from models.synth.ctgan.table_layout import TableLayout
@@ -60,7 +61,7 @@ def train_shards(
     """Train every shard of a CTGAN run on t20 rows.
 
     Args:
-        frame: validated t20 rows (lib.data.schema.load_t20); extra columns are ignored.
+        frame: validated t20 rows (lib.data.tables.load_t20); extra columns are ignored.
         config: the settings.
         on_epoch: called after every epoch of every shard with losses {"generator", "discriminator"}.
         should_stop: polled between steps; when it returns True training raises models.progress.Cancelled.
@@ -83,7 +84,6 @@ def train_shards(
     """
     if resume and checkpoint_dir is None:
         raise ValueError("resume continues a checkpointed run; give the run's checkpoint folder.")
-    check_config(config)
     check_frame(frame, config)
     device = resolve_device(config.device)
     store = CheckpointStore(checkpoint_dir) if checkpoint_dir is not None else None
@@ -151,15 +151,11 @@ def train_shard_task(shared, item, report) -> ShardModel:
 def _gather(finished: Iterable[tuple[int, ShardModel]], first: int, store: CheckpointStore | None) -> list[ShardModel]:
     """Shards `first`... in index order, from (index, model) pairs arriving in any order; each is checkpointed
     once all shards before it are, since a checkpoint folder resumes from its first unfinished shard."""
-    waiting: dict[int, ShardModel] = {}
     ordered: list[ShardModel] = []
-    for index, model in finished:
-        waiting[index] = model
-        while first + len(ordered) in waiting:
-            ready = waiting.pop(first + len(ordered))
-            if store is not None:
-                store.save_finished(first + len(ordered), ready.generator.state_dict(), ready.history)
-            ordered.append(ready)
+    for shard, ready in enumerate(in_order((index - first, model) for index, model in finished), start=first):
+        if store is not None:
+            store.save_finished(shard, ready.generator.state_dict(), ready.history)
+        ordered.append(ready)
     return ordered
 
 

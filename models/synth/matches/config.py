@@ -67,13 +67,16 @@ class MatchesConfig(JsonConfig):
     checkpoint_every: int = 1
     threads: int | None = field(default=1, metadata=_help("torch CPU threads (one is fastest for this small model)"))
 
+    def __post_init__(self) -> None:
+        """Refuse settings that cannot train: a config that exists can train.
 
-def check_config(config: MatchesConfig) -> None:
-    """Refuse settings that cannot train, naming the setting, the value found and a value that works.
+        Raises:
+            ValueError: the first setting out of range, naming it, the value found and a value that works.
+        """
+        _refuse_bad_settings(self)
 
-    Raises:
-        ValueError: the first setting that is out of range.
-    """
+
+def _refuse_bad_settings(config: MatchesConfig) -> None:
     for name in ("epochs", "patience", "batch_size", "min_player_balls", "checkpoint_every"):
         value = getattr(config, name)
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:

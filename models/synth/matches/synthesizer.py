@@ -30,7 +30,7 @@ from models.progress import ignore, never
 from models.synth.base import MATCHES, SampleReport, Synthesizer, checked_model
 from models.synth.matches import training
 from models.synth.matches.ball_model import BallNetwork, PlayerIndex
-from models.synth.matches.config import SAMPLE_STREAM, MatchesConfig, check_config
+from models.synth.matches.config import SAMPLE_STREAM, MatchesConfig
 from models.synth.matches.estimate import MatchesEstimate, estimate_cost
 from models.synth.matches.fit import LOSS_NAMES
 from models.synth.matches.outcomes import Outcomes
@@ -95,7 +95,6 @@ class MatchesSynthesizer(Synthesizer):
             models.progress.Cancelled: `should_stop` said so.
         """
         config = config or MatchesConfig()
-        check_config(config)
         started = time.perf_counter()
         with PeakRss() as peak, torch_threads(config.threads):
             data = training.prepare(frame, events_for(frame, events, None, name=LEARNS_FROM), config)
@@ -121,7 +120,6 @@ class MatchesSynthesizer(Synthesizer):
                  cache_dir=None) -> MatchesEstimate:
         """The predicted cost of `train` (memory, seconds per epoch from a timing probe); see estimate_cost."""
         config = config or MatchesConfig()
-        check_config(config)
         return estimate_cost(frame, events_for(frame, events, None, name=LEARNS_FROM), config, probe=probe,
                              cache_dir=cache_dir)
 
@@ -199,7 +197,6 @@ class MatchesSynthesizer(Synthesizer):
     @classmethod
     def _from_meta(cls, folder: Path, meta: dict) -> MatchesSynthesizer:
         config = MatchesConfig.from_json(meta["config"])
-        check_config(config)
         outcomes = Outcomes.from_json(meta["outcomes"])
         batters, bowlers = PlayerIndex(np.asarray(meta["batters"])), PlayerIndex(np.asarray(meta["bowlers"]))
         network = _network(folder / WEIGHTS, outcomes, batters, bowlers, config)
