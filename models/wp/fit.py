@@ -35,6 +35,11 @@ PLAYER_LAYERS = ("batter_embedding", "bowler_embedding", "dense_1")
 """The layers phase 2 of "state_first" trains; every other layer keeps its phase-1 weights."""
 PLAYER_RATE_FACTOR = 0.1
 """Phase 2's learning rate as a share of the configured one."""
+EAGER_STEPS = 64
+"""A training of at most this many steps in all (epochs x batches per epoch, both phases) runs eagerly. Tracing
+TensorFlow's graphs costs about 5 CPU seconds per training whatever its size, an eager step (with its share of the
+validation checks) about 0.1 s more than a traced one: a quick look at a few hundred rows trains two times faster,
+while a real training (hundreds of steps) keeps its graphs (bench/wp_eager.py measures both on 2 cores)."""
 
 
 def fit_wp(
@@ -80,6 +85,7 @@ def fit_wp(
     weights = np.where(synthetic, config.synthetic_weight, 1.0).astype(np.float32)
     valid = (model_inputs(validation, seen_batters, seen_bowlers), validation[WINNER].to_numpy(np.float32))
     network = build_model(config, int(seen_batters[-1]) + 1, int(seen_bowlers[-1]) + 1, x_train[STATE_INPUT])
+    network.run_eagerly = _few_steps(len(train), config)
     phases = 2 if config.training == "state_first" else 1
     progress = _Progress(on_epoch, should_stop, EpochLog(0, config.epochs * phases, 0.0, stage=stage, step=step,
                                                            stages=stages))
@@ -101,6 +107,11 @@ def _fit_epochs(network, x, y, weights, valid, config: WPConfig, progress: _Prog
         validation_data=valid, validation_batch_size=PREDICT_BATCH, shuffle=True, verbose=0,
         callbacks=[keras.callbacks.EarlyStopping(patience=config.patience, restore_best_weights=True), progress],
     )
+
+
+def _few_steps(rows: int, config: WPConfig) -> bool:
+    phases = 2 if config.training == "state_first" else 1
+    return phases * config.epochs * int(np.ceil(rows / config.batch_size)) <= EAGER_STEPS
 
 
 def _weights_or_none(weights: np.ndarray):
@@ -129,7 +140,7 @@ def _learn_players(network: keras.Model, x, y, weights, valid, config: WPConfig,
         layer.trainable = layer.name in PLAYER_LAYERS or not layer.weights
     network.compile(
         optimizer=keras.optimizers.Adam(learning_rate=config.learning_rate * PLAYER_RATE_FACTOR, amsgrad=True),
-        loss="binary_crossentropy", steps_per_execution=STEPS_PER_EXECUTION,
+        loss="binary_crossentropy", steps_per_execution=STEPS_PER_EXECUTION, run_eagerly=network.run_eagerly,
     )
     steps = int(np.ceil(len(y) / config.batch_size))
     checker = _CheckedStopping(valid, max(1, steps // config.player_checks), config.patience * steps)

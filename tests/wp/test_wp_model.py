@@ -13,7 +13,7 @@ from lib.data.vocabulary import Vocabulary
 from lib.wp.reference import reference_predictions
 from models.progress import Cancelled
 from models.wp.config import WPConfig
-from models.wp.fit import fit_wp
+from models.wp.fit import EAGER_STEPS, _few_steps, fit_wp
 from models.wp.model import H5_FILE, KERAS_FILE, META_FILE, PLAYERS_FILE, WPModel
 from tests.wp_toy import toy_deliveries
 
@@ -258,3 +258,13 @@ def test_synthetic_rows_alone_in_the_state_phase_leave_every_player_unknown(toy_
     assert {h["phase"] for h in model.history} == {"match state"}
     table = model.network.get_layer("batter_embedding").get_weights()[0]
     assert np.allclose(table, table[0])
+
+
+def test_only_a_training_of_few_steps_runs_eagerly():
+    # Setup: 1,000 rows in batches of 256 are 4 steps per epoch; state-first training has two phases
+    config = WPConfig(epochs=8, batch_size=256)
+    # Run / Assert: 2 x 8 x 4 = 64 steps in all is eager; one epoch more, or the published joint training of 10
+    # epochs over the sample's 170,000 rows, keeps TensorFlow's graphs
+    assert EAGER_STEPS == 64 and _few_steps(1000, config)
+    assert not _few_steps(1000, WPConfig(epochs=9, batch_size=256))
+    assert not _few_steps(170_000, WPConfig(training="joint"))
