@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from lib.cli import main
-from lib.data import files, schema
+from lib.data import files, schema, tables
 from lib.quality.report import ScoreReport
 from lib.wp import match_curve
 from tests.cricsheet_fixtures import paper_match, with_changes, zip_of
@@ -44,7 +44,7 @@ WRITERS = {
     "files.write_csv (every CSV of the command line)": (_write_csv, schema.MATCH_ID, schema.RUNS),
     "files.csv_bytes (Augment & train's download)": (lambda frame, _: files.csv_bytes(frame), schema.MATCH_ID,
                                                      schema.RUNS),
-    "schema.to_t20_csv (Home's and Synthesize's downloads)": (lambda frame, _: schema.to_t20_csv(frame),
+    "tables.to_t20_csv (Home's and Synthesize's downloads)": (lambda frame, _: tables.to_t20_csv(frame),
                                                               schema.MATCH_ID, schema.RUNS),
     "quality.report.scores_csv (Evaluate's download)": (_scores, "columns", "score"),
 }
