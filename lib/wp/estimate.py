@@ -24,6 +24,7 @@ from lib.wp.arms import plan_arms
 from lib.wp.train import WPData
 from models.training_process import run_probe
 from models.wp.config import WPConfig
+from models.wp.fit import fit_wp, runs_eagerly
 from models.wp.model import STEPS_PER_EXECUTION
 
 PROBE_BATCHES = 16
@@ -112,14 +113,16 @@ def _epoch_seconds(probe: dict, config: WPConfig, phase: int, rows: int) -> floa
 def _payload(data: WPData, config: WPConfig) -> dict:
     sample = data.train.sample(min(PROBE_BATCHES * config.batch_size, len(data.train)), random_state=0)
     return {"train": sample[MODEL_COLUMNS].to_dict("list"),
-            "validation": data.validation[MODEL_COLUMNS].to_dict("list"), "config": config.to_json()}
+            "validation": data.validation[MODEL_COLUMNS].to_dict("list"), "config": config.to_json(),
+            "eager": runs_eagerly(len(data.train), config)}
 
 
 def _key(data: WPData, config: WPConfig) -> list:
     """What the timings depend on: the settings but the epochs, patience and seed; the players; the rows."""
     settings = {key: value for key, value in config.to_json().items() if key not in ("epochs", "patience", "seed")}
     players = [int(data.train[column].max()) for column in MODEL_COLUMNS[:2]]
-    return [settings, players, len(data.validation), min(len(data.train), PROBE_BATCHES * config.batch_size)]
+    return [settings, players, len(data.validation), min(len(data.train), PROBE_BATCHES * config.batch_size),
+            runs_eagerly(len(data.train), config)]
 
 
 def measure(payload: dict) -> dict:
@@ -130,11 +133,9 @@ def measure(payload: dict) -> dict:
         {"validation": s of one pass over the validation rows, "per_row": [s per phase], "first_extra": [s per
         phase]}.
     """
-    from models.wp.fit import fit_wp
-
     train, validation = pd.DataFrame(payload["train"]), pd.DataFrame(payload["validation"])
     config = replace(WPConfig.from_json(payload["config"]), epochs=2, patience=PROBE_PATIENCE)
-    model = fit_wp(train, validation, config)
+    model = fit_wp(train, validation, config, eager=payload["eager"])  # as the training it times runs
     started = time.perf_counter()
     model.predict(validation)
     validation_pass = time.perf_counter() - started

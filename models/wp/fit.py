@@ -53,6 +53,7 @@ def fit_wp(
     step: int = 0,
     stages: int = 1,
     synthetic: np.ndarray | None = None,
+    eager: bool | None = None,
 ) -> WPModel:
     """Train a WP model with early stopping on `validation`.
 
@@ -65,6 +66,8 @@ def fit_wp(
         stage, step, stages: copied into each EpochLog, for a job made of several trainings.
         synthetic: bool per row of `train`, True for a synthetic row, weighed and placed as
             `config.synthetic_weight` and `config.synthetic_phases` say; None when every row is real.
+        eager: run eagerly or trace TensorFlow's graphs; None decides by the steps (`runs_eagerly`). A timing
+            probe on a sample of the rows passes the choice of the training it times.
 
     Returns:
         The model with its best validation weights; `history` has one dict per epoch (epoch, phase, loss,
@@ -85,7 +88,7 @@ def fit_wp(
     weights = np.where(synthetic, config.synthetic_weight, 1.0).astype(np.float32)
     valid = (model_inputs(validation, seen_batters, seen_bowlers), validation[WINNER].to_numpy(np.float32))
     network = build_model(config, int(seen_batters[-1]) + 1, int(seen_bowlers[-1]) + 1, x_train[STATE_INPUT])
-    network.run_eagerly = _few_steps(len(train), config)
+    network.run_eagerly = runs_eagerly(len(train), config) if eager is None else eager
     phases = 2 if config.training == "state_first" else 1
     progress = _Progress(on_epoch, should_stop, EpochLog(0, config.epochs * phases, 0.0, stage=stage, step=step,
                                                            stages=stages))
@@ -109,7 +112,8 @@ def _fit_epochs(network, x, y, weights, valid, config: WPConfig, progress: _Prog
     )
 
 
-def _few_steps(rows: int, config: WPConfig) -> bool:
+def runs_eagerly(rows: int, config: WPConfig) -> bool:
+    """Whether a training on `rows` rows runs eagerly: at most EAGER_STEPS steps in all."""
     phases = 2 if config.training == "state_first" else 1
     return phases * config.epochs * int(np.ceil(rows / config.batch_size)) <= EAGER_STEPS
 

@@ -43,3 +43,20 @@ def test_the_probe_trains_the_model_in_a_process_of_its_own(tmp_path):
     # Assert: one neural training, timed: each phase's first epoch costs something, and so does a whole training
     assert estimate.trainings == 1 and estimate.phases == 2
     assert estimate.total_seconds == pytest.approx(estimate.real_training_seconds) and estimate.total_seconds > 0
+
+
+def test_the_probe_trains_as_eagerly_as_the_training_it_times(monkeypatch):
+    # Setup: the probe trains 16 batches, few enough steps to run eagerly on its own; the training it times may not
+    payloads = []
+    monkeypatch.setattr(estimate_module, "run_probe", lambda measure, payload, *args, **kwargs:
+                        payloads.append(payload) or PROBE)
+    data = prepare_data(tiny_league(matches=12))
+    rows = len(data.train)
+    small, large = WPConfig(epochs=1, batch_size=rows), WPConfig(epochs=10, batch_size=64)
+
+    # Run
+    for config in (small, large):
+        estimate_comparison(data, [], seeds=1, config=config)
+
+    # Assert: 2 steps in all run eagerly, 2 x 10 x rows/64 (well over 64 steps) are traced, and so is their probe
+    assert [payload["eager"] for payload in payloads] == [True, False]

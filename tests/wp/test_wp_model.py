@@ -13,7 +13,7 @@ from lib.data.vocabulary import Vocabulary
 from lib.wp.reference import reference_predictions
 from models.progress import Cancelled
 from models.wp.config import WPConfig
-from models.wp.fit import EAGER_STEPS, _few_steps, fit_wp
+from models.wp.fit import EAGER_STEPS, fit_wp, runs_eagerly
 from models.wp.model import H5_FILE, KERAS_FILE, META_FILE, PLAYERS_FILE, WPModel
 from tests.wp_toy import toy_deliveries
 
@@ -265,6 +265,6 @@ def test_only_a_training_of_few_steps_runs_eagerly():
     config = WPConfig(epochs=8, batch_size=256)
     # Run / Assert: 2 x 8 x 4 = 64 steps in all is eager; one epoch more, or the published joint training of 10
     # epochs over the sample's 170,000 rows, keeps TensorFlow's graphs
-    assert EAGER_STEPS == 64 and _few_steps(1000, config)
-    assert not _few_steps(1000, WPConfig(epochs=9, batch_size=256))
-    assert not _few_steps(170_000, WPConfig(training="joint"))
+    assert EAGER_STEPS == 64 and runs_eagerly(1000, config)
+    assert not runs_eagerly(1000, WPConfig(epochs=9, batch_size=256))
+    assert not runs_eagerly(170_000, WPConfig(training="joint"))
