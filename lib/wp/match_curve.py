@@ -89,7 +89,7 @@ def match_table(frame: pd.DataFrame, results: pd.DataFrame | None = None) -> pd.
         table["label"] += [_result_text(result, (team1, team2)) for (_, result), team1, team2
                            in zip(found.iterrows(), table["team1"], table["team2"])]
     if has_names:
-        table["label"] += " (" + table[MATCH_ID].astype(str) + ")"
+        table["label"] += " · match " + table[MATCH_ID].astype(str)  # two matches of a day between the same sides
     return table
 
 
