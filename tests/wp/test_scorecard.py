@@ -66,7 +66,7 @@ def test_a_first_innings_win_is_by_runs_and_the_picker_label_says_so():
     # Assert: Bees needed 15 and made 8: 14 - 8 = 6 runs
     assert [innings.total for innings in card.innings] == ["14/1 (1.0 overs)", "8/1 (1.0 overs)"]
     assert card.result == "Ants won by 6 runs"
-    assert table["label"][0] == "2024-04-01 · Ants v Bees · Ants 14/1, Bees 8/1 · Ants won by 6 runs (paper)"
+    assert table["label"][0] == "2024-04-01 · Ants v Bees · Ants 14/1, Bees 8/1 · Ants won by 6 runs · match paper"
 
 
 def test_synthetic_match_is_named_and_its_cards_add_up(match_workspace):
