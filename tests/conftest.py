@@ -16,6 +16,24 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
         os.environ.setdefault(_threads, "1")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def shared_cache(tmp_path_factory):
+    """One cache folder ($CREASE_CACHE) for the whole session, shared by every worker. What it holds (timing
+    probes, prepared synthesizer data) depends on the machine, the data and the settings, never on a test's
+    workspace, and re-probing in every test's fresh workspace cost the suite minutes: a page's WP probe alone trains
+    for about 17 s. The tests of the caches themselves pass folders of their own."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "shared-cache"
+    folder.mkdir(exist_ok=True)
+    previous = os.environ.get("CREASE_CACHE")
+    os.environ["CREASE_CACHE"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("CREASE_CACHE", None)
+    else:
+        os.environ["CREASE_CACHE"] = previous
+
+
 @pytest.fixture(autouse=True)
 def workspace(tmp_path, monkeypatch):
     """An empty workspace folder for this test, via CREASE_WORKSPACE."""

@@ -34,6 +34,8 @@ from lib.data.validation import summarize
 from lib.data.vocabulary import Vocabulary
 
 ENV_VAR = "CREASE_WORKSPACE"
+CACHE_VAR = "CREASE_CACHE"
+"""Where the caches go instead of the workspace's "cache" folder; several workspaces may share one."""
 DEFAULT_ROOT = "workspace"
 KINDS = ("real", "synthetic", "augmented")
 SYNTHESIZERS = "synthesizers"
@@ -134,8 +136,12 @@ def problem() -> str:
 
 
 def cache_root() -> Path:
-    """Folder of caches that can be rebuilt at any time (prepared synthesizer data, timing probes)."""
-    return root() / "cache"
+    """Folder of caches that can be rebuilt at any time (prepared synthesizer data, timing probes): the workspace's
+    "cache" folder, or the folder $CREASE_CACHE names. Nothing in it belongs to one workspace (a preparation is
+    keyed by its data and settings, a timing by the machine and settings), so workspaces may share it; an empty
+    setting means the workspace's own."""
+    setting = os.environ.get(CACHE_VAR, "").strip()
+    return Path(setting).expanduser().resolve() if setting else root() / "cache"
 
 
 def kept_root() -> Path:

@@ -10,11 +10,15 @@ from tests.browser_helpers import ARTIFACTS, CHROMIUM, LAUNCH_ARGS, MINUTE, ROOT
 
 
 @pytest.fixture
-def app(workspace, request):
+def app(with_sample, request):
     """The app, started as the README starts it, on a free localhost port; stopped after the test.
 
-    Its log lands next to the screenshots (streamlit-<test>.log), to read when the test fails.
+    Its workspace holds the embedded sample already, as after the app's first start: the flows start where a user
+    who has opened the app once does, and the sample's first simulation is test_home.py's to check (it costs
+    every flow about 15 s of both cores). Its log lands next to the screenshots (streamlit-<test>.log), to read
+    when the test fails.
     """
+    workspace = with_sample
     port = free_port()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with open(ARTIFACTS / f"streamlit-{request.node.name}.log", "wb") as log:

@@ -29,7 +29,7 @@ pytestmark = needs_chromium
 
 def test_main_flow_in_a_real_browser(app, browser_page):
     page = browser_page
-    # Home: the embedded sample loads by itself
+    # Home: the embedded sample is the active dataset by itself
     page.goto(app)
     page.get_by_text("Deliveries", exact=True).wait_for(timeout=3 * MINUTE)
     page.locator('[data-testid="stVegaLiteChart"]').first.wait_for()

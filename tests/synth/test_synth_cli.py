@@ -14,10 +14,11 @@ from models.synth.engines import ENGINES
 from tests.synth_helpers import tiny_league
 
 
-def test_train_then_sample_from_the_command_line(tmp_path, capsys):
-    # Setup
+def test_train_then_sample_from_the_command_line(tmp_path, workspace, monkeypatch, capsys):
+    # Setup: the caches in a folder of their own ($CREASE_CACHE), outside the workspace
     data = tmp_path / "t20.csv"
     t20_columns(tiny_league()).to_csv(data, index=False)
+    monkeypatch.setenv("CREASE_CACHE", str(tmp_path / "caches"))
 
     # Run
     trained = main(["synth", "train", "--data", str(data), "--fraction", "0.5", "--epochs", "2",
@@ -42,6 +43,8 @@ def test_train_then_sample_from_the_command_line(tmp_path, capsys):
     assert learned == round(0.5 * len(training_matches(tiny_league()))), "half of the training matches' rows"
     synthetic = pd.read_csv(tmp_path / "synthetic.csv")
     assert list(synthetic.columns) == MODEL_COLUMNS and len(synthetic) == 150
+    assert {folder.name for folder in (tmp_path / "caches").iterdir()} == {"probes", "synth-prepare"}
+    assert not (workspace / "cache").exists(), "the probe and the preparation went where $CREASE_CACHE points"
 
 
 def test_a_bad_batch_size_is_a_usage_error(tmp_path, capsys):
