@@ -1,4 +1,4 @@
-"""Eager against traced training of the win-probability model, the measure behind models.wp.fit.EAGER_STEPS.
+"""Eager against traced training of the win-probability model, the measure behind models.wp.config.EAGER_STEPS.
 
 Usage (from the repository root): python bench/wp_eager.py
 
@@ -20,12 +20,13 @@ CASES = [(8, 1), (8, 5), (16, 2), (30, 2), (150, 2)]
 CHILD = """
 import sys, time
 sys.path.insert(0, {root!r})
+import models.wp.config as settings
 import models.wp.fit as fit
 from lib.data.simulate.league import build_sample
 from models.wp.config import WPConfig
 mode = {mode!r}
 if mode != "chosen":
-    fit.EAGER_STEPS = 10**9 if mode == "eager" else -1
+    settings.EAGER_STEPS = 10**9 if mode == "eager" else -1
 league = build_sample(matches={matches}, seed=3).deliveries
 cut = int(len(league) * 0.8)
 started = time.process_time()

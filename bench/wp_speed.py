@@ -58,9 +58,8 @@ def _epoch_rows(frame, rows: int):
 
 
 def _time_fit_wp(train, validation, epochs: int) -> dict:
-    from models.wp.config import WPConfig
+    from models.wp.config import STEPS_PER_EXECUTION, WPConfig
     from models.wp.fit import fit_wp
-    from models.wp.model import STEPS_PER_EXECUTION
 
     model = fit_wp(train, validation, WPConfig(epochs=epochs, patience=epochs))
     seconds = [entry["seconds"] for entry in model.history]

@@ -10,6 +10,7 @@ their result is kept on disk for a few minutes only, because it depends on the m
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import importlib
 import json
@@ -62,16 +63,34 @@ def run_probe(target: str, payload: dict, cache_dir=None, key=None):
         ProbeFailed: the process exited with an error or printed no result.
     """
     path = _cache_path(cache_dir, [target, payload if key is None else key, machine_key()])
-    if path is not None and path.exists():
-        kept = json.loads(path.read_text())
-        if time.time() - kept.get("measured_at", 0) < PROBE_MAX_AGE_SECONDS and "result" in kept:
-            return kept["result"]
-    result = _in_training_process(target, payload)
-    if path is not None:
-        from lib.data import files
+    if path is None:
+        return _in_training_process(target, payload)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # One probe per timing at a time. Changing a setting reruns a page at once, while the previous run still waits
+    # for its probe (Streamlit's fast reruns), so four probes of one timing ran side by side, each slower for the
+    # others; a request that finds one running waits for it and reads what it measured.
+    with open(path.with_suffix(".lock"), "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            kept = _fresh(path)
+            if kept is not None:
+                return kept["result"]
+            result = _in_training_process(target, payload)
+            from lib.data import files
 
-        files.write_text(path, json.dumps({"result": result, "measured_at": time.time()}))
-    return result
+            files.write_text(path, json.dumps({"result": result, "measured_at": time.time()}))
+            return result
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _fresh(path: Path) -> dict | None:
+    """The kept timing at `path` when it is younger than PROBE_MAX_AGE_SECONDS, else None."""
+    try:
+        kept = json.loads(path.read_text())
+    except (OSError, ValueError):  # none yet, or a damaged one that is measured again
+        return None
+    return kept if time.time() - kept.get("measured_at", 0) < PROBE_MAX_AGE_SECONDS and "result" in kept else None
 
 
 def _cache_path(cache_dir, identity: list) -> Path | None:

@@ -34,6 +34,21 @@ def shared_cache(tmp_path_factory):
         os.environ["CREASE_CACHE"] = previous
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_keras_cleanup_after_page_runs():
+    """Streamlit clears Keras' session after every run of a page script once Keras is loaded (its script runner's
+    `_clean_problem_modules`): a full garbage collection, 0.35 s in a worker that holds TensorFlow and torch, after
+    each of the suite's page runs (measured on test_bad_inputs.py and test_settings.py: 134 CPU s with it, 95
+    without). The pages keep nothing in Keras' global state (they load saved models and predict), so the AppTests
+    skip it; the app itself still does it."""
+    from streamlit.runtime.scriptrunner import script_runner
+
+    kept = script_runner._clean_problem_modules
+    script_runner._clean_problem_modules = lambda: None
+    yield
+    script_runner._clean_problem_modules = kept
+
+
 @pytest.fixture(autouse=True)
 def workspace(tmp_path, monkeypatch):
     """An empty workspace folder for this test, via CREASE_WORKSPACE."""

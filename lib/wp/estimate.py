@@ -23,9 +23,7 @@ from lib.data.units import duration
 from lib.wp.arms import plan_arms
 from lib.wp.train import WPData
 from models.training_process import run_probe
-from models.wp.config import WPConfig
-from models.wp.fit import fit_wp, runs_eagerly
-from models.wp.model import STEPS_PER_EXECUTION
+from models.wp.config import STEPS_PER_EXECUTION, WPConfig, runs_eagerly
 
 PROBE_BATCHES = 16
 """Batches of real training rows the probe trains on."""
@@ -133,6 +131,8 @@ def measure(payload: dict) -> dict:
         {"validation": s of one pass over the validation rows, "per_row": [s per phase], "first_extra": [s per
         phase]}.
     """
+    from models.wp.fit import fit_wp  # TensorFlow, in the probe's process only: the page that asks loads none
+
     train, validation = pd.DataFrame(payload["train"]), pd.DataFrame(payload["validation"])
     config = replace(WPConfig.from_json(payload["config"]), epochs=2, patience=PROBE_PATIENCE)
     model = fit_wp(train, validation, config, eager=payload["eager"])  # as the training it times runs

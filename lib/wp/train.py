@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -17,8 +18,9 @@ from lib.data.vocabulary import Vocabulary
 from lib.wp.metrics import score_predictions
 from models.progress import OnEpoch, ShouldStop, ignore, never
 from models.wp.config import WPConfig
-from models.wp.fit import fit_wp
-from models.wp.model import WPModel
+
+if TYPE_CHECKING:
+    from models.wp.model import WPModel
 
 
 @dataclass(frozen=True)
@@ -151,6 +153,8 @@ def train_and_save(
     Returns:
         The trained model; `extra["test_scores"]` holds accuracy, auc, brier and log_loss on the test matches.
     """
+    from models.wp.fit import fit_wp  # TensorFlow only where a model trains: the pages that prepare data load none
+
     config = config or WPConfig()
     if check_ratio(ratio) > 0 and synthetic is None:
         raise ValueError(f"A ratio of {ratio} needs a synthetic set to draw from; give one or use ratio 0.")

@@ -19,6 +19,14 @@ SYNTHETIC_PHASES = {
 """Where synthetic training rows join ("state" needs the state_first procedure) -> what it means, for the UI."""
 MAX_UNITS = 4096
 """Most units of one hidden layer: the published network's widest has 64, and the model is small on purpose."""
+STEPS_PER_EXECUTION = 64
+"""Training steps per call into TensorFlow: this network is so small that per-call overhead dominates; on 2 cores
+an epoch took about 1.5x less time than with one step per call (bench/wp_speed.py compares the two)."""
+EAGER_STEPS = 64
+"""A training of at most this many steps in all (epochs x batches per epoch, both phases) runs eagerly. Tracing
+TensorFlow's graphs costs about 5 CPU seconds per training whatever its size, an eager step (with its share of the
+validation checks) about 0.1 s more than a traced one: a quick look at a few hundred rows trains two times faster,
+while a real training (hundreds of steps) keeps its graphs (bench/wp_eager.py measures both on 2 cores)."""
 
 
 def parse_layers(text: str) -> tuple[int, ...]:
@@ -105,3 +113,9 @@ class WPConfig(JsonConfig):
         problems = [p for p in problems if p]
         if problems:
             raise ValueError("Invalid WP model settings: " + "; ".join(problems) + ".")
+
+
+def runs_eagerly(rows: int, config: WPConfig) -> bool:
+    """Whether a training on `rows` rows runs eagerly: at most EAGER_STEPS steps in all."""
+    phases = 2 if config.training == "state_first" else 1
+    return phases * config.epochs * math.ceil(rows / config.batch_size) <= EAGER_STEPS

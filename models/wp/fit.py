@@ -21,10 +21,10 @@ import pandas as pd
 
 from lib.data.schema import BATTER, BOWLER, NUMERIC_COLUMNS, UNKNOWN_PLAYER, WINNER
 from models.progress import Cancelled, EpochLog, OnEpoch, ShouldStop, ignore, never
+from models.wp.config import STEPS_PER_EXECUTION, runs_eagerly
 from models.wp.model import (
     PREDICT_BATCH,
     STATE_INPUT,
-    STEPS_PER_EXECUTION,
     WPConfig,
     WPModel,
     build_model,
@@ -35,11 +35,6 @@ PLAYER_LAYERS = ("batter_embedding", "bowler_embedding", "dense_1")
 """The layers phase 2 of "state_first" trains; every other layer keeps its phase-1 weights."""
 PLAYER_RATE_FACTOR = 0.1
 """Phase 2's learning rate as a share of the configured one."""
-EAGER_STEPS = 64
-"""A training of at most this many steps in all (epochs x batches per epoch, both phases) runs eagerly. Tracing
-TensorFlow's graphs costs about 5 CPU seconds per training whatever its size, an eager step (with its share of the
-validation checks) about 0.1 s more than a traced one: a quick look at a few hundred rows trains two times faster,
-while a real training (hundreds of steps) keeps its graphs (bench/wp_eager.py measures both on 2 cores)."""
 
 
 def fit_wp(
@@ -110,12 +105,6 @@ def _fit_epochs(network, x, y, weights, valid, config: WPConfig, progress: _Prog
         validation_data=valid, validation_batch_size=PREDICT_BATCH, shuffle=True, verbose=0,
         callbacks=[keras.callbacks.EarlyStopping(patience=config.patience, restore_best_weights=True), progress],
     )
-
-
-def runs_eagerly(rows: int, config: WPConfig) -> bool:
-    """Whether a training on `rows` rows runs eagerly: at most EAGER_STEPS steps in all."""
-    phases = 2 if config.training == "state_first" else 1
-    return phases * config.epochs * int(np.ceil(rows / config.batch_size)) <= EAGER_STEPS
 
 
 def _weights_or_none(weights: np.ndarray):

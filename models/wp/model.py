@@ -30,7 +30,7 @@ import pandas as pd
 from lib.data import files
 from lib.data.schema import BATTER, BOWLER, NUMERIC_COLUMNS, UNKNOWN_PLAYER, WINNER
 from lib.data.vocabulary import Vocabulary
-from models.wp.config import WPConfig
+from models.wp.config import STEPS_PER_EXECUTION, WPConfig
 
 STATE_INPUT = "state"
 """Name of the model input that takes the seven numeric columns, in lib.data.schema.NUMERIC_COLUMNS order."""
@@ -41,9 +41,6 @@ PLAYERS_FILE = "players.json"
 FORMATS = {"keras": KERAS_FILE, "h5": H5_FILE}
 PREDICT_BATCH = 8192
 """Rows per prediction batch; prediction has no gradient, so a batch far larger than training's is cheap."""
-STEPS_PER_EXECUTION = 64
-"""Training steps per call into TensorFlow: this network is so small that per-call overhead dominates; on 2 cores
-an epoch took about 1.5x less time than with one step per call (bench/wp_speed.py compares the two)."""
 
 
 def create_model_inputs() -> dict[str, keras.KerasTensor]:

@@ -89,3 +89,27 @@ def wait_policy_code(payload: dict) -> float:
     import os
 
     return 1.0 if os.environ.get("OMP_WAIT_POLICY") == "PASSIVE" else 0.0
+
+
+def test_probes_of_one_timing_asked_at_once_run_once(tmp_path):
+    # Setup: three requests for the same timing at the same moment, as fast reruns of a page make them
+    from concurrent.futures import ThreadPoolExecutor
+
+    payload = {"log": str(tmp_path / "probes-run.txt")}
+    # Run
+    with ThreadPoolExecutor(3) as pool:
+        results = list(pool.map(lambda _: training_process.run_probe(
+            "tests.synth.test_synth_estimate:logged_timing", payload, tmp_path / "cache"), range(3)))
+    # Assert: one probe measured; the others waited for it and got what it measured
+    assert (tmp_path / "probes-run.txt").read_text() == "ran\n"
+    assert results == [2.5, 2.5, 2.5]
+
+
+def logged_timing(payload: dict) -> float:
+    """In the probe's process: note the run, take a moment as a probe does, and return a timing."""
+    import time
+
+    with open(payload["log"], "a") as log:
+        log.write("ran\n")
+    time.sleep(1)
+    return 2.5

@@ -12,8 +12,8 @@ from lib.data.splits import STANDARD_SPLIT, make_split
 from lib.data.vocabulary import Vocabulary
 from lib.wp.reference import reference_predictions
 from models.progress import Cancelled
-from models.wp.config import WPConfig
-from models.wp.fit import EAGER_STEPS, fit_wp, runs_eagerly
+from models.wp.config import EAGER_STEPS, WPConfig, runs_eagerly
+from models.wp.fit import fit_wp
 from models.wp.model import H5_FILE, KERAS_FILE, META_FILE, PLAYERS_FILE, WPModel
 from tests.wp_toy import toy_deliveries
 
