@@ -210,7 +210,7 @@ def save_dataset(
         kind=kind,
         source=source,
         features=features,
-        created=datetime.now(UTC).isoformat(timespec="seconds"),
+        created=datetime.now(UTC).isoformat(timespec="microseconds"),
         rows=counts.rows,
         matches=counts.matches,
         batters=counts.batters,
@@ -264,7 +264,9 @@ def list_datasets(kind: str | None = None) -> list[DatasetInfo]:
             continue  # a foreign or damaged file; not ours to show
         if kind is None or info.kind == kind:
             infos.append(info)
-    return sorted(infos, key=lambda info: info.created, reverse=True)
+    # Parsed, not compared as text: sidecars written before microseconds were kept hold whole seconds, and two
+    # datasets saved within one second (the sample, then an upload) must still list the newer first.
+    return sorted(infos, key=lambda info: datetime.fromisoformat(info.created), reverse=True)
 
 
 def dataset_info(dataset_id: str) -> DatasetInfo:
