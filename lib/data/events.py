@@ -72,7 +72,8 @@ none is known), firstBalls and chaseBalls (int64 legal balls allowed per innings
 
 NOTE_NON_STRIKER = "non-strikers are unknown"
 NOTE_RUN_KINDS = "runs off the bat and extras by kind are unknown: rows tell only each delivery's total"
-NOTE_PLAYER_OUT = "the dismissed batter is taken to be the striker: rows do not say"
+NOTE_PLAYER_OUT = ("rows do not say who was out: the striker, unless the striker faces again in the innings; then "
+                   "the batter at the other end (unknown when that batter had faced no ball)")
 NOTE_NAMES = ("player names, teams and dates are unknown: lineups hold the batters who batted, in order of first "
               "appearance")
 NOTE_YORKR_LEGAL = "yorkr rows do not mark wides: every delivery counts as a legal ball"
@@ -190,7 +191,8 @@ def events_from_rows(frame: pd.DataFrame, features: str | None, *, name: str = "
         MATCH_ID: facts.ids[facts.match[rows]], INNINGS: facts.innings[rows], OVER: facts.over[rows],
         BATTER_INDEX: batter, NON_STRIKER: unknown, BOWLER_INDEX: frame[BOWLER].to_numpy()[order].astype(np.int64),
         BATTER_RUNS: unknown, **{kind: unknown for kind in EXTRAS_COLUMNS}, TOTAL: facts.total[rows],
-        WICKET: wicket, PLAYER_OUT: np.where(wicket == 1, batter, UNKNOWN), LEGAL: facts.legal[rows],
+        WICKET: wicket, PLAYER_OUT: dismissed(batter, _innings_numbers(facts.match[rows], facts.innings[rows]), wicket),
+        LEGAL: facts.legal[rows],
     })
     matches = pd.DataFrame({
         MATCH_ID: facts.ids[keep], DATE: "", BATTING_FIRST: "", BATTING_SECOND: "", TARGET: facts.target[keep],
@@ -199,6 +201,40 @@ def events_from_rows(frame: pd.DataFrame, features: str | None, *, name: str = "
     source = SOURCES[2] if inferred else SOURCES[1]
     return MatchEvents(deliveries, _batting_order(deliveries), matches, source,
                        _row_notes(facts, inferred, features, keep))
+
+
+def dismissed(batter: np.ndarray, innings: np.ndarray, wicket: np.ndarray) -> np.ndarray:
+    """Who was out on each delivery, as far as rows tell: the striker, unless the striker faces again in the
+    innings (a non-striker run out, which the matches engine plays too); then the batter at the other end, the
+    most recent one to face before that delivery who is not yet out, or UNKNOWN when that batter had faced no
+    ball. A striker who never faces again is taken to be the one out, so no batter is out twice.
+
+    Args:
+        batter: (N,) striker of each delivery, in delivery order within each innings.
+        innings: (N,) 0-based innings of each delivery, counting every innings of every match (its deliveries
+            contiguous).
+        wicket: (N,) 0/1.
+
+    Returns:
+        (N,) int64 batter index of the batter out; UNKNOWN where no wicket fell or the batter out is unknown.
+    """
+    out = np.where(wicket == 1, batter, UNKNOWN).astype(np.int64)
+    position = pd.Series(np.arange(len(batter)))
+    last = position.groupby([innings, batter]).transform("max").to_numpy()
+    first = position.groupby(innings).transform("min").to_numpy()
+    # Rare (a share of wickets), so a loop over them in order: each reads who the earlier wickets took.
+    for t in np.flatnonzero((wicket == 1) & (last > position.to_numpy())):
+        before = slice(first[t], t)
+        gone = set(out[before][wicket[before] == 1].tolist())
+        at_crease = [b for b in dict.fromkeys(batter[before][::-1].tolist()) if b != batter[t] and b not in gone]
+        out[t] = at_crease[0] if at_crease else UNKNOWN
+    return out
+
+
+def _innings_numbers(match: np.ndarray, innings: np.ndarray) -> np.ndarray:
+    """0-based number of each delivery's innings among all innings of the (ordered) deliveries."""
+    starts = np.r_[True, (match[1:] != match[:-1]) | (innings[1:] != innings[:-1])] if len(match) else []
+    return np.cumsum(starts) - 1
 
 
 def _batting_order(deliveries: pd.DataFrame) -> pd.DataFrame:

@@ -31,7 +31,7 @@ from lib.data.cricsheet.importer import (
 from lib.data.schema import BATTER, BOWLER, INNINGS, MATCH_ID, UNKNOWN_PLAYER, WINNER
 from lib.data.vocabulary import Vocabulary
 from lib.data.workspace import DatasetInfo, NotFound
-from lib.wp.scorecard import SIDES, player_name, result_line
+from lib.wp.scorecard import NO_BALL_FACED, SIDES, player_name, result_line
 
 POWERPLAY_OVERS = (0, 6)
 """Overs 1-6, as Cricsheet's 0-based over numbers [start, end)."""
@@ -133,8 +133,8 @@ def synthetic_sets(features: str | None) -> tuple[list[DatasetInfo], list[str]]:
 def synthetic_match_rows(frame: pd.DataFrame, match_id, vocabulary: Vocabulary | None,
                          features: str | None) -> pd.DataFrame:
     """One match of a synthetic set of whole matches, described as an import describes a real one: sides SIDES,
-    player names from `vocabulary` (the real dataset's), over, wicket and the batter out (the striker: rows do not
-    say), so that the curve, its charts and `for_model` read it as they read a real match.
+    player names from `vocabulary` (the real dataset's), over, wicket and the batter out (as far as rows tell:
+    lib.data.events.dismissed), so that the curve, its charts and `for_model` read it as they read a real match.
 
     Raises:
         NotFound: no match `match_id` in the set.
@@ -143,13 +143,14 @@ def synthetic_match_rows(frame: pd.DataFrame, match_id, vocabulary: Vocabulary |
     rows = match_rows(frame, match_id).sort_values(INNINGS, kind="stable").reset_index(drop=True)
     deliveries = ev.events_from_rows(rows, features, name=f"synthetic match {match_id}").deliveries
     first = rows[INNINGS].to_numpy() == 1
-    out = deliveries[ev.PLAYER_OUT].to_numpy()
+    out, fell = deliveries[ev.PLAYER_OUT].to_numpy(), deliveries[ev.WICKET].to_numpy()
     return rows.assign(**{
         DATE: "", BATTING_TEAM: np.where(first, SIDES[0], SIDES[1]), BOWLING_TEAM: np.where(first, SIDES[1], SIDES[0]),
         BATTER_NAME: [player_name(vocabulary, BATTER, i) for i in rows[BATTER]],
         BOWLER_NAME: [player_name(vocabulary, BOWLER, i) for i in rows[BOWLER]],
         OVER: deliveries[ev.OVER].to_numpy(), WICKET_FELL: deliveries[ev.WICKET].to_numpy(),
-        PLAYER_OUT: [player_name(vocabulary, BATTER, i) if i != ev.UNKNOWN else "" for i in out],
+        PLAYER_OUT: [player_name(vocabulary, BATTER, i) if i != ev.UNKNOWN else NO_BALL_FACED if wicket else ""
+                     for i, wicket in zip(out, fell)],
     })
 
 

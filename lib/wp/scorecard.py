@@ -8,7 +8,8 @@ from a bowler's wicket. The cards are built on what rows do tell, and `CARD_NOTE
 - a batter's runs are the runs of the legal deliveries they faced (byes and leg byes included); wides and
   no-balls, with anything scored off them, are the innings' extras, so batters' runs plus extras make the total;
 - a bowler is charged every run of their deliveries and every wicket that fell on them;
-- the batter on strike is taken to be the one out.
+- the batter out is the striker, unless the striker faces again in the innings; then it is the batter at the other
+  end (lib.data.events.dismissed), listed as "a batter who faced no ball" when that batter had not faced.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from lib.data.events import (
     PLAYER_OUT,
     TARGET,
     TOTAL,
+    UNKNOWN,
     WICKET,
     MatchEvents,
     NoMatches,
@@ -49,10 +51,13 @@ BATTING_NOTE = (
     "deliveries worth 4 or 6."
 )
 BOWLING_NOTE = (
-    "Bowlers are charged every run and every wicket of their deliveries (run outs included), and the batter on "
-    "strike is taken to be the one out: rows do not say how a batter was out."
+    "Bowlers are charged every run and every wicket of their deliveries (run outs included). Rows do not say who "
+    "was out or how: the striker is taken to be out, unless they face again in the innings; then it was the "
+    "batter at the other end (a run out)."
 )
 CARD_NOTES = (BATTING_NOTE, BOWLING_NOTE)
+NO_BALL_FACED = "a batter who faced no ball"
+"""How the batting card names a batter out at the non-striker's end before facing: rows name only strikers."""
 """What the cards can and cannot tell, in words for the analyst."""
 
 
@@ -147,6 +152,11 @@ def _innings_card(deliveries: pd.DataFrame, side: str, role: str, vocabulary: Vo
         "balls": batters["balls"].to_numpy(), "4s": batters["fours"].to_numpy().astype(np.int64),
         "6s": batters["sixes"].to_numpy().astype(np.int64), "how out": how_out,
     })
+    unseen = outs[outs[PLAYER_OUT] == UNKNOWN][BOWLER_INDEX].to_numpy()
+    if len(unseen):  # out at the other end before facing: in no row, so named by what rows tell of them
+        batting = pd.concat([batting, pd.DataFrame({
+            "batter": NO_BALL_FACED, "runs": 0, "balls": 0, "4s": 0, "6s": 0,
+            "how out": [f"out ({player_name(vocabulary, BOWLER, b)} bowling)" for b in unseen]})], ignore_index=True)
     bowlers = counted.groupby(BOWLER_INDEX, sort=False).agg(balls=("balls", "sum"), runs=(TOTAL, "sum"),
                                                              wickets=(WICKET, "sum"))
     bowling = pd.DataFrame({

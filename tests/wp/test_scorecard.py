@@ -13,7 +13,7 @@ from lib.data.schema import MATCH_ID, MODEL_COLUMNS
 from lib.wp import match_curve
 from lib.wp.report import held_out_mask
 from lib.wp.saved import drew_from
-from lib.wp.scorecard import SIDES, match_results, scorecard
+from lib.wp.scorecard import NO_BALL_FACED, SIDES, match_results, scorecard
 from tests.cricsheet_fixtures import ball, match, paper_match
 
 
@@ -67,6 +67,28 @@ def test_a_first_innings_win_is_by_runs_and_the_picker_label_says_so():
     assert [innings.total for innings in card.innings] == ["14/1 (1.0 overs)", "8/1 (1.0 overs)"]
     assert card.result == "Ants won by 6 runs"
     assert table["label"][0] == "2024-04-01 · Ants v Bees · Ants 14/1, Bees 8/1 · Ants won by 6 runs · match paper"
+
+
+def test_run_outs_at_the_other_end_go_on_the_card_of_the_batter_out():
+    # Setup: Bees chase 15 in one over: B One takes 1; B Two 0, 4; B One run out at the other end with B Two on
+    # strike (0); B Three comes in at the other end and is run out before facing (0); B Two 2, 1 leg bye: 8/2
+    bees = [[ball("B One", "A Bowl", 1), ball("B Two", "A Bowl", 0), ball("B Two", "A Bowl", 4),
+             ball("B Two", "A Bowl", 0, out="B One", kind="run out", non_striker="B One"),
+             ball("B Two", "A Bowl", 0, out="B Three", kind="run out", non_striker="B Three"),
+             ball("B Two", "A Bowl", 1, extras={"legbyes": 1})]]
+    ants = first_innings_win()["innings"][0]["overs"]
+    chase = match([over["deliveries"] for over in ants], bees, {"winner": "Ants", "by": {"runs": 6}}, overs=1,
+                  target={"overs": 1, "runs": 15})
+    result = imported(chase)
+    # Run
+    card = scorecard(result.deliveries, result.vocabulary, "leakfree")
+    # Assert: B Two faced again after both wickets, so neither was his; B Three is in no row
+    bees_card = card.innings[1]
+    assert bees_card.total == "6/2 (1.0 overs)"
+    assert bees_card.batting.values.tolist() == [
+        ["B One", 1, 1, 0, 0, "out (A Bowl bowling)"], ["B Two", 5, 5, 1, 0, "not out"],
+        [NO_BALL_FACED, 0, 0, 0, 0, "out (A Bowl bowling)"]]
+    assert bees_card.bowling["wickets"].sum() == 2
 
 
 def test_synthetic_match_is_named_and_its_cards_add_up(match_workspace):
