@@ -115,9 +115,14 @@ def _payload(data: WPData, config: WPConfig) -> dict:
             "eager": runs_eagerly(len(data.train), config)}
 
 
+_UNTIMED = ("epochs", "patience", "seed", "synthetic_weight", "synthetic_phases")
+"""Settings the probe's timings do not depend on: it times epochs of real rows, whatever their number, seed, or
+the weight and phases synthetic rows would have (`_arm_rows` counts those)."""
+
+
 def _key(data: WPData, config: WPConfig) -> list:
-    """What the timings depend on: the settings but the epochs, patience and seed; the players; the rows."""
-    settings = {key: value for key, value in config.to_json().items() if key not in ("epochs", "patience", "seed")}
+    """What the timings depend on: the settings but _UNTIMED; the players; the rows."""
+    settings = {key: value for key, value in config.to_json().items() if key not in _UNTIMED}
     players = [int(data.train[column].max()) for column in MODEL_COLUMNS[:2]]
     return [settings, players, len(data.validation), min(len(data.train), PROBE_BATCHES * config.batch_size),
             runs_eagerly(len(data.train), config)]

@@ -60,3 +60,24 @@ def test_the_probe_trains_as_eagerly_as_the_training_it_times(monkeypatch):
 
     # Assert: 2 steps in all run eagerly, 2 x 10 x rows/64 (well over 64 steps) are traced, and so is their probe
     assert [payload["eager"] for payload in payloads] == [True, False]
+
+
+def test_the_probe_is_kept_across_settings_its_timings_do_not_depend_on(monkeypatch, tmp_path):
+    # Setup: a probe that counts its runs; settings that differ from the first only in what synthetic rows weigh
+    # and join, or in epochs and seed (none changes the time of an epoch of real rows), then in the batch size
+    from models import training_process
+
+    runs = []
+    monkeypatch.setattr(training_process, "_in_training_process", lambda target, payload: runs.append(1) or PROBE)
+    data = prepare_data(tiny_league(matches=12))
+    same = [WPConfig(epochs=3), WPConfig(epochs=3, synthetic_weight=0.5), WPConfig(epochs=3, synthetic_phases="state"),
+            WPConfig(epochs=3, seed=4)]
+
+    # Run
+    for config in same:
+        estimate_comparison(data, [], seeds=1, config=config, cache_dir=tmp_path)
+    kept = len(runs)
+    estimate_comparison(data, [], seeds=1, config=WPConfig(epochs=3, batch_size=64), cache_dir=tmp_path)
+
+    # Assert
+    assert kept == 1 and len(runs) == 2
