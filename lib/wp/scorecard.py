@@ -56,9 +56,9 @@ BOWLING_NOTE = (
     "batter at the other end (a run out)."
 )
 CARD_NOTES = (BATTING_NOTE, BOWLING_NOTE)
+"""What the cards can and cannot tell, in words for the analyst."""
 NO_BALL_FACED = "a batter who faced no ball"
 """How the batting card names a batter out at the non-striker's end before facing: rows name only strikers."""
-"""What the cards can and cannot tell, in words for the analyst."""
 
 
 @dataclass
