@@ -71,13 +71,13 @@ def test_a_first_innings_win_is_by_runs_and_the_picker_label_says_so():
 
 def test_run_outs_at_the_other_end_go_on_the_card_of_the_batter_out():
     # Setup: Bees chase 15 in one over: B One takes 1; B Two 0, 4; B One run out at the other end with B Two on
-    # strike (0); B Three comes in at the other end and is run out before facing (0); B Two 2, 1 leg bye: 8/2
+    # strike (0); B Three comes in at the other end and is run out before facing (0); B Two 1 leg bye: 6/2, Ants by 8
     bees = [[ball("B One", "A Bowl", 1), ball("B Two", "A Bowl", 0), ball("B Two", "A Bowl", 4),
              ball("B Two", "A Bowl", 0, out="B One", kind="run out", non_striker="B One"),
              ball("B Two", "A Bowl", 0, out="B Three", kind="run out", non_striker="B Three"),
              ball("B Two", "A Bowl", 1, extras={"legbyes": 1})]]
     ants = first_innings_win()["innings"][0]["overs"]
-    chase = match([over["deliveries"] for over in ants], bees, {"winner": "Ants", "by": {"runs": 6}}, overs=1,
+    chase = match([over["deliveries"] for over in ants], bees, {"winner": "Ants", "by": {"runs": 8}}, overs=1,
                   target={"overs": 1, "runs": 15})
     result = imported(chase)
     # Run
@@ -88,7 +88,7 @@ def test_run_outs_at_the_other_end_go_on_the_card_of_the_batter_out():
     assert bees_card.batting.values.tolist() == [
         ["B One", 1, 1, 0, 0, "out (A Bowl bowling)"], ["B Two", 5, 5, 1, 0, "not out"],
         [NO_BALL_FACED, 0, 0, 0, 0, "out (A Bowl bowling)"]]
-    assert bees_card.bowling["wickets"].sum() == 2
+    assert bees_card.bowling["wickets"].sum() == 2 and card.result == "Ants won by 8 runs"
 
 
 def test_synthetic_match_is_named_and_its_cards_add_up(match_workspace):
